@@ -1,0 +1,68 @@
+"""The `drp` command line: one click group whose commands load their modules only when used.
+
+Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_cmds`,
+`ui_cmds`); this file only wires them, so `drp --help` and start-up stay cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from drp_console import __version__
+
+# command name -> "module:attribute" (a click.Command) under drp_console.cli
+COMMANDS: dict[str, str] = {
+    "validate": "runbook_cmds:validate",
+    "plan": "runbook_cmds:plan",
+    "schema": "runbook_cmds:schema",
+    "sim": "sim_cmds:sim",
+    "run": "run_cmds:run",
+    "resume": "run_cmds:resume",
+    "runs": "run_cmds:runs",
+    "report": "report_cmds:report",
+    "console": "ui_cmds:console",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(f"drp_console.cli.{module_name}")
+        except ModuleNotFoundError as exc:  # an area not built yet
+            if exc.name != f"drp_console.cli.{module_name}":
+                raise
+            return None
+        return getattr(module, attr, None)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.version_option(__version__, prog_name="drp")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """drp-console: run disaster-recovery runbooks against live or simulated Google Cloud.
+
+    Without a command, opens the console's launcher on ./runbooks.
+    """
+    if ctx.invoked_subcommand is None:
+        console = cli.get_command(ctx, "console")
+        if console is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(console)
+
+
+def main() -> None:
+    """Entry point of the `drp` console script."""
+    sys.exit(cli.main(standalone_mode=True))

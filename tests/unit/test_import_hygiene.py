@@ -1,0 +1,43 @@
+"""The core packages never load textual, and nothing loads google.cloud at import time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE = [
+    "drp_console.runbook",
+    "drp_console.engine",
+    "drp_console.actions",
+    "drp_console.gcp",
+    "drp_console.sim",
+    "drp_console.journal",
+    "drp_console.report",
+]
+
+
+def _loaded_after_import(module: str) -> set[str]:
+    code = (
+        "import importlib, pkgutil, sys\n"
+        f"pkg = importlib.import_module({module!r})\n"
+        "for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_package_does_not_import_textual(module: str) -> None:
+    loaded = _loaded_after_import(module)
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded), module
+
+
+@pytest.mark.parametrize("module", CORE + ["drp_console.cli", "drp_console.ui"])
+def test_google_clients_are_imported_lazily(module: str) -> None:
+    loaded = _loaded_after_import(module)
+    assert "google.cloud.compute_v1" not in loaded, module
+    assert "google.cloud.sqladmin_v1beta4" not in loaded, module
