@@ -1,0 +1,163 @@
+"""Templates and expressions in a Jinja2 sandbox: strict names, bounded output, REST-shaped data.
+
+Mappings are records here: `result.items` is the API's `items` field, never `dict.items`, and a
+missing field is an error rather than a method. Output is bounded because the sandbox alone does
+not stop `'A' * 10**8`.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2.parser import Parser
+from jinja2.sandbox import SandboxedEnvironment
+
+from drp_console.runbook.catalog import Call
+
+MAX_OUTPUT = 64 * 1024
+"""Most characters a template or a computed string may produce."""
+MAX_POWER = 1000
+"""Largest exponent `**` may take."""
+
+
+class TemplateLimitError(TemplateError):
+    """A template tried to produce more than the sandbox allows."""
+
+
+class RunbookEnvironment(SandboxedEnvironment):
+    """The sandbox runbooks are rendered in."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping):
+            try:
+                return obj[attribute]
+            except (KeyError, TypeError):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        if op == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
+                    if len(seq) * count > MAX_OUTPUT:
+                        raise TemplateLimitError(f"a value longer than {MAX_OUTPUT:,} characters")
+            return operator.mul(left, right)
+        if op == "**":
+            if isinstance(right, (int, float)) and abs(right) > MAX_POWER:
+                raise TemplateLimitError(f"an exponent larger than {MAX_POWER}")
+            return operator.pow(left, right)
+        return super().call_binop(context, op, left, right)
+
+
+ENV = RunbookEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+"""The one environment: strict undefined names, no autoescape (runbook text is not HTML)."""
+
+
+@lru_cache(maxsize=4096)
+def _template(text: str):
+    return ENV.from_string(text)
+
+
+@lru_cache(maxsize=4096)
+def _expression(expr: str):
+    return ENV.compile_expression(expr, undefined_to_none=False)
+
+
+def is_template(text: Any) -> bool:
+    """Whether a string holds template syntax."""
+    return isinstance(text, str) and ("{{" in text or "{%" in text or "{#" in text)
+
+
+def context(params: Mapping[str, Any] | None = None, steps: Mapping[str, Any] | None = None,
+            run: Mapping[str, Any] | None = None, result: Any = None) -> dict[str, Any]:
+    """The names templates see: `params`, `steps[id].outputs/.status`, `run`, and `result`."""
+    ctx: dict[str, Any] = {
+        "params": dict(params or {}),
+        "steps": {k: dict(v) for k, v in (steps or {}).items()},
+        "run": dict(run or {}),
+    }
+    if result is not None:
+        ctx["result"] = result
+    return ctx
+
+
+def render(text: str, ctx: Mapping[str, Any]) -> str:
+    """Render a template; TemplateError (UndefinedError for unknown names) when it cannot."""
+    if not is_template(text):
+        return text
+    out = _template(text).render(dict(ctx))
+    if len(out) > MAX_OUTPUT:
+        raise TemplateLimitError(f"the text rendered to {len(out):,} characters; at most "
+                                 f"{MAX_OUTPUT:,} are allowed")
+    return out
+
+
+def evaluate(expr: str, ctx: Mapping[str, Any]) -> Any:
+    """The value of a bare expression (`check`, `until`, `when`, `outputs`)."""
+    value = _expression(expr)(**dict(ctx))
+    if isinstance(value, StrictUndefined):
+        str(value)  # raises UndefinedError naming what is missing
+    if isinstance(value, str) and len(value) > MAX_OUTPUT:
+        raise TemplateLimitError(f"a value longer than {MAX_OUTPUT:,} characters")
+    return value
+
+
+def render_value(value: Any, ctx: Mapping[str, Any]) -> Any:
+    """Render every string inside a value (mappings and lists included)."""
+    if isinstance(value, str):
+        return render(value, ctx)
+    if isinstance(value, dict):
+        return {k: render_value(v, ctx) for k, v in value.items()}
+    if isinstance(value, list):
+        return [render_value(v, ctx) for v in value]
+    return value
+
+
+def render_args(args: Mapping[str, Any], ctx: Mapping[str, Any], call: Call | None) -> dict:
+    """A step's `with`, rendered, each templated value converted to its argument's type."""
+    out: dict[str, Any] = {}
+    for name, raw in args.items():
+        value = render_value(raw, ctx)
+        arg = call.args.get(name) if call else None
+        if arg is not None and isinstance(raw, str) and is_template(raw):
+            value = convert(value, arg.type, name)
+        out[name] = value
+    return out
+
+
+def convert(text: Any, arg_type: str, name: str = "value") -> Any:
+    """Rendered text as an integer or boolean when the argument wants one."""
+    if not isinstance(text, str):
+        return text
+    if arg_type == "integer":
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number, got {text!r}") from None
+    if arg_type == "boolean":
+        lowered = text.strip().lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        raise ValueError(f"{name} must be true or false, got {text!r}")
+    return text
+
+
+def parse_template(text: str) -> nodes.Template:
+    """The syntax tree of a template; TemplateSyntaxError when it does not parse."""
+    return ENV.parse(text)
+
+
+def parse_expression(expr: str) -> nodes.Expr:
+    """The syntax tree of a bare expression; TemplateSyntaxError when it does not parse."""
+    parser = Parser(ENV, expr, state="variable")
+    tree = parser.parse_expression()
+    if not parser.stream.eos:
+        token = parser.stream.current
+        parser.fail(f"unexpected {token.value!r} after the expression", token.lineno)
+    return tree
