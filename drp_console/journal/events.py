@@ -1,0 +1,112 @@
+"""The journal's line format: schema version, header fields, and tolerant parsing of a journal file.
+
+Parsing never changes the file. It splits the bytes into the valid prefix (complete lines, each a
+JSON event with contiguous sequence numbers) and a damaged tail; `Journal.open` truncates the tail,
+read-only readers (`list_runs`, reports) just ignore it. Damage followed by valid events is not a
+torn tail but corruption in the middle, and is refused rather than "repaired" by throwing away
+acknowledged events.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+"""The version (`v`) this code writes and the newest it reads."""
+
+HEADER_FIELDS = ("v", "seq", "ts", "mono", "boot", "type", "operator")
+"""Fields every event line starts with; an event's own fields may not reuse these names."""
+
+JOURNAL_NAME = "journal.jsonl"
+"""The journal's file name inside a run directory."""
+
+LOCK_NAME = "run.lock"
+"""The lock file's name inside a run directory."""
+
+
+class JournalError(Exception):
+    """The journal cannot be read or written; the message says what to do."""
+
+
+@dataclass
+class ParsedJournal:
+    """A journal file split into its valid events and whatever damaged tail follows them."""
+
+    events: list[dict] = field(default_factory=list)
+    """The valid events, in order, seq 1..n."""
+    good_length: int = 0
+    """Bytes of the valid prefix (where a repair truncates)."""
+    dropped: int = 0
+    """Bytes after the valid prefix: a torn last line or garbage."""
+
+
+def _event_of(line: bytes) -> dict | None:
+    """The event a complete line holds, or None when it is not one."""
+    try:
+        obj = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(obj, dict):
+        return None
+    v, seq, kind = obj.get("v"), obj.get("seq"), obj.get("type")
+    if type(v) is not int or type(seq) is not int or not isinstance(kind, str):
+        return None
+    return obj
+
+
+def newer_schema_message(path: Path | str, version: int) -> str:
+    """What to tell a person whose journal was written by a newer drp-console."""
+    return (
+        f"{path}: this journal was written by a newer drp-console (schema v{version}); this "
+        f"version reads up to v{SCHEMA_VERSION}. Upgrade drp-console to open or resume this run."
+    )
+
+
+def parse_journal(data: bytes, path: Path | str = JOURNAL_NAME) -> ParsedJournal:
+    """Split journal bytes into valid events and a damaged tail; JournalError on newer schema or
+    damage in the middle."""
+    parsed = ParsedJournal()
+    pos = 0
+    bad_at: int | None = None
+    bad_line = 0
+    line_no = 0
+    end = len(data)
+    while pos < end:
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            if bad_at is None:
+                bad_at = pos
+            break
+        line_no += 1
+        event = _event_of(data[pos:nl])
+        if event is not None and event["v"] > SCHEMA_VERSION:
+            raise JournalError(newer_schema_message(path, event["v"]))
+        expected = len(parsed.events) + 1
+        if event is None or event["seq"] != expected:
+            if bad_at is None:
+                bad_at = pos
+                bad_line = line_no
+        elif bad_at is not None:
+            raise JournalError(
+                f"{path}:{bad_line}: the journal is damaged in the middle: line {bad_line} is not "
+                f"a valid event, yet event {expected} follows on line {line_no}. It was not "
+                "repaired automatically; keep a copy of the file, then remove the damaged line "
+                "by hand, or start a new run."
+            )
+        else:
+            parsed.events.append(event)
+        pos = nl + 1
+    parsed.good_length = bad_at if bad_at is not None else end
+    parsed.dropped = end - parsed.good_length
+    return parsed
+
+
+def read_events(path: Path | str) -> list[dict]:
+    """The valid events of a journal file, without changing it (a torn tail is ignored)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise JournalError(f"cannot read the journal {path}: {exc.strerror or exc}") from exc
+    return parse_journal(data, path).events

@@ -1,0 +1,409 @@
+"""The run journal: an append-only JSONL file fsynced in groups by a writer thread.
+
+Callers get a sequence number at once and an acknowledgement only after their line is on disk:
+the thread takes every queued line, writes them, fsyncs once, and then resolves the waiting
+futures (asyncio futures through `call_soon_threadsafe`, or a blocking wait for `write_sync`).
+The event loop never fsyncs. A failed write or fsync is never acknowledged: the batch and every
+event queued behind it fail with a `JournalError`. After a failed write the file is cut back to
+its last durable length and the sequence continues from there; after a failed fsync the page
+cache can no longer be trusted, so the journal refuses further writes until it is reopened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import getpass
+import json
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from drp_console.journal.events import (
+    HEADER_FIELDS,
+    JOURNAL_NAME,
+    SCHEMA_VERSION,
+    JournalError,
+    parse_journal,
+)
+from drp_console.journal.redact import Redactor
+
+_BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id"
+_boot_id: str | None = None
+
+
+def boot_id() -> str | None:
+    """This machine's boot id (monotonic times compare only within one boot), None if unknown."""
+    global _boot_id
+    if _boot_id is None:
+        try:
+            with open(_BOOT_ID_PATH, encoding="ascii") as fh:
+                _boot_id = fh.read().strip() or ""
+        except OSError:
+            _boot_id = ""
+    return _boot_id or None
+
+
+def login_name() -> str:
+    """The operator's login name, or `unknown` where the system has none."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+class JournalClock(Protocol):
+    """Where event times come from; the engine's `Clock` fits."""
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
+
+    def now(self) -> datetime:
+        """Aware UTC wall time."""
+
+
+class _SystemTime:
+    def monotonic(self) -> float:
+        import time
+
+        return time.monotonic()
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+@dataclass
+class _Pending:
+    event: dict
+    line: bytes
+    loop: asyncio.AbstractEventLoop | None = None
+    future: asyncio.Future | None = None
+    done: threading.Event | None = None
+    error: JournalError | None = None
+
+    def settle(self, error: JournalError | None) -> None:
+        self.error = error
+        if self.done is not None:
+            self.done.set()
+            return
+        assert self.loop is not None and self.future is not None
+        try:
+            self.loop.call_soon_threadsafe(_settle_future, self.future, self.event, error)
+        except RuntimeError:
+            pass  # the loop is closed: nobody is waiting any more
+
+
+def _settle_future(future: asyncio.Future, event: dict, error: JournalError | None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(event)
+
+
+def _os_message(action: str, path: Path, exc: OSError) -> str:
+    """An error message a person can act on."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        hint = "Free disk space (or move the runs directory with --runs-dir), then resume the run."
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = (
+            "Use a writable runs directory (--runs-dir or DRP_RUNS_DIR), or fix the directory's "
+            "permissions, then resume the run."
+        )
+    else:
+        hint = "Check the disk and the directory, then resume the run."
+    return f"cannot {action} the journal {path}: {reason}. {hint}"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.EIO, "short write")
+        view = view[written:]
+
+
+class Journal:
+    """One run's durable event journal (`<run_dir>/journal.jsonl`), written by a group-commit thread."""
+
+    def __init__(
+        self,
+        path: Path,
+        fd: int,
+        redactor: Redactor,
+        events: list[dict],
+        size: int,
+        *,
+        operator: str | None = None,
+        clock: JournalClock | None = None,
+    ) -> None:
+        self.path = path
+        """The journal file."""
+        self.operator = operator or login_name()
+        """The name written into every event's `operator` field; may be changed between events."""
+        self.redactor = redactor
+        """Applied to every event's fields before it is written."""
+        self._fd = fd
+        self._clock: JournalClock = clock or _SystemTime()
+        self._events = events
+        self._size = size
+        self._next_seq = len(events) + 1
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._queue: list[_Pending] = []
+        self._closing = False
+        self._closed = False
+        self._failure: str | None = None
+        self._commits = 0
+        self._thread = threading.Thread(target=self._run, name=f"journal:{path.parent.name}", daemon=True)
+        self._thread.start()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        runs_dir: Path | str,
+        run_id: str,
+        redactor: Redactor,
+        *,
+        operator: str | None = None,
+        clock: JournalClock | None = None,
+    ) -> Journal:
+        """A new, empty journal in `<runs_dir>/<run_id>/` (directory 0700, file 0600, both fsynced)."""
+        runs_dir = Path(runs_dir).expanduser()
+        run_dir = runs_dir / run_id
+        path = run_dir / JOURNAL_NAME
+        try:
+            runs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                run_dir.mkdir(mode=0o700)
+            except FileExistsError:
+                pass
+            os.chmod(run_dir, 0o700)
+            _fsync_dir(runs_dir)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        except FileExistsError as exc:
+            raise JournalError(
+                f"{path} already exists: run {run_id} was started before. Resume it with "
+                f"`drp resume {run_id}` or start a new run."
+            ) from exc
+        except OSError as exc:
+            raise JournalError(_os_message("create", path, exc)) from exc
+        try:
+            os.fchmod(fd, 0o600)
+            os.fsync(fd)
+            _fsync_dir(run_dir)
+        except OSError as exc:
+            os.close(fd)
+            raise JournalError(_os_message("create", path, exc)) from exc
+        return cls(path, fd, redactor, [], 0, operator=operator, clock=clock)
+
+    @classmethod
+    def open(
+        cls,
+        run_dir: Path | str,
+        redactor: Redactor,
+        *,
+        operator: str | None = None,
+        clock: JournalClock | None = None,
+    ) -> Journal:
+        """An existing journal, its torn tail repaired (with a `warning` event), ready to append."""
+        path = Path(run_dir).expanduser() / JOURNAL_NAME
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+        except FileNotFoundError as exc:
+            raise JournalError(
+                f"there is no journal at {path}: check the run id or directory (`drp runs` lists "
+                "the runs)."
+            ) from exc
+        except OSError as exc:
+            raise JournalError(_os_message("open", path, exc)) from exc
+        try:
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+            parsed = parse_journal(data, path)
+            if parsed.dropped:
+                os.ftruncate(fd, parsed.good_length)
+                os.fsync(fd)
+        except JournalError:
+            os.close(fd)
+            raise
+        except OSError as exc:
+            os.close(fd)
+            raise JournalError(_os_message("repair", path, exc)) from exc
+        journal = cls(path, fd, redactor, parsed.events, parsed.good_length, operator=operator, clock=clock)
+        if parsed.dropped:
+            journal.write_sync(
+                "warning",
+                message=(
+                    f"the journal's last line was incomplete (the console stopped while writing "
+                    f"it); repaired by dropping {parsed.dropped} bytes after event "
+                    f"{len(parsed.events)}"
+                ),
+                step=None,
+                dropped_bytes=parsed.dropped,
+            )
+        return journal
+
+    # -- writing -------------------------------------------------------------------------------
+
+    async def write(self, type: str, **fields: Any) -> dict:
+        """Journal one event; returns it (with seq, ts, mono) once it is fsynced."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._enqueue(type, fields, _Pending({}, b"", loop=loop, future=future))
+        return await future
+
+    def write_sync(self, type: str, **fields: Any) -> dict:
+        """Journal one event from a thread without a running loop; returns it once fsynced."""
+        pending = _Pending({}, b"", done=threading.Event())
+        self._enqueue(type, fields, pending)
+        assert pending.done is not None
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+        return pending.event
+
+    def _enqueue(self, type: str, fields: dict, pending: _Pending) -> None:
+        clash = [name for name in fields if name in HEADER_FIELDS]
+        if clash:
+            raise ValueError(f"event fields may not be named {', '.join(clash)}")
+        body = self.redactor.redact(fields)
+        with self._lock:
+            if self._closing or self._closed:
+                raise JournalError(f"the journal {self.path} is closed; reopen the run to write to it")
+            if self._failure is not None:
+                raise JournalError(self._failure)
+            event = {
+                "v": SCHEMA_VERSION,
+                "seq": self._next_seq,
+                "ts": self._clock.now().astimezone(timezone.utc).isoformat(timespec="microseconds"),
+                "mono": round(self._clock.monotonic(), 6),
+                "boot": boot_id(),
+                "type": type,
+                "operator": self.operator,
+            }
+            event.update(body)
+            pending.event = event
+            pending.line = (
+                json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+            ).encode("utf-8")
+            self._next_seq += 1
+            self._queue.append(pending)
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._queue and not self._closing:
+                    self._wake.wait()
+                if not self._queue:
+                    return
+                batch, self._queue = self._queue, []
+            data = b"".join(p.line for p in batch)
+            try:
+                _write_all(self._fd, data)
+            except OSError as exc:
+                self._fail(batch, _os_message("write", self.path, exc), cut_back=True)
+                continue
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                self._fail(batch, _os_message("write", self.path, exc), cut_back=False)
+                continue
+            with self._lock:
+                self._size += len(data)
+                self._events.extend(p.event for p in batch)
+                self._commits += 1
+            for pending in batch:
+                pending.settle(None)
+
+    def _fail(self, batch: list[_Pending], message: str, *, cut_back: bool) -> None:
+        """Fail a batch and everything queued behind it; keep the journal usable if possible."""
+        with self._lock:
+            failed, self._queue = batch + self._queue, []
+            broken = not cut_back
+            if cut_back:
+                try:
+                    os.ftruncate(self._fd, self._size)
+                    os.fsync(self._fd)
+                except OSError:
+                    broken = True
+            if broken:
+                self._failure = (
+                    f"{message} (the journal stopped accepting events after this error; "
+                    "resume the run to continue)"
+                )
+            else:
+                self._next_seq = failed[0].event["seq"]
+        error = JournalError(message)
+        for pending in failed:
+            pending.settle(error)
+
+    # -- reading and closing --------------------------------------------------------------------
+
+    def events(self) -> list[dict]:
+        """Every durable event of this run, in sequence order (a new list)."""
+        with self._lock:
+            return list(self._events)
+
+    @property
+    def run_dir(self) -> Path:
+        """The run directory holding this journal."""
+        return self.path.parent
+
+    @property
+    def run_id(self) -> str:
+        """The run id (the run directory's name)."""
+        return self.path.parent.name
+
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the last durable event (0 when empty)."""
+        with self._lock:
+            return len(self._events)
+
+    @property
+    def commits(self) -> int:
+        """How many fsyncs have committed events (fewer than events when grouped)."""
+        with self._lock:
+            return self._commits
+
+    def close(self) -> None:
+        """Write what is queued, stop the writer thread and close the file (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closing = True
+            self._wake.notify()
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+        with self._lock:
+            self._closed = True
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
