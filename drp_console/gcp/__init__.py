@@ -1,1 +1,1 @@
-"""gcp package."""
+"""Calling Google Cloud: the client factory (live or simulated) and error classification."""
