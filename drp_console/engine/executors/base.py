@@ -1,0 +1,111 @@
+"""What every executor receives (StepRun) and returns (StepResult), and how it fails."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drp_console.engine.resume import ResumeHint
+    from drp_console.engine.scheduler import Engine
+
+RESULT_CAP = 16 * 1024
+"""Largest `result` journaled in `call_completed`, in bytes of JSON."""
+
+
+class StepFailure(Exception):
+    """One attempt of a step failed; `transient` failures may be retried automatically."""
+
+    def __init__(self, message: str, *, code: str | None = None, http_status: int | None = None,
+                 transient: bool = False, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.http_status = http_status
+        self.transient = transient
+        self.hint = hint
+
+    @classmethod
+    def from_cloud_error(cls, err: Any) -> StepFailure:
+        """Wrap an `actions.CloudError` (or anything shaped like one)."""
+        return cls(
+            getattr(err, "message", None) or str(err),
+            code=getattr(err, "code", None),
+            http_status=getattr(err, "http_status", None),
+            transient=bool(getattr(err, "transient", False)),
+            hint=getattr(err, "hint", None),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `error` field of an `attempt_failed` event."""
+        return {"message": self.message, "code": self.code, "http_status": self.http_status,
+                "transient": self.transient, "hint": self.hint}
+
+
+class OperatorSkip(Exception):
+    """The operator skipped a step while it waited for people."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class StepResult:
+    """How an attempt ended when it did not fail."""
+
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """Values later steps read as `steps['<id>'].outputs`."""
+    changed: bool = False
+    """Whether the step changed something (a mutating call, a shell command)."""
+    status: str = "succeeded"
+    """`succeeded`, or `skipped` (a confirmation cancelled and skipped, say)."""
+    reason: str | None = None
+    """Why, when the status needs explaining."""
+
+
+@dataclass
+class StepRun:
+    """One attempt of one step, with everything an executor may use."""
+
+    engine: Engine
+    """The engine: `emit`, `ask`, `template_context`, `ctx`, `cloud`, `clock`."""
+    step: Any
+    """The runbook step model."""
+    attempt: int
+    """Attempt number, from 1, counted over the whole run."""
+    deadline: float | None = None
+    """Monotonic time by which the attempt must end (timeout, already scaled by speed)."""
+    resume: ResumeHint | None = None
+    """Where a resumed run picks this attempt up (operation to poll, call to re-send)."""
+
+    def time_left(self) -> float | None:
+        """Seconds to the deadline (None: no deadline)."""
+        if self.deadline is None:
+            return None
+        return self.deadline - self.engine.clock.monotonic()
+
+    def check_deadline(self, what: str) -> None:
+        """Raise a permanent failure when the step's timeout has run out."""
+        left = self.time_left()
+        if left is not None and left <= 0:
+            from drp_console.runbook.durations import format_duration
+
+            timeout = getattr(self.step, "timeout", None) or 0
+            raise StepFailure(
+                f"timed out after {format_duration(timeout)} {what}",
+                code="timeout",
+                hint="check the resource by hand; retry the step or raise its timeout",
+            )
+
+
+def cap_result(result: Any) -> Any:
+    """The result as journaled: itself when small, else a marker with its size."""
+    try:
+        text = json.dumps(result, default=str)
+    except (TypeError, ValueError):
+        return {"_unserialisable": str(type(result))}
+    if len(text) <= RESULT_CAP:
+        return result
+    return {"_truncated": True, "bytes": len(text)}

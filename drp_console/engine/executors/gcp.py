@@ -1,0 +1,154 @@
+"""Google Cloud steps: one catalog call, journaled before it is sent, its operation polled."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
+from drp_console.engine.responder import Question
+from drp_console.runbook.catalog import CATALOG
+
+POLL_FIRST, POLL_MAX = 0.25, 5.0
+"""Operation polling backoff in seconds (divided by the run's speed)."""
+
+
+async def confirm_live(run: StepRun, default_expected: str | None) -> None:
+    """Live mode: the operator types the confirmation text before a step acts."""
+    engine = run.engine
+    if engine.ctx.mode != "live":
+        return
+    confirm = getattr(run.step, "confirm", None)
+    expected = engine.render(confirm) if confirm else (default_expected or run.step.id)
+    question = Question(step=run.step.id, kind="confirm", role=run.step.role,
+                        prompt=f"Type {expected!r} to let step {run.step.id!r} act on "
+                               f"project {engine.ctx.project}",
+                        options=("go", "cancel"), expected=expected)
+    answer = await engine.ask(question)
+    if answer.value != "go":
+        raise StepFailure("cancelled at the confirmation", code="cancelled",
+                          hint="retry the step to be asked again, or skip it")
+
+
+async def run_gcp(run: StepRun) -> StepResult:
+    """Render `with`, journal the intent, call, poll, then evaluate `check` and `outputs`."""
+    from drp_console import actions
+
+    engine, step = run.engine, run.step
+    call = CATALOG[step.call]
+    hint = run.resume
+    pending: dict[str, Any] = {}
+    if hint is not None and hint.kind == "completed":
+        result = hint.result
+    elif hint is not None and hint.kind == "poll":
+        pending = hint.pending or {}
+        op = actions.OperationRef.from_dict(hint.operation)
+        result = await poll_operation(run, op)
+    else:
+        args = engine.render_args(step.with_, call)
+        rid = None
+        if call.mutating:
+            await confirm_live(run, str(args.get(call.resource) or ""))
+            if call.request_id:
+                rid = hint.request_id if hint is not None and hint.kind == "resend" \
+                    else actions.request_id_for(engine.ctx.run_id, step.id, run.attempt)
+            await engine.emit("call_intent", step=step.id, attempt=run.attempt, call=call.name,
+                              request_id=rid, args=args)
+        run.check_deadline("before the call")
+        try:
+            outcome = await asyncio.to_thread(actions.invoke, engine.cloud, call.name, args, rid)
+        except actions.CloudError as err:
+            raise StepFailure.from_cloud_error(err) from None
+        pending = _pending_effects(outcome)
+        if outcome.operation is not None:
+            await engine.emit("operation_submitted", step=step.id, attempt=run.attempt,
+                              operation=outcome.operation.to_dict(), pending=pending)
+            result = await poll_operation(run, outcome.operation)
+        else:
+            result = outcome.result
+        await _record_effects(run, pending)
+        await engine.emit("call_completed", step=step.id, attempt=run.attempt,
+                          result=cap_result(result))
+    if hint is not None and hint.kind == "poll":
+        await _record_effects(run, pending)
+        await engine.emit("call_completed", step=step.id, attempt=run.attempt,
+                          result=cap_result(result))
+    return finish_call(run, result, changed=call.mutating)
+
+
+def finish_call(run: StepRun, result: Any, *, changed: bool) -> StepResult:
+    """Evaluate the step's `check` and `outputs` on the call's result."""
+    engine, step = run.engine, run.step
+    check = getattr(step, "check", None)
+    if check:
+        if not engine.evaluate(check, result=result):
+            raise StepFailure(f"check failed: {check}", code="checkFailed",
+                              hint="the resource is not in the state the runbook expects; "
+                                   "look at it, then retry, skip or fail the step")
+    outputs = {name: engine.evaluate(expr, result=result)
+               for name, expr in (getattr(step, "outputs", None) or {}).items()}
+    return StepResult(outputs=outputs, changed=changed)
+
+
+def _pending_effects(outcome: Any) -> dict[str, Any]:
+    """What a call will have done once its operation succeeds (journaled with the operation)."""
+    def refs(items: Any) -> list[dict[str, Any]]:
+        return [r.to_dict() if hasattr(r, "to_dict") else dict(r) if isinstance(r, dict)
+                else {"kind": getattr(r, "kind", None), "name": getattr(r, "name", str(r)),
+                      "location": getattr(r, "location", None)} for r in items or ()]
+
+    point = getattr(outcome, "restore_point", None)
+    if point is not None and not isinstance(point, dict):
+        point = {"at": str(point)}
+    return {"restore_point": point, "created": refs(getattr(outcome, "created", None)),
+            "deleted": refs(getattr(outcome, "deleted", None))}
+
+
+async def _record_effects(run: StepRun, pending: dict[str, Any]) -> None:
+    engine, step = run.engine, run.step
+    point = pending.get("restore_point")
+    if point:
+        args = step.with_ or {}
+        kind = point.get("kind") or ("backup" if "backupRunId" in args else "point_in_time")
+        backup = point.get("backup_run_id")
+        if backup is None and kind == "backup":
+            backup = engine.render_value(args.get("backupRunId"))
+        await engine.emit("restore_point", step=step.id, kind=kind, at=point.get("at"),
+                          backup_run_id=None if backup is None else str(backup))
+    for ref in pending.get("created") or ():
+        await engine.emit("resource_created", step=step.id, resource=ref)
+    for ref in pending.get("deleted") or ():
+        await engine.emit("resource_deleted", step=step.id, resource=ref)
+
+
+async def poll_operation(run: StepRun, op: Any) -> Any:
+    """Poll an operation until DONE, journaling progress changes; its error fails the step."""
+    from drp_console import actions
+
+    engine = run.engine
+    delay, last, failures = POLL_FIRST, None, 0
+    while True:
+        try:
+            status = await asyncio.to_thread(actions.poll, engine.cloud, op)
+        except actions.CloudError as err:
+            if not err.transient or failures >= 20:
+                raise StepFailure.from_cloud_error(err) from None
+            failures += 1
+        else:
+            failures = 0
+            now = (status.status, status.progress)
+            if now != last:
+                last = now
+                await engine.emit("operation_progress", step=run.step.id, operation=op.name,
+                                  status=status.status, progress=status.progress)
+            if status.status == "DONE":
+                if status.error is not None:
+                    raise StepFailure.from_cloud_error(status.error)
+                return status.result
+        run.check_deadline(f"waiting for operation {op.name}")
+        wait = delay / engine.ctx.speed
+        left = run.time_left()
+        if left is not None:
+            wait = max(0.0, min(wait, left))
+        await engine.clock.sleep(wait)
+        delay = min(delay * 2, POLL_MAX)

@@ -1,0 +1,94 @@
+"""Shell steps: a local argv command, never through a shell, with a timeout and captured output."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+from drp_console.engine.executors.base import StepFailure, StepResult, StepRun
+from drp_console.engine.executors.gcp import confirm_live
+
+OUTPUT_CAP = 64 * 1024
+"""Bytes of each stream journaled as `output` events; the rest is counted, not kept."""
+TAIL = 4096
+"""Characters of stdout kept in the step's outputs (`steps['x'].outputs.stdout`)."""
+
+
+async def run_shell(run: StepRun) -> StepResult:
+    """Run the rendered argv; exit status 0 succeeds, anything else fails the attempt."""
+    engine, step = run.engine, run.step
+    argv = [str(engine.render(str(a))) for a in step.run]
+    if not argv or not argv[0]:
+        raise StepFailure("the command is empty", code="badCommand", hint="fix `run:`")
+    if any("\0" in a for a in argv):
+        raise StepFailure("a command argument holds a NUL byte", code="badCommand",
+                          hint="check the parameters used in `run:`")
+    env = dict(os.environ)
+    env.update({k: str(engine.render(str(v))) for k, v in (getattr(step, "env", None) or {}).items()})
+    cwd = getattr(step, "cwd", None)
+    if getattr(step, "confirm", None):
+        await confirm_live(run, step.id)
+    await engine.emit("call_intent", step=step.id, attempt=run.attempt, call="shell",
+                      request_id=None, args={"argv": argv, "cwd": cwd})
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.DEVNULL, env=env, cwd=engine.render(cwd) if cwd else None,
+            start_new_session=True)
+    except (OSError, ValueError) as exc:
+        raise StepFailure(f"cannot start {argv[0]!r}: {exc}", code="badCommand",
+                          hint="install the command or fix `run:`/`cwd:`") from None
+    kept = {"stdout": [], "stderr": []}
+    readers = [asyncio.create_task(_pump(run, proc.stdout, "stdout", kept["stdout"])),
+               asyncio.create_task(_pump(run, proc.stderr, "stderr", kept["stderr"]))]
+    left = run.time_left()
+    try:
+        await asyncio.wait_for(proc.wait(), timeout=None if left is None else max(0.0, left))
+    except asyncio.TimeoutError:
+        _kill(proc)
+        await proc.wait()
+        await asyncio.gather(*readers, return_exceptions=True)
+        run.check_deadline(f"running {argv[0]}")
+        raise StepFailure(f"{argv[0]} timed out", code="timeout") from None
+    except asyncio.CancelledError:
+        _kill(proc)
+        raise
+    await asyncio.gather(*readers)
+    stdout = "".join(kept["stdout"])
+    if proc.returncode != 0:
+        stderr = "".join(kept["stderr"]).strip().splitlines()
+        last = f": {stderr[-1][:300]}" if stderr else ""
+        raise StepFailure(f"{argv[0]} exited with status {proc.returncode}{last}",
+                          code=f"exit{proc.returncode}",
+                          hint="read the step's output; fix the cause, then retry or skip")
+    return StepResult(outputs={"exit_code": 0, "stdout": stdout[-TAIL:]}, changed=True)
+
+
+def _kill(proc: asyncio.subprocess.Process) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+async def _pump(run: StepRun, stream: asyncio.StreamReader | None, name: str,
+                kept: list[str]) -> None:
+    """Journal a stream line by line up to OUTPUT_CAP bytes, then note what was dropped."""
+    if stream is None:
+        return
+    size = dropped = 0
+    while True:
+        line = await stream.readline()
+        if not line:
+            break
+        if size + len(line) > OUTPUT_CAP:
+            dropped += len(line)
+            continue
+        size += len(line)
+        text = line.decode("utf-8", errors="replace")
+        kept.append(text)
+        await run.engine.emit("output", step=run.step.id, stream=name, text=text.rstrip("\n"))
+    if dropped:
+        await run.engine.emit("output", step=run.step.id, stream=name,
+                              text=f"[{dropped} more bytes not kept]")

@@ -1,0 +1,472 @@
+"""The engine: an asyncio scheduler over a runbook's step graph, journaling before it acts.
+
+One loop decides which steps may start (needs, decisions, `when`, `modes`, on_failure) and
+starts each as a task; a task runs attempts of its step through the executor for its type,
+retrying transient failures with backoff and asking people when a step fails for good. Every
+event goes through `emit`, which returns once the journal has it on disk: only then do the
+listeners (the TUI, the headless printer) hear of it, and only then does the engine go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from drp_console.engine.clock import Clock, SystemClock
+from drp_console.engine.commands import OperatorCommands
+from drp_console.engine.context import RunContext
+from drp_console.engine.executors import executor_for
+from drp_console.engine.executors.base import OperatorSkip, StepFailure, StepResult, StepRun
+from drp_console.engine.resume import ResumeHint, ResumePlan, plan_resume
+from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question, Responder
+
+TERMINAL = frozenset({"succeeded", "failed", "skipped"})
+CRASH_ENV = "DRP_TEST_CRASH_AT"
+"""Test hook: `<event type>:<n>` makes the process SIGKILL itself right after the n-th event of
+that type written by this engine is durable (crash tests of the no-double-execution protocol)."""
+
+
+class Engine(OperatorCommands):
+    """Runs one runbook: a fresh run, or a resumed one when the journal already has steps."""
+
+    def __init__(self, runbook: Any, ctx: RunContext, journal: Any, cloud: Any,
+                 responder: Responder, clock: Clock | None = None) -> None:
+        self.runbook = runbook
+        self.ctx = ctx
+        self.journal = journal
+        self.cloud = cloud
+        self.responder = responder
+        self.clock: Clock = clock or SystemClock()
+        self.status: dict[str, str] = {s.id: "pending" for s in runbook.steps}
+        """Step id -> pending, running, waiting, succeeded, failed, skipped, unknown."""
+        self.outputs: dict[str, dict[str, Any]] = {}
+        self.attempts: dict[str, int] = {}
+        self.chosen: set[str] = set()
+        self.conditional = runbook.conditional_targets()
+        self.choosers: dict[str, list[str]] = {}
+        for step in runbook.steps:
+            targets = list(getattr(step, "options", {}).values()) if step.type == "decision" else []
+            if step.on_failure not in ("abort", "continue"):
+                targets.append(step.on_failure)
+            for target in targets:
+                self.choosers.setdefault(target, []).append(step.id)
+        self.aborting: str | None = None
+        self.paused = False
+        self.stopping = False
+        self.needs_operator: NeedsOperator | None = None
+        self._listeners: list[Callable[[dict], None]] = []
+        self._tasks: dict[str, asyncio.Task] = {}
+        self._overrides: dict[str, tuple[Question, asyncio.Future]] = {}
+        self._wake: asyncio.Event | None = None
+        self._crash = _crash_point()
+        self._counts: dict[str, int] = {}
+        self._background: set[asyncio.Task] = set()
+
+    # -- events --------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[dict], None]) -> None:
+        """Call `listener(event)` for every journaled event, once it is durable."""
+        self._listeners.append(listener)
+
+    async def emit(self, type: str, **fields: Any) -> dict:
+        """Journal an event (durable when this returns), then tell the listeners."""
+        event = await self.journal.write(type, **fields)
+        if self._crash is not None and self._crash[0] == type:
+            self._counts[type] = self._counts.get(type, 0) + 1
+            if self._counts[type] == self._crash[1]:
+                os.kill(os.getpid(), signal.SIGKILL)
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop a recovery
+                pass
+        return event
+
+    # -- templates -----------------------------------------------------------------------------
+
+    def template_context(self, result: Any = None) -> Any:
+        """Names in scope for templates: params, steps, run (and result)."""
+        from drp_console.runbook import templating
+
+        steps = {s.id: {"outputs": self.outputs.get(s.id, {}), "status": self.status[s.id]}
+                 for s in self.runbook.steps}
+        run = {"mode": self.ctx.mode, "id": self.ctx.run_id}
+        return templating.context(params=self.ctx.params, steps=steps, run=run, result=result)
+
+    def render(self, text: str) -> str:
+        """A template rendered in the run's context."""
+        from drp_console.runbook import templating
+
+        if "{{" not in text and "{%" not in text:
+            return text
+        return self._template(lambda: templating.render(text, self.template_context()), text)
+
+    def render_value(self, value: Any) -> Any:
+        """Every string inside a value (dicts, lists) rendered."""
+        if isinstance(value, str):
+            return self.render(value)
+        if isinstance(value, dict):
+            return {k: self.render_value(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.render_value(v) for v in value]
+        return value
+
+    def render_args(self, args: dict[str, Any] | None, call: Any) -> dict[str, Any]:
+        """A step's `with`, rendered and converted to the call's argument types."""
+        from drp_console.runbook import templating
+
+        return self._template(
+            lambda: templating.render_args(dict(args or {}), self.template_context(), call),
+            f"with of {call.name}")
+
+    def evaluate(self, expr: str, result: Any = None) -> Any:
+        """A bare expression evaluated in the run's context."""
+        from drp_console.runbook import templating
+
+        return self._template(lambda: templating.evaluate(expr, self.template_context(result)),
+                              expr)
+
+    @staticmethod
+    def _template(fn: Callable[[], Any], source: str) -> Any:
+        try:
+            return fn()
+        except StepFailure:
+            raise
+        except Exception as exc:
+            raise StepFailure(f"cannot evaluate {source!r}: {exc}", code="template",
+                              hint="fix the expression in the runbook, or skip the step") from None
+
+    # -- people --------------------------------------------------------------------------------
+
+    async def ask(self, question: Question) -> Answer:
+        """Journal the question, wait for the responder (or an operator command), journal the
+        answer. Invalid answers are asked again."""
+        for _ in range(5):
+            await self.emit("waiting", step=question.step, kind=question.kind, role=question.role,
+                            prompt=question.prompt, options=list(question.options),
+                            checklist=list(question.checklist), recommended=question.recommended)
+            answer = await self._wait_answer(question)
+            problem = _invalid(question, answer)
+            if problem is None:
+                await self.emit("answered", step=question.step, kind=question.kind,
+                                answer=answer.value, by=answer.by, role=answer.role,
+                                reason=answer.reason, checklist=list(answer.checklist))
+                return answer
+            await self.emit("warning", step=question.step, message=problem)
+        raise StepFailure(f"no valid {question.kind} answer after 5 tries", code="badAnswer")
+
+    async def _wait_answer(self, question: Question) -> Answer:
+        loop = asyncio.get_running_loop()
+        override: asyncio.Future = loop.create_future()
+        self._overrides[question.step] = (question, override)
+        prev = self.status[question.step]
+        self.status[question.step] = "waiting"
+        task = asyncio.ensure_future(self.responder.ask(question))
+        try:
+            await asyncio.wait({task, override}, return_when=asyncio.FIRST_COMPLETED)
+            if override.done():
+                task.cancel()
+                return override.result()
+            return task.result()
+        finally:
+            if not task.done():
+                task.cancel()
+            self._overrides.pop(question.step, None)
+            if self.status[question.step] == "waiting":
+                self.status[question.step] = prev
+
+    # -- the run -------------------------------------------------------------------------------
+
+    async def run(self) -> Any:
+        """Run (or resume) to the end, or until stopped; returns the folded RunState."""
+        self._wake = asyncio.Event()
+        plan = plan_resume(self.runbook, self.journal.events())
+        if plan.finished_run is None:
+            self._restore(plan)
+            for step_id, hint in plan.hints.items():
+                self._start(step_id, hint)
+            await self._loop()
+        return self.state()
+
+    def state(self) -> Any:
+        """The run state folded from the journal."""
+        from drp_console.journal.state import RunState
+
+        return RunState.fold(self.journal.events())
+
+    def _restore(self, plan: ResumePlan) -> None:
+        self.attempts.update(plan.attempts)
+        for step_id, status in plan.finished.items():
+            if step_id not in self.status:
+                continue
+            self.status[step_id] = status
+            self.outputs[step_id] = plan.outputs.get(step_id, {})
+            self._after_finish(step_id, status)
+
+    async def _loop(self) -> None:
+        assert self._wake is not None
+        while True:
+            self._wake.clear()
+            if not (self.paused or self.stopping):
+                await self._schedule()
+            if not self._tasks:
+                if self.stopping:
+                    return
+                if not self.paused:
+                    pending = [s for s, st in self.status.items() if st == "pending"]
+                    if not pending:
+                        await self._finish_run()
+                        return
+                    if self.aborting:
+                        for step_id in pending:
+                            await self._finish(step_id, "skipped", f"run aborted: {self.aborting}")
+                        continue
+                    for step_id in pending:  # no rule can start them any more
+                        await self._finish(step_id, "skipped", "its needs can never be met")
+                    continue
+            await self._wake.wait()
+
+    async def _schedule(self) -> None:
+        """Start every step that may start; skip every step that can no longer run."""
+        changed = True
+        while changed and not self.aborting:
+            changed = False
+            for step in self.runbook.steps:
+                if self.status[step.id] != "pending" or step.id in self._tasks:
+                    continue
+                verdict, reason = self._readiness(step)
+                if verdict == "skip":
+                    await self._finish(step.id, "skipped", reason)
+                    changed = True
+                elif verdict == "run":
+                    skip = self._static_skip(step)
+                    if skip:
+                        await self._finish(step.id, "skipped", skip)
+                    else:
+                        self._start(step.id, None)
+                    changed = True
+                if self.aborting or self.paused or self.stopping:
+                    return
+
+    def _readiness(self, step: Any) -> tuple[str, str]:
+        needs = self.runbook.needs(step.id)
+        if step.id in self.conditional and step.id not in self.chosen:
+            if all(self.status[c] in TERMINAL for c in self.choosers.get(step.id, ())):
+                return "skip", "not chosen"
+            return "wait", ""
+        if any(self.status[n] not in TERMINAL for n in needs):
+            return "wait", ""
+        if step.id in self.chosen or not needs:
+            return "run", ""
+        if all(self.status[n] == "skipped" and not self._waived(n) for n in needs):
+            return "skip", "its needs were skipped"
+        if any(self._satisfies(n) for n in needs):
+            return "run", ""
+        return "skip", "none of its needs succeeded"
+
+    def _waived(self, step_id: str) -> bool:
+        """Skipped by an operator (not by a rule): the run goes on past it."""
+        return bool((self.outputs.get(step_id) or {}).get("skipped_by"))
+
+    def _satisfies(self, step_id: str) -> bool:
+        status = self.status[step_id]
+        if status == "succeeded" or (status == "skipped" and self._waived(step_id)):
+            return True
+        return status == "failed" and self.runbook.step(step_id).on_failure == "continue"
+
+    def _static_skip(self, step: Any) -> str | None:
+        if step.modes is not None and self.ctx.mode not in step.modes:
+            return f"runs only in {', '.join(step.modes)} mode"
+        if step.when:
+            try:
+                if not self.evaluate(step.when):
+                    return f"when: {step.when} is false"
+            except StepFailure as exc:
+                return f"when: {exc.message}"
+        return None
+
+    def _start(self, step_id: str, hint: ResumeHint | None) -> None:
+        self.status[step_id] = "running"
+        task = asyncio.ensure_future(self._run_step(step_id, hint))
+        self._tasks[step_id] = task
+
+        def done(_: asyncio.Task, step_id: str = step_id) -> None:
+            self._tasks.pop(step_id, None)
+            if self._wake is not None:
+                self._wake.set()
+
+        task.add_done_callback(done)
+
+    async def _run_step(self, step_id: str, hint: ResumeHint | None) -> None:
+        step = self.runbook.step(step_id)
+        try:
+            await self._attempts(step, hint)
+        except NeedsOperator as exc:
+            self.needs_operator = exc
+            self.stopping = True
+        except OperatorSkip as exc:
+            await self._finish(step_id, "skipped", exc.reason, {"skipped_by": self.ctx.operator})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # an engine bug must not lose the run: fail the step, say why
+            await self._finish(step_id, "failed", f"internal error: {exc!r}")
+
+    async def _attempts(self, step: Any, hint: ResumeHint | None) -> None:
+        run_exec = executor_for(step.type)
+        tries = 0
+        if hint is not None and hint.kind == "unknown":
+            attempt = await self._ask_unknown(step, hint)
+            if attempt is None:
+                return
+            hint = None
+            failure = None
+        else:
+            attempt, failure = self._first_attempt(step, hint)
+        while True:
+            if failure is None:
+                tries += 1
+                self.attempts[step.id] = attempt
+                # A resumed attempt that may have acted is continued, never restarted: writing
+                # step_started again would make a second crash forget the call in flight.
+                if hint is None or hint.kind in ("restart", "next_attempt"):
+                    await self.emit("step_started", step=step.id, attempt=attempt)
+                t0 = self.clock.monotonic()
+                deadline = t0 + step.timeout / self.ctx.speed if step.timeout else None
+                if step.type in ("manual", "approval", "decision"):
+                    deadline = None
+                try:
+                    result = await run_exec(StepRun(self, step, attempt, deadline, hint))
+                except StepFailure as exc:
+                    failure = exc
+                else:
+                    await self._succeed(step, result, self.clock.monotonic() - t0)
+                    return
+                hint = None
+                retry_in = None
+                if failure.transient and tries < step.retry.attempts:
+                    retry_in = step.retry.delay * step.retry.backoff ** (tries - 1)
+                await self.emit("attempt_failed", step=step.id, attempt=attempt,
+                                error=failure.to_dict(), retry_in=retry_in)
+                if retry_in is not None:
+                    await self.clock.sleep(retry_in / self.ctx.speed)
+                    attempt, failure = attempt + 1, None
+                    continue
+            answer = await self.ask(Question(
+                step=step.id, kind="failed", role=step.role,
+                prompt=f"{step.id} failed: {failure.message}"
+                       + (f" ({failure.hint})" if failure.hint else ""),
+                options=VALID_ANSWERS["failed"]))
+            if answer.value == "retry":
+                attempt, failure, tries, hint = self.attempts.get(step.id, attempt) + 1, None, 0, None
+                continue
+            if answer.value == "skip":
+                await self._finish(step.id, "skipped", answer.reason or f"skipped by {answer.by} "
+                                   f"after failing: {failure.message}", {"skipped_by": answer.by})
+                return
+            await self._finish(step.id, "failed", failure.message)
+            return
+
+    async def _ask_unknown(self, step: Any, hint: ResumeHint) -> int | None:
+        """Resume found the step may have acted: the operator says what happened.
+
+        Returns the attempt to run next (rerun), or None when the step is settled."""
+        await self.emit("step_unknown", step=step.id, attempt=hint.attempt, reason=hint.reason)
+        self.status[step.id] = "unknown"
+        answer = await self.ask(Question(
+            step=step.id, kind="unknown", role=step.role,
+            prompt=f"{step.id} may have acted before the console stopped ({hint.reason}). Check "
+                   "the resource, then say: verified (it is done), rerun, or skip.",
+            options=VALID_ANSWERS["unknown"]))
+        if answer.value == "verified":
+            await self._finish(step.id, "succeeded", f"verified by {answer.by}", {}, True)
+            return None
+        if answer.value == "skip":
+            await self._finish(step.id, "skipped", answer.reason or f"skipped by {answer.by} "
+                               "while UNKNOWN", {"skipped_by": answer.by})
+            return None
+        return self.attempts.get(step.id, hint.attempt) + 1
+
+    def _first_attempt(self, step: Any, hint: ResumeHint | None) -> tuple[int, StepFailure | None]:
+        """The attempt a step starts with, and a failure to ask about first (on resume)."""
+        last = self.attempts.get(step.id, 0)
+        if hint is None:
+            return last + 1, None
+        if hint.kind == "next_attempt":
+            return last + 1, None
+        if hint.kind == "ask_failed":
+            err = hint.error or {}
+            return hint.attempt, StepFailure(err.get("message") or "failed", code=err.get("code"),
+                                             hint=err.get("hint"))
+        return hint.attempt, None
+
+    async def _succeed(self, step: Any, result: StepResult, took: float) -> None:
+        if step.budget and took * self.ctx.speed > step.budget and step.type not in (
+                "manual", "approval", "decision"):
+            from drp_console.runbook.durations import format_duration
+
+            await self.emit("warning", step=step.id,
+                            message=f"{step.id} took {format_duration(took * self.ctx.speed)}, "
+                                    f"over its budget of {format_duration(step.budget)}")
+        await self._finish(step.id, result.status, result.reason, result.outputs, result.changed)
+
+    async def _finish(self, step_id: str, status: str, reason: str | None,
+                      outputs: dict | None = None, changed: bool = False) -> None:
+        outputs = outputs or {}
+        await self.emit("step_finished", step=step_id, status=status, reason=reason,
+                        outputs=outputs, changed=changed, attempts=self.attempts.get(step_id, 0))
+        self.status[step_id] = status
+        self.outputs[step_id] = outputs
+        self._after_finish(step_id, status)
+        step = self.runbook.step(step_id)
+        if status == "succeeded" and step.milestone:
+            await self.emit("milestone", name=step.milestone, step=step_id, source="step")
+        if self._wake is not None:
+            self._wake.set()
+
+    def _after_finish(self, step_id: str, status: str) -> None:
+        step = self.runbook.step(step_id)
+        if status == "succeeded" and step.type == "decision":
+            target = (self.outputs.get(step_id) or {}).get("next")
+            if target:
+                self.chosen.add(target)
+        if status == "failed":
+            if step.on_failure == "abort":
+                self.aborting = self.aborting or f"step {step_id} failed"
+            elif step.on_failure != "continue":
+                self.chosen.add(step.on_failure)
+
+    async def _finish_run(self) -> None:
+        if self.aborting:
+            status, reason = "failed", self.aborting
+        else:
+            counts: dict[str, int] = {}
+            for st in self.status.values():
+                counts[st] = counts.get(st, 0) + 1
+            status = "succeeded"
+            reason = ", ".join(f"{n} {st}" for st, n in sorted(counts.items()))
+        await self.emit("run_finished", status=status, reason=reason)
+
+
+def _invalid(question: Question, answer: Answer) -> str | None:
+    """Why an answer does not fit its question, or None."""
+    allowed = question.options if question.kind == "decision" else VALID_ANSWERS[question.kind]
+    if answer.value not in allowed:
+        return f"{answer.value!r} is not an answer to a {question.kind} question: " \
+               f"use one of {', '.join(allowed)}"
+    if question.kind == "confirm" and answer.value == "go" and answer.typed != question.expected:
+        return f"the confirmation text does not match: type {question.expected!r} exactly"
+    return None
+
+
+def _crash_point() -> tuple[str, int] | None:
+    raw = os.environ.get(CRASH_ENV)
+    if not raw or ":" not in raw:
+        return None
+    kind, _, n = raw.rpartition(":")
+    try:
+        return kind, int(n)
+    except ValueError:
+        return None
