@@ -1,0 +1,81 @@
+"""The console's Textual application: it holds the injected parts and opens the first screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+
+from drp_console.ui.clock import SystemClock, UiClock
+
+
+class DrpApp(App[int]):
+    """drp-console. Build it with `drp_console.ui.factory.make_app`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "drp-console"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, *, session: Any = None, events: list[dict] | None = None,
+                 runbooks_dir: Path | None = None, runs_dir: Path | None = None,
+                 operator: str = "", clock: UiClock | None = None, still: bool = False,
+                 tz_name: str = "UTC", confirmed_project: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        """The run to open directly (`drp run`/`drp resume`), or None."""
+        self.replay_events = events
+        """A journal to show read-only instead of a live run."""
+        self.runbooks_dir = runbooks_dir or Path("runbooks")
+        """Where the launcher lists runbooks."""
+        self.runs_dir = runs_dir
+        """Where runs live (None: the default state directory)."""
+        self.operator = operator
+        """Who is at the keyboard."""
+        self.clock: UiClock = clock or SystemClock()
+        """The wall clock every screen reads."""
+        self.still = still
+        """Tests and snapshots: no animations, no cursor blink."""
+        self.tz_name = tz_name
+        """The zone the timeline shows times in."""
+        self.confirmed_project = confirmed_project
+        """Live: the project id was already typed (the CLI's `--confirm-project`)."""
+        self.sessions: list[Any] = []
+        """Sessions this app opened or was given; closed when it ends."""
+        if still:
+            self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        if self.session is not None:
+            self.open_run(self.session, confirmed_project=self.confirmed_project)
+        elif self.replay_events is not None:
+            from drp_console.ui.run_screen import RunScreen
+
+            self.push_screen(RunScreen(events=self.replay_events, operator=self.operator))
+        else:
+            from drp_console.ui.launcher import LauncherScreen
+
+            self.push_screen(LauncherScreen())
+
+    def open_run(self, session: Any, *, confirmed_project: bool = False) -> None:
+        """Show the run screen for an opened session and start (or resume) its engine."""
+        from drp_console.ui.run_screen import RunScreen
+
+        self.sessions.append(session)
+        self.push_screen(RunScreen(session=session, operator=self.operator,
+                                   confirmed_project=confirmed_project))
+
+    def finish_run(self, view: Any) -> None:
+        """Close the run's session and leave with the run's exit code."""
+        self.close_sessions()
+        code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
+        self.exit(code)
+
+    def close_sessions(self) -> None:
+        """Stop embedded simulators, release locks, close journals."""
+        while self.sessions:
+            session = self.sessions.pop()
+            try:
+                session.close()
+            except Exception:  # noqa: BLE001 - closing is best effort on the way out
+                pass

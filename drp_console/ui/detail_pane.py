@@ -1,0 +1,188 @@
+"""The detail pane: everything about the selected step, and the key for what it needs next."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from rich.markup import escape
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Markdown, SelectionList, Static
+
+from drp_console.ui.clock import clock_text
+from drp_console.ui.view_model import RunView, StepView
+
+NEXT_KEY = {
+    "manual": "tick the checklist with [b]x[/b] (or click), then [b]enter[/b] when done",
+    "approval": "press [b]a[/b] to approve or reject, with your name",
+    "decision": "press [b]d[/b] to choose an option",
+    "confirm": "press [b]enter[/b] and type the resource name to let this step act",
+    "failed": "press [b]r[/b] to retry or [b]s[/b] to skip with a reason",
+    "unknown": "press [b]u[/b]: verified done, run again, or skip",
+}
+"""What the operator does next, per kind of question."""
+
+_PARAM = re.compile(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def fill_params(text: str, params: dict) -> str:
+    """Show `{{ params.x }}` in instructions with the run's (redacted) value."""
+    return _PARAM.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+def _mask(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 70 else text[:67] + "…"
+
+
+def _catalog_kind(call: str | None) -> str:
+    if not call:
+        return ""
+    try:
+        from drp_console.runbook.catalog import CATALOG
+    except ImportError:
+        return ""
+    entry = CATALOG.get(call)
+    if entry is None:
+        return ""
+    kind = "mutating" if entry.kind == "mutating" else "read-only"
+    return kind + (", destructive" if getattr(entry, "destructive", False) else "")
+
+
+class DetailPane(VerticalScroll):
+    """Header, next action, instructions, checklist and facts of one step."""
+
+    class Ticked(Message):
+        """The operator ticked or unticked checklist items by mouse."""
+
+        def __init__(self, step_id: str, ticked: set[int]) -> None:
+            super().__init__()
+            self.step_id = step_id
+            """The step whose checklist changed."""
+            self.ticked = ticked
+            """Indices of the ticked items."""
+
+    def compose(self):
+        yield Static(id="detail-head")
+        yield Static(id="detail-next")
+        yield Markdown(id="detail-instructions")
+        yield SelectionList[int](id="detail-checklist")
+        yield Static(id="detail-facts")
+
+    def on_mount(self) -> None:
+        self._shown_step: str | None = None
+        self._shown_md: str | None = None
+        self._shown_list: tuple | None = None
+        self._filling = False
+        self.query_one("#detail-checklist").display = False
+
+    def show(self, view: RunView, step: StepView | None, ticked: set[int], now: datetime,
+             params: dict) -> None:
+        """Render one step (or nothing)."""
+        head = self.query_one("#detail-head", Static)
+        nxt = self.query_one("#detail-next", Static)
+        if step is None:
+            head.update("No step selected.")
+            nxt.display = False
+            return
+        self.border_title = f"{step.id} · {step.title}"
+        call = step.call or step.doc.get("call")
+        kind = _catalog_kind(call)
+        bits = [f"[b]{escape(step.type)}[/b]"]
+        if call:
+            bits.append(escape(call) + (f"  [i]{kind}[/i]" if kind else ""))
+        if step.role:
+            bits.append(f"role {escape(str(step.role))}")
+        bits.append(f"status [b]{step.icon} {step.word}[/b]")
+        head.update(" · ".join(bits))
+        waiting = step.waiting
+        if waiting:
+            who = waiting.get("role") or step.role or "the operator"
+            prompt = waiting.get("prompt")
+            text = f"▶ Waiting for {escape(str(who))}: {NEXT_KEY.get(waiting.get('kind'), '')}"
+            if prompt:
+                text += f"\n  {escape(str(prompt))}"
+            nxt.update(text)
+            nxt.display = True
+        else:
+            nxt.display = False
+        md = fill_params(str(step.doc.get("instructions") or step.doc.get("prompt") or ""), params)
+        if view.mode == "training" and step.doc.get("explain"):
+            md += "\n\n> **Why (training):** " + fill_params(str(step.doc["explain"]), params)
+        if view.mode == "training" and step.type == "decision" and step.doc.get("recommended"):
+            md += f"\n\n> **Hint:** the authors recommend *{step.doc['recommended']}*."
+        box = self.query_one("#detail-instructions", Markdown)
+        if md != self._shown_md:
+            self._shown_md = md
+            box.update(md)
+        box.display = bool(md.strip())
+        self._show_checklist(step, ticked)
+        self.query_one("#detail-facts", Static).update(self._facts(step, now))
+        self._shown_step = step.id
+
+    def _show_checklist(self, step: StepView, ticked: set[int]) -> None:
+        checklist = self.query_one("#detail-checklist", SelectionList)
+        items = list((step.waiting or {}).get("checklist") or step.doc.get("checklist") or [])
+        state = (step.id, tuple(items), tuple(sorted(ticked)))
+        checklist.display = bool(items)
+        if state == self._shown_list:
+            return
+        self._shown_list = state
+        self._filling = True
+        checklist.clear_options()
+        checklist.add_options([(str(item), i, i in ticked) for i, item in enumerate(items)])
+        checklist.border_title = f"Checklist {len(ticked)}/{len(items)}"
+        self._filling = False
+
+    def _facts(self, step: StepView, now: datetime) -> str:
+        lines: list[str] = []
+        args = step.args if step.args is not None else step.doc.get("with")
+        if args:
+            label = "arguments" if step.args is not None else "arguments (as written)"
+            lines.append(f"[b]{label}[/b]")
+            width = max(len(str(k)) for k in args)
+            lines += [f"  {escape(str(k)).ljust(width)}  {escape(_mask(v))}" for k, v in args.items()]
+        if step.operation:
+            name = str(step.operation.get("name", ""))
+            pct = step.progress
+            bar = ""
+            if pct is not None:
+                filled = int(pct / 100 * 12)
+                bar = " ▕" + "█" * filled + "░" * (12 - filled) + f"▏ {pct}%"
+            lines.append(f"[b]operation[/b] {escape(name[:24])}  {step.op_status or ''}{bar}")
+        elapsed = step.elapsed(now)
+        if elapsed is not None:
+            budget = f" of {clock_text(step.budget)} budget" if step.budget else ""
+            over = "  [b]over budget[/b]" if step.budget and elapsed > step.budget else ""
+            lines.append(f"elapsed {clock_text(elapsed)}{budget}{over}")
+        if step.attempt:
+            retry = step.doc.get("retry") or {}
+            of = f" of {retry.get('attempts')}" if retry.get("attempts") else ""
+            lines.append(f"attempt {step.attempt}{of}")
+        if step.error and step.status in ("failed", "waiting", "running", "unknown"):
+            err = step.error
+            code = " ".join(str(x) for x in (err.get("http_status"), err.get("code")) if x)
+            kind = "transient" if err.get("transient") else "permanent"
+            lines.append(f"[b]error[/b] ({kind}{', ' + escape(code) if code else ''}): "
+                         f"{escape(str(err.get('message', '')))}")
+            if err.get("hint"):
+                lines.append(f"[b]what to do:[/b] {escape(str(err['hint']))}")
+        if step.reason and step.status in ("skipped", "failed", "unknown"):
+            lines.append(f"[b]reason:[/b] {escape(str(step.reason))}")
+        if step.outputs:
+            lines.append("[b]outputs[/b]")
+            lines += [f"  {escape(str(k))} = {escape(_mask(v))}" for k, v in step.outputs.items()]
+        if step.output:
+            lines.append("[b]output[/b]")
+            lines += [f"  {escape(line)}" for line in "".join(step.output).splitlines()[-12:]]
+        for answer in step.answers[-3:]:
+            by = answer.get("by") or answer.get("operator")
+            lines.append(f"answered {escape(str(answer.get('answer')))} by {escape(str(by))}")
+        return "\n".join(lines)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        if self._filling or self._shown_step is None:
+            return
+        self.post_message(self.Ticked(self._shown_step, set(event.selection_list.selected)))

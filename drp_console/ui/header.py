@@ -1,0 +1,92 @@
+"""The run screen's header: the mode banner and the clocks an incident commander watches."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from drp_console.runbook.durations import format_duration
+from drp_console.ui.clock import UiClock, clock_text
+from drp_console.ui.view_model import RunView
+
+MODE_BANNER = {
+    "live": ("LIVE", "mode-live", "REAL CHANGES"),
+    "simulate": ("SIMULATION", "mode-simulate", "nothing real is touched"),
+    "training": ("TRAINING", "mode-training", "simulated, with hints and a score"),
+}
+"""Mode -> (word, CSS class, what it means): words as well as colour."""
+
+
+def _bar(fraction: float, width: int = 16) -> str:
+    fraction = min(1.0, max(0.0, fraction))
+    filled = int(round(fraction * width))
+    return "▕" + "█" * filled + "░" * (width - filled) + "▏"
+
+
+class ModeBanner(Static):
+    """First header line: mode in words and colour, runbook, operator."""
+
+    def show(self, view: RunView) -> None:
+        """Render for this run."""
+        word, css, meaning = MODE_BANNER.get(view.mode, (view.mode.upper(), "mode-simulate", ""))
+        for cls in ("mode-live", "mode-simulate", "mode-training"):
+            self.set_class(cls == css, cls)
+        where = view.project or ""
+        if view.mode != "live" and view.scenario:
+            where = str(view.scenario.get("id") or where)
+            speed = view.scenario.get("speed")
+            if speed and float(speed) != 1:
+                where += f" ({float(speed):g}x)"
+        version = f" (v{view.version})" if view.version not in (None, "") else ""
+        text = Text()
+        text.append(f" {word} · {where} ", style="bold")
+        text.append(f"· {meaning}  ")
+        text.append(f"[{view.operator}]  ")
+        text.append(f"{view.title}{version}", style="bold")
+        if view.status == "paused":
+            text.append("   ⏸ PAUSED", style="bold")
+        self.update(text)
+
+
+class ClockLine(Static):
+    """Second header line: incident clock, RTO countdown (overrun), RPO, 72-hour breach clock."""
+
+    def show(self, view: RunView, clock: UiClock) -> None:
+        """Render the clocks at the clock's current time."""
+        now = clock.now()
+        text = Text(" ")
+        elapsed = view.incident_elapsed(now)
+        text.append(f"Incident {clock_text(elapsed) if elapsed is not None else '—'}", "bold")
+        remaining = view.rto_remaining(now)
+        overrun = False
+        if remaining is not None and view.rto:
+            restored = "restored" in view.milestones
+            used = view.rto - remaining
+            if remaining >= 0:
+                state = "met" if restored else "left"
+                text.append(f"   RTO {format_duration(view.rto)} {_bar(used / view.rto)} ")
+                text.append(f"{clock_text(remaining)} {state}", "bold")
+            else:
+                overrun = True
+                state = "missed by" if restored else "OVERRUN by"
+                text.append(f"   RTO {format_duration(view.rto)} {_bar(1)} ")
+                text.append(f"{state} {clock_text(-remaining)}", "bold reverse")
+        elif view.rto is None:
+            text.append("   no RTO objective")
+        if view.rpo:
+            point = view.restore_point
+            at = f"restore point {point.get('at')}" if point else "measured at restore"
+            text.append(f"   RPO {format_duration(view.rpo)}: {at}")
+        breach = view.breach_remaining(now)
+        if view.breach_clock:
+            if breach is None:
+                text.append("   72h clock: starts at milestone aware")
+            elif breach >= 0:
+                text.append(f"   72h notify in {clock_text(breach)}", "bold")
+            else:
+                text.append(f"   72h deadline PASSED {clock_text(-breach)} ago", "bold reverse")
+                overrun = True
+        done, total = view.counts()
+        text.append(f"   steps {done}/{total}")
+        self.set_class(overrun, "overrun")
+        self.update(text)

@@ -1,0 +1,294 @@
+"""Dialogs for people's answers, each a typed `ModalScreen[Reply | None]` (None = cancelled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the operator answered in a dialog."""
+
+    value: str
+    """The answer: approve/reject, an option label, go, verified/rerun/skip, done, a tag, ..."""
+    by: str | None = None
+    """Who answered (approvals require it)."""
+    role: str | None = None
+    """The role they answered in."""
+    reason: str | None = None
+    """Why (skips, rejections)."""
+    typed: str | None = None
+    """What was typed in a confirmation."""
+    text: str | None = None
+    """Free text (notes, milestone names)."""
+
+
+class Dialog(ModalScreen["Reply | None"]):
+    """Shared frame: a title, a body, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    TITLE_TEXT = ""
+
+    def __init__(self, *, still: bool = False) -> None:
+        super().__init__()
+        self.still = still
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.TITLE_TEXT
+            yield from self.body()
+            yield Static("", classes="dialog-error")
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        if self.still:
+            for field in self.query(Input):
+                field.cursor_blink = False
+
+    def error(self, text: str) -> None:
+        """Show what is missing, inline."""
+        self.query_one(".dialog-error", Static).update(f"[b]{escape(text)}[/b]")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ApprovalDialog(Dialog):
+    """Go/no-go gate: approve or reject, with the approver's name (required) and role."""
+
+    TITLE_TEXT = "Approval"
+
+    def __init__(self, step: str, prompt: str, role: str | None, name: str, **kw) -> None:
+        super().__init__(**kw)
+        self.step, self.prompt, self.role, self.name = step, prompt, role, name
+
+    def body(self) -> ComposeResult:
+        yield Label(f"[b]{escape(self.step)}[/b]  {escape(self.prompt or 'Approve this step?')}",
+                    classes="dialog-prompt")
+        yield Label("Approver's name (required)")
+        yield Input(self.name, placeholder="your name", id="approver")
+        yield Label(f"Role: {escape(self.role or '—')}")
+        yield Input(placeholder="reason (required to reject)", id="reason")
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Approve", variant="success", id="approve")
+            yield Button("Reject", variant="error", id="reject")
+            yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            return self.dismiss(None)
+        name = self.query_one("#approver", Input).value.strip()
+        reason = self.query_one("#reason", Input).value.strip() or None
+        if not name:
+            return self.error("Type the approver's name first.")
+        if event.button.id == "reject" and not reason:
+            return self.error("Say why you reject (the reason goes into the report).")
+        self.dismiss(Reply(str(event.button.id), by=name, role=self.role, reason=reason))
+
+
+class DecisionDialog(Dialog):
+    """Pick one option of a decision; the recommended one is marked in training mode."""
+
+    TITLE_TEXT = "Decision"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
+        Binding(str(i), f"pick({i - 1})", show=False) for i in range(1, 10)]
+
+    def __init__(self, step: str, prompt: str, options: list[str], recommended: str | None,
+                 training: bool, by: str, **kw) -> None:
+        super().__init__(**kw)
+        self.step, self.prompt, self.options = step, prompt, options
+        self.recommended, self.training, self.by = recommended, training, by
+
+    def body(self) -> ComposeResult:
+        yield Label(f"[b]{escape(self.step)}[/b]  {escape(self.prompt or 'Choose:')}",
+                    classes="dialog-prompt")
+        with Vertical(classes="dialog-options"):
+            for i, option in enumerate(self.options):
+                mark = "  ★ recommended" if self.training and option == self.recommended else ""
+                yield Button(f"{i + 1}. {option}{mark}", id=f"opt-{i}", classes="option")
+        yield Button("Cancel", id="cancel")
+
+    def action_pick(self, index: int) -> None:
+        if 0 <= index < len(self.options):
+            self.dismiss(Reply(self.options[index], by=self.by))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            return self.dismiss(None)
+        self.action_pick(int(str(event.button.id).removeprefix("opt-")))
+
+
+class ConfirmDialog(Dialog):
+    """Live mode: type the resource name (or project id) exactly before anything acts."""
+
+    TITLE_TEXT = "LIVE — confirm"
+
+    def __init__(self, what: str, expected: str, by: str, **kw) -> None:
+        super().__init__(**kw)
+        self.what, self.expected, self.by = what, expected, by
+
+    def body(self) -> ComposeResult:
+        yield Label(f"[b]{escape(self.what)}[/b]", classes="dialog-prompt")
+        yield Label(f"This acts on real Google Cloud. Type [b]{escape(self.expected)}[/b] "
+                    "to go on, or press escape.")
+        yield Input(placeholder=self.expected, id="typed")
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Go", variant="error", id="go")
+            yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._go()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            return self.dismiss(None)
+        self._go()
+
+    def _go(self) -> None:
+        typed = self.query_one("#typed", Input).value.strip()
+        if typed != self.expected:
+            return self.error(f"That is not {self.expected!r}: type it exactly.")
+        self.dismiss(Reply("go", by=self.by, typed=typed))
+
+
+class ReasonDialog(Dialog):
+    """A required reason: skipping a step."""
+
+    TITLE_TEXT = "Skip step"
+
+    def __init__(self, step: str, by: str, **kw) -> None:
+        super().__init__(**kw)
+        self.step, self.by = step, by
+
+    def body(self) -> ComposeResult:
+        yield Label(f"Skip [b]{escape(self.step)}[/b]. Why? (required; it goes into the report)")
+        yield Input(placeholder="reason", id="reason")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        reason = event.value.strip()
+        if not reason:
+            return self.error("A reason is required to skip a step.")
+        self.dismiss(Reply("skip", by=self.by, reason=reason))
+
+
+NOTE_TAGS = ("observation", "decision", "blocker", "action")
+
+
+class NoteDialog(Dialog):
+    """A timestamped note, tagged decision/observation/blocker/action."""
+
+    TITLE_TEXT = "Note"
+
+    def __init__(self, step: str | None, by: str, **kw) -> None:
+        super().__init__(**kw)
+        self.step, self.by = step, by
+
+    def body(self) -> ComposeResult:
+        about = f" about [b]{escape(self.step)}[/b]" if self.step else ""
+        yield Label(f"Note{about} (enter saves)")
+        yield Input(placeholder="what happened, what was decided", id="note")
+        with RadioSet(id="tag"):
+            for i, tag in enumerate(NOTE_TAGS):
+                yield RadioButton(tag, value=i == 0)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return self.error("Write the note first.")
+        index = self.query_one("#tag", RadioSet).pressed_index
+        tag = NOTE_TAGS[index] if index >= 0 else None
+        self.dismiss(Reply(tag or "", by=self.by, text=text))
+
+
+MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
+
+
+class MilestoneDialog(Dialog):
+    """Record a milestone now (a standard one or another word)."""
+
+    TITLE_TEXT = "Milestone"
+
+    def __init__(self, recorded: set[str], **kw) -> None:
+        super().__init__(**kw)
+        self.recorded = recorded
+
+    def body(self) -> ComposeResult:
+        marks = ", ".join(m + (" ✔" if m in self.recorded else "") for m in MILESTONES)
+        yield Label(f"Record a milestone now. Standard: {marks}")
+        yield Input(placeholder="milestone (one word)", id="milestone")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        import re
+
+        name = event.value.strip().lower()
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+            return self.error("One word: lowercase letters, digits and dashes, like 'mitigated'.")
+        self.dismiss(Reply(name, text=name))
+
+
+class UnknownDialog(Dialog):
+    """Reconcile an UNKNOWN step: it may have acted before the console stopped."""
+
+    TITLE_TEXT = "UNKNOWN — reconcile"
+
+    def __init__(self, step: str, reason: str | None, by: str, **kw) -> None:
+        super().__init__(**kw)
+        self.step, self.reason, self.by = step, reason, by
+
+    def body(self) -> ComposeResult:
+        yield Label(f"[b]{escape(self.step)}[/b] may have acted before the console stopped"
+                    + (f": {escape(self.reason)}" if self.reason else "") + ".",
+                    classes="dialog-prompt")
+        yield Label("Check the resource yourself, then say what is true. Nothing is retried "
+                    "without you.")
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Verified done", variant="success", id="verified")
+            yield Button("Run again", variant="warning", id="rerun")
+            yield Button("Skip", id="skip")
+            yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            return self.dismiss(None)
+        self.dismiss(Reply(str(event.button.id), by=self.by,
+                           reason=f"operator: {event.button.label}"))
+
+
+class QuitDialog(ModalScreen[bool]):
+    """Quit the console; the run stays resumable."""
+
+    BINDINGS = [Binding("escape", "stay", "Stay"), Binding("y", "leave", "Quit", show=False)]
+
+    def __init__(self, run_id: str | None, finished: bool) -> None:
+        super().__init__()
+        self.run_id, self.finished = run_id, finished
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Quit"
+            if self.finished or not self.run_id:
+                yield Label("Quit the console?")
+            else:
+                yield Label("Quit the console? The run stays resumable:")
+                yield Label(f"  [b]drp resume {escape(self.run_id)}[/b]")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Quit (y)", variant="error", id="quit")
+                yield Button("Stay", id="stay")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "quit")
+
+    def action_leave(self) -> None:
+        self.dismiss(True)
+
+    def action_stay(self) -> None:
+        self.dismiss(False)

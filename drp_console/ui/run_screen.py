@@ -1,0 +1,202 @@
+"""The run screen: header clocks, the steps table, the detail pane and the timeline of one run.
+
+The screen renders only what the journal holds: it folds the engine's events (received through
+`engine.subscribe`, queued, and applied four times a second, never per event) into a `RunView`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from drp_console.ui.detail_pane import DetailPane
+from drp_console.ui.header import ClockLine, ModeBanner
+from drp_console.ui.run_actions import OperatorActions
+from drp_console.ui.step_table import StepTable
+from drp_console.ui.timeline import Timeline
+from drp_console.ui.view_model import RunView
+
+FLUSH_SECONDS = 0.25
+"""How often queued engine events reach the widgets."""
+
+
+class RunScreen(OperatorActions, Screen):
+    """One run, live (with an engine) or replayed from its journal (read-only)."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-huge")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("enter", "complete", "Done/answer", show=True, priority=False),
+        Binding("space", "complete", "Done", show=False),
+        Binding("x", "tick", "Tick"),
+        Binding("a", "approve", "Approve"),
+        Binding("d", "decide", "Decide"),
+        Binding("r", "retry", "Retry"),
+        Binding("s", "skip", "Skip"),
+        Binding("u", "resolve", "Resolve"),
+        Binding("n", "note", "Note"),
+        Binding("m", "milestone", "Milestone"),
+        Binding("p", "pause", "Pause"),
+        Binding("R", "report", "Report"),
+        Binding("q", "quit_run", "Quit"),
+    ]
+
+    def __init__(self, *, session: Any = None, events: list[dict] | None = None,
+                 operator: str = "", confirmed_project: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        """The RunSession (None: a read-only replay of `events`)."""
+        self.operator = operator or getattr(getattr(session, "ctx", None), "operator", "") or ""
+        """Who is at the keyboard."""
+        self.view = RunView()
+        """The run as folded from its events."""
+        self.engine: Any = None
+        """The engine driving the run (None in a replay)."""
+        self.responder: Any = None
+        """The UIResponder the engine asks."""
+        self.ticks: dict[str, set[int]] = {}
+        """Checklist items ticked but not yet submitted, per step (submitted with `done`)."""
+        self.confirmed_project = confirmed_project
+        """Live mode: the operator already typed the project id (in the launcher)."""
+        self.result_state: Any = None
+        """What `engine.run()` returned."""
+        self.replayed: list[dict] = list(events or [])
+        """The events of a replayed journal (empty for a live run)."""
+        self._queue: list[dict] = list(events or [])
+        self._drive_task: asyncio.Task | None = None
+        self._pending_select: str | None = None
+
+    # ---- layout -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="run-header"):
+            yield ModeBanner(id="mode-banner")
+            yield ClockLine(id="clock-line")
+        with Horizontal(id="panes"):
+            yield StepTable(id="steps")
+            yield DetailPane(id="detail")
+        with VerticalScroll(id="timeline-box"):
+            yield Timeline(id="timeline", tz=self.app.tz_name)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#timeline-box").border_title = "Timeline"
+        if self.session is not None:
+            self._queue = list(self.session.journal.events()) + self._queue
+        self.flush()
+        self.query_one(StepTable).focus()
+        if self.session is not None:
+            self._start_engine()
+        self.set_interval(FLUSH_SECONDS, self.flush)
+
+    # ---- engine -------------------------------------------------------------------------------
+    def _start_engine(self) -> None:
+        from drp_console.ui.responder import UIResponder
+
+        self.responder = UIResponder()
+        self.responder.on_question = self._on_question
+        self.engine = self.session.engine(self.responder)
+        self.engine.subscribe(self._queue.append)
+        ctx = self.session.ctx
+        if ctx.mode == "live" and not self.confirmed_project:
+            from drp_console.ui.modals import ConfirmDialog
+
+            def confirmed(reply: Any) -> None:
+                if reply is None:
+                    self.app.exit(0, message="Live run not started: the project id was not typed.")
+                else:
+                    self.confirmed_project = True
+                    self._drive()
+
+            self.app.push_screen(ConfirmDialog(f"Start a LIVE run on project {ctx.project}",
+                                               str(ctx.project), self.operator,
+                                               still=self.app.still), confirmed)
+        else:
+            self._drive()
+        self._warm_up()
+
+    @work(exclusive=True, group="engine", exit_on_error=False)
+    async def _drive(self) -> None:
+        self._drive_task = asyncio.current_task()
+        try:
+            self.result_state = await self.engine.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - shown to the operator, never a traceback
+            self.app.notify(f"The run stopped on an error: {exc}. Resume it with "
+                            f"`drp resume {self.view.run_id}` once the cause is fixed.",
+                            severity="error", timeout=30)
+            return
+        self.flush()
+        if self.view.finished is not None:
+            self.app.notify(f"Run {self.view.status}. R opens the report, q quits.", timeout=15)
+            if self.view.mode == "training":
+                from drp_console.ui.score_card import ScoreCardScreen
+
+                self.app.push_screen(ScoreCardScreen(self.view))
+
+    @work(thread=True, exit_on_error=False, group="warm-up")
+    def _warm_up(self) -> None:
+        cloud = getattr(self.session, "cloud", None)
+        if cloud is not None and hasattr(cloud, "warm_up"):
+            try:
+                cloud.warm_up()
+            except Exception:  # noqa: BLE001 - a failed warm-up only costs time later
+                pass
+
+    def _on_question(self, question: Any) -> None:
+        table = self.query_one(StepTable)
+        selected = self.view.steps.get(table.selected_step or "")
+        if selected is None or selected.status != "waiting" or selected.id == question.step:
+            self._pending_select = question.step
+        self.app.bell()
+
+    # ---- rendering ----------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Apply queued events and refresh what changed."""
+        events, self._queue = self._queue, []
+        for event in events:
+            self.view.apply(event)
+        now = self.app.clock.now()
+        self.query_one(ModeBanner).show(self.view)
+        self.query_one(ClockLine).show(self.view, self.app.clock)
+        table = self.query_one(StepTable)
+        table.fill(self.view.steps, now)
+        done, total = self.view.counts()
+        table.border_title = f"Steps {done}/{total}"
+        target = self._pending_select
+        if target:
+            self._pending_select = None
+            table.select(target)
+        self._show_detail()
+        timeline = self.query_one(Timeline)
+        before = timeline._count
+        timeline.show(self.view.timeline)
+        if timeline._count != before:
+            self.query_one("#timeline-box").scroll_end(animate=False)
+
+    def _show_detail(self) -> None:
+        step_id = self.query_one(StepTable).selected_step
+        step = self.view.steps.get(step_id or "")
+        self.query_one(DetailPane).show(self.view, step, self.ticks.get(step_id or "", set()),
+                                        self.app.clock.now(), self.view.params)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.query_one("#timeline-box").scroll_end, animate=False)
+
+    def on_step_table_step_selected(self, event: StepTable.StepSelected) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_complete()
+
+    def on_detail_pane_ticked(self, event: DetailPane.Ticked) -> None:
+        self.ticks[event.step_id] = set(event.ticked)
