@@ -84,17 +84,16 @@ def parse_journal(data: bytes, path: Path | str = JOURNAL_NAME) -> ParsedJournal
         if event is not None and event["v"] > SCHEMA_VERSION:
             raise JournalError(newer_schema_message(path, event["v"]))
         expected = len(parsed.events) + 1
-        if event is None or event["seq"] != expected:
-            if bad_at is None:
-                bad_at = pos
-                bad_line = line_no
-        elif bad_at is not None:
+        if bad_at is not None and event is not None:
             raise JournalError(
                 f"{path}:{bad_line}: the journal is damaged in the middle: line {bad_line} is not "
-                f"a valid event, yet event {expected} follows on line {line_no}. It was not "
+                f"event {expected}, yet event {event['seq']} follows on line {line_no}. It was not "
                 "repaired automatically; keep a copy of the file, then remove the damaged line "
                 "by hand, or start a new run."
             )
+        if event is None or event["seq"] != expected:
+            if bad_at is None:
+                bad_at, bad_line = pos, line_no
         else:
             parsed.events.append(event)
         pos = nl + 1
