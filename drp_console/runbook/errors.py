@@ -40,7 +40,8 @@ def format_where(parts: list[Any]) -> str:
     return out or "document"
 
 
-def _got(value: Any, node: Node | None) -> str:
+def describe_value(value: Any, node: Node | None = None) -> str:
+    """A few words naming a value's kind and the value, for messages."""
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
@@ -101,7 +102,7 @@ def describe_error(err: dict[str, Any], node: Node | None,
         tag = ctx.get("tag", value)
         return f"unknown step type '{tag}': use one of {', '.join(STEP_TYPES)}"
     if kind in _KINDS:
-        message = f"expected {_KINDS[kind]}, got {_got(value, node)}"
+        message = f"expected {_KINDS[kind]}, got {describe_value(value, node)}"
         plain = isinstance(node, ScalarNode) and not node.style
         if kind == "string_type" and plain and value is not None:
             message += f": write it in quotes (\"{node.value}\")"
@@ -111,7 +112,7 @@ def describe_error(err: dict[str, Any], node: Node | None,
         hint = _PATTERN_WORDS.get(pattern, f"it must match {pattern}")
         return f"{value!r} is not allowed here: {hint}"
     if kind == "literal_error":
-        return err["msg"].replace("Input should be", "expected") + f", got {_got(value, node)}"
+        return err["msg"].replace("Input should be", "expected") + f", got {describe_value(value, node)}"
     if kind == "value_error":
         return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
     if kind in ("too_short", "too_long"):
