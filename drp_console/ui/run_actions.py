@@ -68,7 +68,9 @@ class OperatorActions:
         except Exception as exc:  # noqa: BLE001 - the operator reads why, the run goes on
             self.app.notify(f"{name} refused: {exc}", severity="error", timeout=10)
             return
-        if inspect.isawaitable(result):
+        if result is False:
+            self.app.notify(f"{name}: not possible for this step now.", severity="warning")
+        elif inspect.isawaitable(result):
             async def wait() -> None:
                 try:
                     await result
@@ -168,13 +170,9 @@ class OperatorActions:
         if step.status in ("succeeded", "skipped"):
             self.app.notify(f"{step.id} is already {step.word}.", severity="warning")
             return
-        question = self.responder.question(step.id)
 
         def then(reply: Reply) -> None:
-            if question is not None and question.kind in ("failed", "unknown"):
-                self._answer(question, "skip", reply)
-            else:
-                self._command("skip", step.id, reply.reason)
+            self._command("skip", step.id, reply.reason)
         self._dialog(ReasonDialog(step.id, self.operator, still=self.app.still), then)
 
     def action_resolve(self) -> None:
@@ -227,7 +225,9 @@ class OperatorActions:
         if self.engine is not None and self.view.finished is None:
             try:
                 result = self.engine.stop()
-                if inspect.isawaitable(result):
+                if result is False:
+            self.app.notify(f"{name}: not possible for this step now.", severity="warning")
+        elif inspect.isawaitable(result):
                     await result
             except Exception:  # noqa: BLE001 - quitting must always work
                 pass

@@ -1,0 +1,300 @@
+"""The launcher: runbooks with their validation state, interrupted runs, mode and parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from drp_console.ui.catalog_scan import RunbookEntry, scan_runbooks, scan_runs
+
+MODES = ("simulate", "training", "live")
+
+
+@dataclass
+class FormValues:
+    """What the operator filled in to start a run."""
+
+    mode: str = "simulate"
+    """simulate, training or live."""
+    scenario: str | None = None
+    """Scenario path (simulated modes)."""
+    params: dict[str, str] = field(default_factory=dict)
+    """Parameter name -> text typed (only those that differ from empty)."""
+    typed_project: str = ""
+    """Live mode: the project id as typed to confirm."""
+
+
+class LauncherScreen(Screen):
+    """Pick a runbook (or an interrupted run), a mode and parameters, and start."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [Binding("ctrl+s", "start", "Start"), Binding("q", "quit", "Quit"),
+                Binding("f5", "rescan", "Rescan")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[RunbookEntry] = []
+        """Runbooks found in the directory, valid or not."""
+        self.runs: list[Any] = []
+        """Interrupted runs that can be resumed."""
+        self.current: RunbookEntry | None = None
+        """The highlighted runbook."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(" drp-console", id="launcher-title")
+        with Horizontal(id="launcher-body"):
+            with Vertical(id="launcher-left"):
+                yield OptionList(Option("loading runbooks…", disabled=True), id="runbook-list")
+                yield OptionList(id="resume-list")
+            with VerticalScroll(id="launcher-form"):
+                yield Static("Select a runbook on the left.", id="runbook-info")
+                yield Label("Mode", classes="form-label")
+                with RadioSet(id="mode"):
+                    yield RadioButton("simulate", value=True)
+                    yield RadioButton("training")
+                    yield RadioButton("live (real Google Cloud)")
+                yield Label("Scenario", classes="form-label", id="scenario-label")
+                yield Select[str]([], id="scenario", prompt="choose a scenario")
+                yield Vertical(id="param-fields")
+                yield Label("Type the project id to confirm a LIVE run", classes="form-label",
+                            id="live-label")
+                yield Input(placeholder="project id", id="live-project")
+                yield Static("", classes="field-error", id="form-error")
+                yield Button("Start", variant="primary", id="start")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#runbook-list").border_title = "Runbooks"
+        self.query_one("#resume-list").border_title = "Interrupted runs (enter resumes)"
+        self.query_one("#launcher-form").border_title = "Start a run"
+        self._show_mode("simulate")
+        self.query_one("#runbook-list").focus()
+        self.scan()
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def scan(self) -> None:
+        """Load every runbook and list the runs, off the event loop."""
+        app = self.app
+        runs = scan_runs(app.runs_dir)
+        entries = scan_runbooks(app.runbooks_dir, runs)
+        app.call_from_thread(self._show_scan, entries, runs)
+
+    def _show_scan(self, entries: list[RunbookEntry], runs: list[Any]) -> None:
+        self.entries = entries
+        self.runs = [r for r in runs if r.status in ("interrupted", "paused", "running")
+                     and r.holder is None]
+        valid = sum(1 for e in entries if e.runbook is not None)
+        folder = self.app.runbooks_dir
+        self.query_one("#launcher-title", Static).update(
+            f" drp-console   runbooks: {escape(str(folder))} ({len(entries)}, {valid} valid)"
+            f"   operator: {escape(self.app.operator)}")
+        books = self.query_one("#runbook-list", OptionList)
+        books.clear_options()
+        if not entries:
+            books.add_option(Option(f"No runbooks in {folder}: give --runbooks DIR",
+                                    disabled=True))
+        for entry in entries:
+            books.add_option(Option(entry.line(), id=entry.path.as_posix()))
+        resume = self.query_one("#resume-list", OptionList)
+        resume.clear_options()
+        if not self.runs:
+            resume.add_option(Option("none", disabled=True))
+        for run in self.runs:
+            started = (run.started or "")[:16].replace("T", " ")
+            resume.add_option(Option(f"{started}  {run.runbook_id}  {run.mode}  "
+                                     f"{run.steps_done}/{run.steps_total}", id=str(run.path)))
+        if entries:
+            books.highlighted = 0
+            self._select(entries[0])
+
+    # ---- the form -----------------------------------------------------------------------------
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "runbook-list" and event.option.id:
+            entry = next((e for e in self.entries if e.path.as_posix() == event.option.id), None)
+            if entry is not None and entry is not self.current:
+                self._select(entry)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "resume-list" and event.option.id:
+            self.resume(Path(event.option.id))
+        elif event.option_list.id == "runbook-list":
+            first = self.query(f"#param-fields Input")
+            (first.first() if first else self.query_one("#mode")).focus()
+
+    def _select(self, entry: RunbookEntry) -> None:
+        self.current = entry
+        self.query_one("#runbook-info", Static).update(entry.describe())
+        scenarios = self.query_one("#scenario", Select)
+        options = [(name, path) for name, path in entry.scenarios]
+        scenarios.set_options(options)
+        if entry.default_scenario:
+            scenarios.value = entry.default_scenario
+        fields = self.query_one("#param-fields", Vertical)
+        fields.remove_children()
+        widgets: list[Any] = []
+        for name, spec in entry.parameters():
+            need = " (required)" if spec.get("required") else ""
+            secret = " (secret)" if spec.get("secret") else ""
+            widgets.append(Label(f"{name}{need}{secret}", classes="form-label"))
+            if spec.get("description"):
+                widgets.append(Static(escape(str(spec["description"])), classes="form-help"))
+            value = "" if spec.get("default") is None else str(spec["default"]).lower() \
+                if isinstance(spec.get("default"), bool) else str(spec.get("default"))
+            field = Input(value, placeholder=str(spec.get("pattern") or name),
+                          password=bool(spec.get("secret")), id=f"param-{name}")
+            if self.app.still:
+                field.cursor_blink = False
+            widgets.append(field)
+            widgets.append(Static("", classes="field-error", id=f"error-{name}"))
+        fields.mount_all(widgets)
+        self.query_one("#start", Button).disabled = entry.runbook is None
+        self.query_one("#form-error", Static).update("")
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        if event.radio_set.id == "mode":
+            self._show_mode(MODES[event.index])
+
+    def _show_mode(self, mode: str) -> None:
+        simulated = mode != "live"
+        for wid in ("#scenario", "#scenario-label"):
+            self.query_one(wid).display = simulated
+        for wid in ("#live-project", "#live-label"):
+            self.query_one(wid).display = not simulated
+        start = self.query_one("#start", Button)
+        start.label = "Start LIVE run" if mode == "live" else "Start"
+        start.variant = "error" if mode == "live" else "primary"
+
+    def values(self) -> FormValues:
+        """The form as filled in."""
+        index = self.query_one("#mode", RadioSet).pressed_index
+        mode = MODES[index] if index >= 0 else "simulate"
+        scenario = self.query_one("#scenario", Select).value
+        params = {}
+        for field in self.query("#param-fields Input").results(Input):
+            params[str(field.id).removeprefix("param-")] = field.value
+        return FormValues(mode=mode, scenario=scenario if isinstance(scenario, str) else None,
+                          params=params, typed_project=self.query_one("#live-project", Input).value)
+
+    def check(self, values: FormValues) -> dict[str, str]:
+        """Inline errors: field name (a parameter, `scenario`, `project`) -> message."""
+        entry = self.current
+        errors: dict[str, str] = {}
+        if entry is None or entry.runbook is None:
+            return {"form": "Pick a valid runbook first."}
+        from drp_console.runbook.params import ParameterError, check_value
+
+        given = {k: v for k, v in values.params.items() if v != ""}
+        for name, spec in entry.runbook.parameters.items():
+            if name not in given:
+                if spec.default is None:
+                    errors[name] = f"'{name}' is required: type a value."
+                continue
+            try:
+                check_value(name, spec, given[name])
+            except ParameterError as exc:
+                errors[name] = str(exc)
+        if not errors:
+            try:
+                from drp_console.runbook.params import resolve_params
+
+                resolved = resolve_params(entry.runbook, given)
+            except ParameterError as exc:
+                errors[exc.name] = str(exc)
+                resolved = {}
+            if values.mode == "live":
+                project = str(resolved.get("project") or "")
+                if not project:
+                    errors["project"] = "A live run needs a project parameter."
+                elif values.typed_project.strip() != project:
+                    errors["project"] = f"Type the project id {project!r} exactly to go live."
+        if values.mode != "live" and not values.scenario:
+            errors["scenario"] = "Choose a scenario for the simulated cloud."
+        return errors
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for widget in self.query(".field-error").results(Static):
+            name = str(widget.id or "").removeprefix("error-")
+            widget.update(f"✘ {escape(errors[name])}" if name in errors else "")
+        rest = [msg for name, msg in errors.items()
+                if not self.query(f"#error-{name}") or name in ("project", "scenario", "form")]
+        self.query_one("#form-error", Static).update("\n".join(f"✘ {escape(m)}" for m in rest))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        """Check the form and open the run."""
+        values = self.values()
+        errors = self.check(values)
+        self._show_errors(errors)
+        if errors or self.current is None:
+            return
+        self.query_one("#form-error", Static).update("Starting…")
+        given = {k: v for k, v in values.params.items() if v != ""}
+        self.open_session(self.current.path, values, given)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_session(self, path: Path, values: FormValues, given: dict[str, str]) -> None:
+        """Open the run (starts the embedded simulator) off the event loop."""
+        from drp_console.engine.session import RunSession
+
+        try:
+            session = RunSession.start(path, mode=values.mode, params=given,
+                                       scenario_path=values.scenario if values.mode != "live"
+                                       else None, operator=self.app.operator,
+                                       runs_dir=self.app.runs_dir)
+        except Exception as exc:  # noqa: BLE001 - shown in the form, never a traceback
+            self.app.call_from_thread(self._show_errors, {"form": _describe(exc)})
+            return
+        self.app.call_from_thread(self.app.open_run, session,
+                                  confirmed_project=values.mode == "live")
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def resume(self, run_dir: Path) -> None:
+        """Resume an interrupted run."""
+        from drp_console.engine.session import RunSession
+
+        try:
+            session = RunSession.resume(run_dir, operator=self.app.operator,
+                                        runs_dir=self.app.runs_dir)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self._show_errors, {"form": _describe(exc)})
+            return
+        self.app.call_from_thread(self.app.open_run, session)
+
+    def action_rescan(self) -> None:
+        self.scan()
+
+
+def _describe(exc: Exception) -> str:
+    """An error the operator can act on, from whatever opening a run raised."""
+    name = type(exc).__name__
+    if name == "RunLocked":
+        return f"The run is locked: {exc}"
+    if name == "InvalidDocument":
+        return f"Invalid runbook or scenario:\n{exc}"
+    return str(exc) or name
