@@ -1,0 +1,42 @@
+"""The runbook JSON Schema (draft-07, which yaml-language-server reads) from the model."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from drp_console.runbook.durations import DURATION_PATTERN
+from drp_console.runbook.model import Runbook, duration_text
+
+SCHEMA_ID = "https://drp-console.invalid/schema/runbook.schema.json"
+
+
+def _fix(node: Any) -> Any:
+    """Duration defaults as strings; `$defs` references as draft-07 `definitions`."""
+    if isinstance(node, dict):
+        out = {k: _fix(v) for k, v in node.items()}
+        if out.get("pattern") == DURATION_PATTERN and isinstance(out.get("default"),
+                                                                 (int, float)):
+            out["default"] = duration_text(out["default"])
+        if isinstance(out.get("$ref"), str):
+            out["$ref"] = out["$ref"].replace("#/$defs/", "#/definitions/")
+        return out
+    if isinstance(node, list):
+        return [_fix(v) for v in node]
+    return node
+
+
+def runbook_schema() -> dict[str, Any]:
+    """The JSON Schema of a drp/v1 runbook."""
+    raw = Runbook.model_json_schema(by_alias=True)
+    schema: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#",
+                              "$id": SCHEMA_ID}
+    definitions = raw.pop("$defs", {})
+    schema.update(_fix(raw))
+    schema["definitions"] = _fix(definitions)
+    return schema
+
+
+def schema_text() -> str:
+    """The schema as `drp schema` prints it (and as checked in), ending in a newline."""
+    return json.dumps(runbook_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
