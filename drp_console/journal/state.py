@@ -174,7 +174,7 @@ class RunState:
             origin = self.started.wall
         if at is None or origin is None:
             return None
-        return max(0.0, (origin - at).totalseconds_of())
+        return max(0.0, (origin - at).total_seconds())
 
 
 # -- event handlers ----------------------------------------------------------------------------
