@@ -1,0 +1,117 @@
+"""Geometry of the HTML report's SVG Gantt chart: one row per step, time left to right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drp_console.report.model import Report
+from drp_console.runbook.durations import format_duration
+
+WIDTH = 1100
+LABEL_W = 250
+ROW_H = 18
+BAR_H = 12
+TOP = 58
+PLOT_W = WIDTH - LABEL_W - 20
+_NICE = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
+         86400)
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One step's row: its label and, if it ran, its bar and the spans inside it."""
+
+    y: float
+    label: str
+    title: str
+    status: str
+    x: float = 0.0
+    w: float = 0.0
+    ran: bool = False
+    critical: bool = False
+    overrun: tuple[float, float] | None = None
+    budget_x: float | None = None
+    waits: tuple[tuple[float, float], ...] = ()
+    polls: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A milestone's vertical line, or an axis tick, with its label."""
+
+    x: float
+    label: str
+    label_y: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Everything the SVG template draws."""
+
+    width: int
+    height: int
+    plot_top: int
+    plot_bottom: int
+    label_w: int
+    bars: tuple[Bar, ...]
+    ticks: tuple[Line, ...]
+    milestones: tuple[Line, ...]
+
+
+def _tick_step(total: float) -> int:
+    for step in _NICE:
+        if total / step <= 10:
+            return step
+    return _NICE[-1]
+
+
+def layout(report: Report) -> Chart:
+    """Where every bar, tick and milestone line goes."""
+    total = max(report.header.duration_s, 1.0)
+    scale = PLOT_W / total
+
+    def x_of(t: float) -> float:
+        return round(LABEL_W + min(max(t, 0.0), total) * scale, 1)
+
+    def span(a: float, b: float) -> tuple[float, float]:
+        x = x_of(a)
+        return x, round(max(x_of(b) - x, 1.0), 1)
+
+    bars = []
+    end_of_run = report.header.duration_s
+    for row, step in enumerate(report.steps):
+        y = TOP + row * ROW_H + (ROW_H - BAR_H) / 2
+        label = step.id if len(step.id) <= 36 else step.id[:35] + "…"
+        title = f"{step.id}: {step.title}" if step.title else step.id
+        if step.start is None:
+            bars.append(Bar(y=y, label=label, title=f"{title} ({step.status})", status=step.status))
+            continue
+        start = step.start.t
+        end = step.end.t if step.end is not None else end_of_run
+        x, w = span(start, end)
+        duration = format_duration(end - start)
+        overrun = budget_x = None
+        if step.budget_s is not None:
+            budget_x = x_of(start + step.budget_s) if start + step.budget_s <= end_of_run else None
+            if step.overrun_s > 0:
+                overrun = span(start + step.budget_s, end)
+        bars.append(Bar(
+            y=y, label=label, status=step.status, ran=True, critical=step.critical,
+            title=f"{title} ({step.status}, {duration}"
+                  + (f", {format_duration(step.overrun_s)} over budget" if step.overrun_s else "")
+                  + ")",
+            x=x, w=w, overrun=overrun, budget_x=budget_x,
+            waits=tuple(span(i.start, i.end) for i in step.waits if i.end > i.start),
+            polls=tuple(span(i.start, i.end) for i in step.polls if i.end > i.start),
+        ))
+    plot_bottom = TOP + len(report.steps) * ROW_H
+    step = _tick_step(total)
+    ticks = tuple(
+        Line(x=x_of(k * step), label="T+" + format_duration(k * step), label_y=TOP - 6)
+        for k in range(int(total // step) + 1)
+    )
+    marks = []
+    for k, milestone in enumerate(m for m in report.milestones if m.at is not None):
+        marks.append(Line(x=x_of(milestone.at.t), label=milestone.name, label_y=14 + (k % 2) * 14))
+    return Chart(width=WIDTH, height=plot_bottom + 12, plot_top=TOP, plot_bottom=plot_bottom,
+                 label_w=LABEL_W, bars=tuple(bars), ticks=ticks, milestones=tuple(marks))

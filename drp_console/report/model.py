@@ -1,0 +1,323 @@
+"""The post-incident report as a frozen model, built purely from a run's journal events."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import tzinfo
+
+from drp_console.report import sections
+from drp_console.report.moments import Moments, resolve_zone
+from drp_console.report.parts import (
+    ActionItem,
+    Approval,
+    BreachClock,
+    Deviation,
+    Header,
+    Integrity,
+    Interval,
+    MilestoneRow,
+    NoteRow,
+    Objective,
+    Part,
+    Person,
+    Problem,
+    ResourceRow,
+    StepRow,
+)
+from drp_console.report.timeline import (
+    critical_path,
+    merged_length,
+    needs_of,
+    parse_ts,
+    seconds,
+    track_steps,
+)
+from drp_console.runbook.durations import format_duration
+
+REPORT_FORMAT = "drp-report/v1"
+MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
+
+
+class ReportError(ValueError):
+    """The events cannot make a report (empty, or not a drp run journal)."""
+
+
+class Report(Part):
+    """Everything the post-incident report says, section by section, in the issue's order."""
+
+    report_format: str = REPORT_FORMAT
+    """Version of this model's JSON form."""
+    header: Header
+    """1. What ran, where, when, with what result."""
+    people: tuple[Person, ...]
+    """2. Who acted, in which roles."""
+    approvals: tuple[Approval, ...]
+    """2. Go/no-go answers with names and times."""
+    objectives: tuple[Objective, ...]
+    """3. RTO and RPO against their targets."""
+    restored_from: str
+    """3. The backup or point in time actually restored ("" when none was)."""
+    milestones: tuple[MilestoneRow, ...]
+    """4. The standard milestones in order, then custom ones."""
+    critical_path: tuple[str, ...]
+    """5. Step ids on the critical path, first to last."""
+    steps: tuple[StepRow, ...]
+    """5 and 6. Every step of the runbook, in runbook order."""
+    deviations: tuple[Deviation, ...]
+    """7. What did not go as planned."""
+    notes: tuple[NoteRow, ...]
+    """8. Notes and decisions."""
+    problems: tuple[Problem, ...]
+    """9. Errors and warnings."""
+    resources: tuple[ResourceRow, ...]
+    """10. Resources created and whether they were torn down."""
+    breach: BreachClock | None
+    """11. The 72-hour breach clock (None when the runbook has none)."""
+    actions: tuple[ActionItem, ...]
+    """12. Improvement plan."""
+    integrity: Integrity
+    """13. Journal hash and event count."""
+
+
+def events_sha256(events: list[dict]) -> str:
+    """SHA-256 over the events as compact JSON lines (used when no journal file is at hand)."""
+    digest = hashlib.sha256()
+    for event in events:
+        digest.update(json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _redact(events: list[dict]) -> list[dict]:
+    from drp_console.journal.redact import Redactor
+
+    return Redactor(()).redact(events)
+
+
+def build_report(
+    events: list[dict], tz: str | tzinfo | None = "UTC", *, journal_sha256: str | None = None
+) -> Report:
+    """The report of a run from its journal events (in any order; sorted by `seq`).
+
+    `tz` is the reader's zone (an IANA name, a tzinfo, or None for this machine's); everything
+    is also shown in UTC. Token-shaped strings are redacted again on the way in.
+    """
+    if not events:
+        raise ReportError("the journal has no events: there is nothing to report")
+    events = _redact(sorted(events, key=lambda e: int(e.get("seq", 0))))
+    first = next((i for i, e in enumerate(events) if e.get("type") == "run_started"), None)
+    if first is None:
+        raise ReportError("the journal has no run_started event: is it a drp-console run journal?")
+    events = events[first:]
+    zone, zone_name = resolve_zone(tz)
+    when = Moments(events, zone)
+    start = events[0]
+    doc = start.get("runbook_doc") or {}
+    doc_list = [s for s in doc.get("steps") or [] if isinstance(s, dict) and s.get("id")]
+    doc_steps = {str(s["id"]): s for s in doc_list}
+
+    finish = next((i for i in range(len(events) - 1, -1, -1)
+                   if events[i].get("type") == "run_finished"), None)
+    end_index = finish if finish is not None else len(events) - 1
+    scenario = start.get("scenario") or {}
+    speed = float(scenario.get("speed") or 1) if scenario else 1.0
+    runbook = start.get("runbook") or {}
+    header = Header(
+        run_id=str(start.get("run_id", "")),
+        runbook_id=str(runbook.get("id") or doc.get("id") or ""),
+        runbook_title=str(runbook.get("title") or doc.get("title") or ""),
+        runbook_version=str(runbook.get("version") or doc.get("version") or ""),
+        runbook_hash=str(runbook.get("hash") or ""),
+        runbook_path=str(runbook.get("path") or ""),
+        mode=str(start.get("mode", "")),
+        scenario=" - ".join(str(scenario[k]) for k in ("id", "title") if scenario.get(k)),
+        speed=speed,
+        project=str(start.get("project") or ""),
+        regions=tuple(str(r) for r in start.get("regions") or ()),
+        tool_version=str(start.get("tool_version") or ""),
+        zone=zone_name,
+        started=when.at(0),
+        ended=when.at(end_index),
+        duration_s=round(when.t[end_index], 3),
+        status=str(events[finish].get("status")) if finish is not None else "interrupted",
+        reason=str(events[finish].get("reason") or "") if finish is not None
+        else "the journal has no run_finished event: the run was interrupted or is still running",
+        resumed=sum(1 for e in events if e.get("type") == "run_resumed"),
+    )
+
+    marks: dict[str, int] = {}
+    for i, event in enumerate(events):
+        if event.get("type") == "milestone" and event.get("name"):
+            marks.setdefault(str(event["name"]), i)
+    milestone_rows = [_milestone(events, when, name, marks.get(name)) for name in MILESTONES]
+    milestone_rows += [
+        _milestone(events, when, name, i)
+        for name, i in sorted(marks.items(), key=lambda kv: kv[1])
+        if name not in MILESTONES
+    ]
+
+    steps, path = _steps(events, when, doc_list, end_index)
+    objectives, restored_from = _objectives(events, when, doc, marks, speed)
+    recovery = {
+        str(s["on_failure"]): str(s["id"])
+        for s in doc_list
+        if s.get("on_failure") not in (None, "abort", "continue")
+    }
+    notes = sections.notes(events, when)
+    seqs = [int(e.get("seq", 0)) for e in events]
+    expected = set(range(seqs[0], seqs[-1] + 1))
+    return Report(
+        header=header,
+        people=sections.people(events, when, doc_steps),
+        approvals=sections.approvals(events, when, doc_steps),
+        objectives=objectives,
+        restored_from=restored_from,
+        milestones=tuple(milestone_rows),
+        critical_path=tuple(path),
+        steps=steps,
+        deviations=sections.deviations(events, when, doc_steps, recovery),
+        notes=notes,
+        problems=sections.problems(events, when),
+        resources=sections.resources(events, when),
+        breach=sections.breach_clock(events, when, marks) if doc.get("breach_clock") else None,
+        actions=sections.actions(notes),
+        integrity=Integrity(
+            sha256=journal_sha256 or events_sha256(events),
+            events=len(events),
+            first_seq=seqs[0],
+            last_seq=seqs[-1],
+            gaps=tuple(sorted(expected.difference(seqs)))[:100],
+            boots=when.boots,
+            wall_clock_spans=when.wall_spans,
+        ),
+    )
+
+
+def _milestone(events: list[dict], when: Moments, name: str, i: int | None) -> MilestoneRow:
+    if i is None:
+        return MilestoneRow(name=name, at=None, step="", source="")
+    event = events[i]
+    return MilestoneRow(name=name, at=when.at(i), step=str(event.get("step") or ""),
+                        source=str(event.get("source") or ""))
+
+
+def _steps(
+    events: list[dict], when: Moments, doc_list: list[dict], end_index: int
+) -> tuple[tuple[StepRow, ...], list[str]]:
+    tracks = track_steps(events, when.t)
+    order = [str(s["id"]) for s in doc_list] + [k for k in tracks if k not in
+                                                 {str(s["id"]) for s in doc_list}]
+    by_id = {str(s["id"]): s for s in doc_list}
+    run_end = when.t[end_index]
+    spans: dict[str, tuple[float, float]] = {}
+    for sid in order:
+        track = tracks.get(sid)
+        if track and track.start is not None and track.status != "skipped":
+            end = when.t[track.end] if track.end is not None else run_end
+            spans[sid] = (when.t[track.start], end)
+    path = critical_path(needs_of(doc_list), spans)
+    on_path = set(path)
+    rows = []
+    for sid in order:
+        doc_step = by_id.get(sid, {})
+        track = tracks.get(sid)
+        budget = seconds(doc_step.get("budget"))
+        duration = people = polling = 0.0
+        has_span = track is not None and track.start is not None
+        if has_span:
+            start_t, end_t = spans.get(sid, (when.t[track.start], when.t[track.start]))
+            duration = end_t - start_t
+            people = merged_length(track.waits)
+            polling = min(merged_length(track.polls), max(0.0, duration - people))
+        finished = track is not None and track.end is not None and has_span
+        rows.append(StepRow(
+            id=sid,
+            title=str(doc_step.get("title") or ""),
+            type=str(doc_step.get("type") or ""),
+            role=str(doc_step.get("role") or ""),
+            status=track.status if track else "not run",
+            start=when.at(track.start) if has_span else None,
+            end=when.at(track.end) if track and track.end is not None else None,
+            duration_s=round(duration, 3) if finished else None,
+            automation_s=round(max(0.0, duration - people - polling), 3),
+            polling_s=round(polling, 3),
+            people_s=round(people, 3),
+            attempts=track.attempts if track else 0,
+            reason=track.reason if track else "",
+            operations=tuple(track.operations) if track else (),
+            changed=track.changed if track else False,
+            budget_s=budget,
+            overrun_s=round(max(0.0, duration - budget), 3) if budget is not None and has_span
+            else 0.0,
+            critical=sid in on_path,
+            milestone=str(doc_step.get("milestone") or ""),
+            waits=tuple(Interval(start=round(a, 3), end=round(b, 3)) for a, b in track.waits)
+            if track else (),
+            polls=tuple(Interval(start=round(a, 3), end=round(b, 3)) for a, b in track.polls)
+            if track else (),
+            outputs=track.outputs if track else {},
+        ))
+    return tuple(rows), path
+
+
+def _verdict(target: float | None, achieved: float | None, speed: float) -> str:
+    if target is None:
+        return "no target"
+    if achieved is None:
+        return "not measured"
+    if speed != 1:
+        return f"not comparable at {speed:g}x"
+    return "met" if achieved <= target else "missed"
+
+
+def _objectives(
+    events: list[dict], when: Moments, doc: dict, marks: dict[str, int], speed: float
+) -> tuple[tuple[Objective, ...], str]:
+    targets = doc.get("objectives") or {}
+    rto_target, rpo_target = seconds(targets.get("rto")), seconds(targets.get("rpo"))
+
+    ref_name = next((n for n in ("detected", "declared") if n in marks), None)
+    ref = marks[ref_name] if ref_name else 0
+    ref_words = f"milestone '{ref_name}'" if ref_name else "the run's start"
+    restored = marks.get("restored")
+    if restored is not None:
+        rto = when.t[restored] - when.t[ref]
+        rto_words = (f"from {ref_words} ({when.at(ref).utc_text}) to milestone 'restored' "
+                     f"({when.at(restored).utc_text})")
+    else:
+        rto = None
+        rto_words = f"from {ref_words}; milestone 'restored' was never recorded"
+
+    start = events[0]
+    if start.get("incident_start"):
+        incident, incident_words = parse_ts(str(start["incident_start"])), "the incident start"
+    elif "detected" in marks:
+        incident, incident_words = when.wall(marks["detected"]), "milestone 'detected'"
+    else:
+        incident, incident_words = when.wall(0), "the run's start"
+    point = next((e for e in reversed(events) if e.get("type") == "restore_point"), None)
+    rpo = None
+    restored_from = ""
+    rpo_words = "no backup or point in time was restored"
+    if point is not None and point.get("at"):
+        at = parse_ts(str(point["at"]))
+        rpo = max(0.0, (incident - at).total_seconds())
+        what = (f"backup run {point.get('backup_run_id')}" if point.get("kind") == "backup"
+                else "the point in time")
+        at_text = at.astimezone(when.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+        restored_from = (f"{what} taken at {at.strftime('%Y-%m-%d %H:%M:%S UTC')} ({at_text}), "
+                         f"restored by step {point.get('step')}")
+        rpo_words = f"from {what} ({at.strftime('%Y-%m-%d %H:%M:%S UTC')}) to {incident_words}"
+    objectives = (
+        Objective(name="RTO", target_s=rto_target, achieved_s=None if rto is None else round(rto, 3),
+                  verdict=_verdict(rto_target, rto, speed), measured=rto_words),
+        Objective(name="RPO", target_s=rpo_target, achieved_s=None if rpo is None else round(rpo, 3),
+                  verdict=_verdict(rpo_target, rpo, speed), measured=rpo_words),
+    )
+    return objectives, restored_from
+
+
+def describe(seconds_: float | None) -> str:
+    """A duration for people, or an em dash when unknown."""
+    return "—" if seconds_ is None else format_duration(seconds_)

@@ -1,0 +1,98 @@
+"""Rendering a `Report` as Markdown, single-file HTML, JSON or CSV through packaged templates.
+
+Templates run in Jinja2's sandbox; the HTML environment autoescapes everything, the Markdown one
+escapes through the `md` filter, and CSV cells are quoted by the csv module and defused against
+spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from drp_console.report.model import Report
+from drp_console.runbook.durations import format_duration
+
+FORMATS = ("md", "html", "json", "csv")
+"""Formats `render` knows, also the report files' extensions."""
+
+TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2", "json": "report.json.j2",
+             "csv": "steps.csv.j2"}
+_DIR = Path(__file__).parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#!~])")
+
+
+def duration(seconds: float | None) -> str:
+    """`4m05s`, or an em dash for an unknown duration."""
+    return "—" if seconds is None else format_duration(seconds)
+
+
+def md(text: object) -> str:
+    """Text made inert for Markdown and its embedded HTML, on one line (table-cell safe)."""
+    value = " ".join(str("" if text is None else text).split())
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def csv_row(values: list[object]) -> str:
+    """One CSV line (without the newline)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([csv_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+@lru_cache(maxsize=2)
+def environment(html: bool) -> SandboxedEnvironment:
+    """The sandboxed template environment, autoescaping for HTML."""
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(_DIR),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(duration=duration, md=md, csv_row=csv_row, num=_number)
+    return env
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report in one format: `md`, `html`, `json` or `csv`."""
+    if fmt not in TEMPLATES:
+        raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    context: dict[str, object] = {"r": report}
+    if fmt == "html":
+        from drp_console.report.chart import layout
+
+        context["chart"] = layout(report)
+    if fmt == "json":
+        context["payload"] = json.dumps(report.model_dump(mode="json"), indent=2,
+                                        ensure_ascii=False)
+    return environment(fmt == "html").get_template(TEMPLATES[fmt]).render(context)

@@ -1,0 +1,71 @@
+"""Writing a run's reports into its directory: every format, atomically, readable by the owner only."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import tzinfo
+from pathlib import Path
+
+from drp_console.report.model import Report, build_report
+from drp_console.report.render import FORMATS, render
+
+JOURNAL_FILE = "journal.jsonl"
+
+
+def load_report(run_dir: Path | str, tz: str | tzinfo | None = None) -> Report:
+    """The report of the run in `run_dir`, read without changing its journal (a torn last line
+    is ignored). Raises JournalError or ReportError with what to do."""
+    from drp_console.journal.events import JournalError, parse_journal
+
+    path = Path(run_dir) / JOURNAL_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise JournalError(
+            f"there is no journal at {path}: check the run id or directory (`drp runs` lists the "
+            "runs)"
+        ) from None
+    except OSError as exc:
+        raise JournalError(f"cannot read the journal {path}: {exc.strerror or exc}") from exc
+    parsed = parse_journal(data, path)
+    sha = hashlib.sha256(data[: parsed.good_length]).hexdigest()
+    return build_report(parsed.events, tz, journal_sha256=sha)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temp file in the same directory: fsync, rename, fsync the
+    directory; the file is 0600 from its creation."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def write_reports(run_dir: Path | str, tz: str | tzinfo | None = None) -> dict[str, Path]:
+    """Write `report.md`, `report.html`, `report.json` and `report.csv` into `run_dir`;
+    returns format -> path."""
+    run_dir = Path(run_dir)
+    report = load_report(run_dir, tz)
+    written = {}
+    for fmt in FORMATS:
+        path = run_dir / f"report.{fmt}"
+        write_atomic(path, render(report, fmt))
+        written[fmt] = path
+    return written
