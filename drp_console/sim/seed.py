@@ -1,0 +1,249 @@
+"""Realistic REST resources for everything a scenario names, with defaults for what it leaves out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from drp_console.sim.scenario import Scenario, SqlInstance
+from drp_console.sim.world import World, daily_times, fingerprint, parse_time, region_of, rfc3339, short
+
+DAY = 86400.0
+
+
+def machine_type_url(world: World, zone: str, machine_type: str) -> str:
+    """A machine type URL from a short name or a (partial) URL."""
+    return f"{world.zone_url(zone)}/machineTypes/{short(machine_type)}"
+
+
+def new_disk(world: World, zone: str, name: str, now: float, size_gb: int = 20,
+             disk_type: str = "pd-balanced", source_snapshot: str | None = None) -> dict[str, Any]:
+    """A READY zonal disk."""
+    disk = {
+        "kind": "compute#disk", "id": world.new_id(), "creationTimestamp": rfc3339(now),
+        "name": name, "sizeGb": str(size_gb), "zone": world.zone_url(zone), "status": "READY",
+        "selfLink": f"{world.zone_url(zone)}/disks/{name}",
+        "type": f"{world.zone_url(zone)}/diskTypes/{short(disk_type)}",
+        "users": [], "labelFingerprint": fingerprint({}), "physicalBlockSizeBytes": "4096",
+    }
+    if source_snapshot:
+        disk["sourceSnapshot"] = world.global_url("snapshots", short(source_snapshot))
+    world.data["disks"][f"{zone}/{name}"] = disk
+    return disk
+
+
+def new_instance(world: World, zone: str, name: str, machine_type: str, status: str,
+                 disks: list[str], now: float, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """A VM whose disks (names in its zone) exist; boot disk first."""
+    url = f"{world.zone_url(zone)}/instances/{name}"
+    attached = []
+    for index, disk_name in enumerate(disks):
+        disk = world.data["disks"].get(f"{zone}/{disk_name}") or new_disk(world, zone, disk_name, now)
+        disk["users"] = sorted(set(disk["users"]) | {url})
+        attached.append({
+            "kind": "compute#attachedDisk", "type": "PERSISTENT", "mode": "READ_WRITE",
+            "source": disk["selfLink"], "deviceName": disk_name, "index": index,
+            "boot": index == 0, "autoDelete": index == 0, "interface": "SCSI",
+            "diskSizeGb": disk["sizeGb"],
+        })
+    labels = dict(labels or {})
+    instance = {
+        "kind": "compute#instance", "id": world.new_id(), "creationTimestamp": rfc3339(now - 30 * DAY),
+        "name": name, "zone": world.zone_url(zone),
+        "machineType": machine_type_url(world, zone, machine_type), "status": status,
+        "disks": attached, "canIpForward": False, "deletionProtection": False,
+        "networkInterfaces": [{
+            "kind": "compute#networkInterface", "name": "nic0",
+            "network": world.global_url("networks", "default"),
+            "subnetwork": f"{world.region_url(region_of(zone))}/subnetworks/default",
+            "networkIP": f"10.{132 + len(world.data['instances']) // 250}."
+                         f"0.{2 + len(world.data['instances']) % 250}",
+            "stackType": "IPV4_ONLY",
+        }],
+        "labels": labels, "labelFingerprint": fingerprint(labels),
+        "fingerprint": fingerprint((name, status)), "cpuPlatform": "Intel Broadwell",
+        "selfLink": url, "startRestricted": False,
+        "scheduling": {"onHostMaintenance": "MIGRATE", "automaticRestart": True,
+                       "preemptible": False, "provisioningModel": "STANDARD"},
+    }
+    if status == "RUNNING":
+        instance["lastStartTimestamp"] = rfc3339(now - 7 * DAY)
+    world.data["instances"][f"{zone}/{name}"] = instance
+    return instance
+
+
+def new_snapshot(world: World, name: str, source_disk: str, created: float,
+                 size_gb: int = 20, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """A READY global snapshot of a zonal disk (`zones/<zone>/disks/<disk>` or a URL)."""
+    parts = source_disk.rstrip("/").split("/")
+    zone = parts[parts.index("zones") + 1] if "zones" in parts else "europe-west1-b"
+    labels = dict(labels or {})
+    snap = {
+        "kind": "compute#snapshot", "id": world.new_id(), "creationTimestamp": rfc3339(created),
+        "name": name, "status": "READY", "selfLink": world.global_url("snapshots", name),
+        "sourceDisk": f"{world.zone_url(zone)}/disks/{parts[-1]}", "diskSizeGb": str(size_gb),
+        "storageBytes": str(size_gb * 1024 ** 3 // 4), "storageBytesStatus": "UP_TO_DATE",
+        "storageLocations": ["eu"], "labels": labels, "labelFingerprint": fingerprint(labels),
+        "snapshotType": "STANDARD", "autoCreated": False,
+    }
+    world.data["snapshots"][name] = snap
+    return snap
+
+
+def _seed_compute(world: World, scenario: Scenario, now: float) -> None:
+    comp = scenario.compute
+    for d in comp.disks:
+        new_disk(world, d.zone, d.name, now, d.sizeGb, d.type, d.sourceSnapshot)
+    for i in comp.instances:
+        new_instance(world, i.zone, i.name, i.machineType, i.status, i.disks or [i.name], now,
+                     i.labels)
+    for s in comp.snapshots:
+        created = parse_time(s.creationTimestamp) if s.creationTimestamp else now - 3600
+        new_snapshot(world, s.name, s.sourceDisk, created, s.diskSizeGb, s.labels)
+    if comp.snapshot_schedule:
+        sched = comp.snapshot_schedule
+        for disk_name in sched.disks:
+            zone = next((k.split("/")[0] for k in world.data["disks"] if k.endswith("/" + disk_name)),
+                        "europe-west1-b")
+            for t in daily_times(now, sched.daily_at, sched.retention_days):
+                day = dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y%m%d")
+                new_snapshot(world, f"{disk_name}-boot-{day}", f"zones/{zone}/disks/{disk_name}",
+                             t + 120, labels={"schedule": "daily"})
+    for m in comp.machineImages:
+        created = parse_time(m.creationTimestamp) if m.creationTimestamp else now - DAY
+        world.data["machineImages"][m.name] = {
+            "kind": "compute#machineImage", "id": world.new_id(), "creationTimestamp": rfc3339(created),
+            "name": m.name, "status": "READY", "selfLink": world.global_url("machineImages", m.name),
+            "sourceInstance": (f"{world.zone_url(m.sourceInstance.split('/')[1])}/instances/"
+                               f"{short(m.sourceInstance)}" if m.sourceInstance
+                               and m.sourceInstance.startswith("zones/") else m.sourceInstance),
+            "storageLocations": ["eu"], "totalStorageBytes": str(20 * 1024 ** 3),
+            "guestFlush": False,
+        }
+        if world.data["machineImages"][m.name]["sourceInstance"] is None:
+            del world.data["machineImages"][m.name]["sourceInstance"]
+    for g in comp.instanceGroupManagers:
+        scope = f"zones/{g.zone}" if g.zone else f"regions/{g.region}"
+        igm = new_igm(world, scope, g.name, g.baseInstanceName or g.name,
+                      g.instanceTemplate or f"{g.name}-template", now)
+        from drp_console.sim.compute_api import set_group_size
+        set_group_size(world, igm, g.targetSize, now, ready_at=now)
+
+
+def new_igm(world: World, scope: str, name: str, base: str, template: str, now: float) -> dict[str, Any]:
+    """An empty managed instance group at `zones/<z>` or `regions/<r>`."""
+    kind, loc = scope.split("/")
+    loc_url = world.zone_url(loc) if kind == "zones" else world.region_url(loc)
+    igm: dict[str, Any] = {
+        "kind": "compute#instanceGroupManager", "id": world.new_id(),
+        "creationTimestamp": rfc3339(now - 90 * DAY), "name": name,
+        ("zone" if kind == "zones" else "region"): loc_url,
+        "instanceTemplate": world.global_url("instanceTemplates", short(template)),
+        "instanceGroup": f"{loc_url}/instanceGroups/{name}", "baseInstanceName": base,
+        "fingerprint": fingerprint((name, 0)), "targetSize": 0,
+        "selfLink": f"{loc_url}/instanceGroupManagers/{name}",
+        "_sim": {"members": []},
+    }
+    if kind == "regions":
+        igm["distributionPolicy"] = {"zones": [{"zone": world.zone_url(f"{loc}-{z}")}
+                                               for z in _region_zones(loc)],
+                                     "targetShape": "EVEN"}
+    world.data["igms"][f"{kind}/{loc}:{name}"] = igm
+    return igm
+
+
+def _region_zones(region: str) -> list[str]:
+    return ["b", "c", "d"] if region == "europe-west1" else ["a", "b", "c"]
+
+
+def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now: float,
+                  scenario: Scenario) -> dict[str, Any]:
+    settings = spec.settings
+    master = spec.masterInstanceName or masters.get(spec.name)
+    replica = master is not None
+    avail = spec.availabilityType or (settings and settings.availabilityType) or (
+        "ZONAL" if replica else "REGIONAL")
+    backup_conf = spec.backupConfiguration or (settings and settings.backupConfiguration)
+    schedule = spec.backups or (scenario.sql.backups if not replica else None)
+    backups_on = (backup_conf.enabled if backup_conf else (schedule is not None and not replica))
+    start_time = (backup_conf and backup_conf.startTime) or (schedule.daily_at if schedule else "02:00")
+    retention = schedule.retention_days if schedule else 7
+    zone = spec.gceZone or f"{spec.region}-{_region_zones(spec.region)[0]}"
+    secondary = spec.secondaryGceZone or f"{spec.region}-{_region_zones(spec.region)[1]}"
+    inst: dict[str, Any] = {
+        "kind": "sql#instance", "name": spec.name, "project": world.project,
+        "connectionName": f"{world.project}:{spec.region}:{spec.name}",
+        "databaseVersion": spec.databaseVersion, "region": spec.region, "gceZone": zone,
+        "state": spec.state, "backendType": "SECOND_GEN",
+        "instanceType": spec.instanceType or ("READ_REPLICA_INSTANCE" if replica else "CLOUD_SQL_INSTANCE"),
+        "replicaNames": list(spec.replicaNames), "selfLink": world.sql_url(spec.name),
+        "serviceAccountEmailAddress": f"p{world.new_id()[-12:]}-abc123@gcp-sa-cloud-sql.iam.gserviceaccount.com",
+        "ipAddresses": [{"type": "PRIVATE", "ipAddress": f"10.20.0.{3 + len(world.data['sql'])}"}],
+        "createTime": rfc3339(now - 400 * DAY), "etag": fingerprint((spec.name, 1)),
+        "settings": {
+            "kind": "sql#settings",
+            "settingsVersion": str((settings and settings.settingsVersion) or 7),
+            "tier": spec.tier or (settings and settings.tier) or "db-custom-4-16384",
+            "availabilityType": avail,
+            "activationPolicy": (settings and settings.activationPolicy) or "ALWAYS",
+            "pricingPlan": "PER_USE", "dataDiskType": "PD_SSD",
+            "dataDiskSizeGb": str((settings and settings.dataDiskSizeGb) or 100),
+            "edition": (settings and settings.edition) or "ENTERPRISE",
+            "storageAutoResize": True, "replicationType": "SYNCHRONOUS",
+            "backupConfiguration": {
+                "kind": "sql#backupConfiguration", "enabled": bool(backups_on),
+                "startTime": start_time,
+                "pointInTimeRecoveryEnabled": bool(backups_on and (
+                    backup_conf.pointInTimeRecoveryEnabled if backup_conf else True)),
+                "transactionLogRetentionDays": backup_conf.transactionLogRetentionDays
+                if backup_conf else 7,
+                "backupRetentionSettings": {"retentionUnit": "COUNT", "retainedBackups": retention},
+                "location": "eu",
+            },
+            "ipConfiguration": {"ipv4Enabled": False,
+                                "privateNetwork": f"projects/{world.project}/global/networks/default",
+                                "sslMode": "ENCRYPTED_ONLY"},
+            "locationPreference": {"kind": "sql#locationPreference", "zone": zone},
+        },
+        "_sim": {"dataAsOf": None, "restoredFrom": None},
+    }
+    if avail == "REGIONAL":
+        inst["secondaryGceZone"] = secondary
+        inst["settings"]["locationPreference"]["secondaryZone"] = secondary
+    if replica:
+        inst["masterInstanceName"] = master
+        inst["replicaConfiguration"] = {"kind": "sql#replicaConfiguration", "failoverTarget": False}
+    world.data["sql"][spec.name] = inst
+    runs: list[dict[str, Any]] = []
+    if backups_on and schedule:
+        for t in daily_times(now, start_time, retention):
+            runs.append(new_backup_run(world, spec.name, t, "AUTOMATED", spec.databaseVersion))
+    world.data["backupRuns"][spec.name] = runs
+    return inst
+
+
+def new_backup_run(world: World, instance: str, start: float, kind: str,
+                   version: str, status: str = "SUCCESSFUL", duration: float = 540.0) -> dict[str, Any]:
+    """A backup run of an instance started at `start` (id = its start in milliseconds)."""
+    run_id = str(int(start * 1000))
+    run = {
+        "kind": "sql#backupRun", "id": run_id, "instance": instance, "status": status,
+        "type": kind, "backupKind": "SNAPSHOT", "databaseVersion": version,
+        "enqueuedTime": rfc3339(start), "startTime": rfc3339(start), "windowStartTime": rfc3339(start),
+        "location": "eu", "selfLink": f"{world.sql_url(instance)}/backupRuns/{run_id}",
+    }
+    if status == "SUCCESSFUL":
+        run["endTime"] = rfc3339(start + duration)
+    return run
+
+
+def seed(world: World, scenario: Scenario, now: float) -> None:
+    """Fill a fresh world with the scenario's resources."""
+    _seed_compute(world, scenario, now)
+    masters = {r: s.name for s in scenario.sql.instances for r in s.replicaNames}
+    for spec in scenario.sql.instances:
+        _sql_instance(world, spec, masters, now, scenario)
+    for name, inst in world.data["sql"].items():
+        master = inst.get("masterInstanceName")
+        if master in world.data["sql"] and name not in world.data["sql"][master]["replicaNames"]:
+            world.data["sql"][master]["replicaNames"].append(name)

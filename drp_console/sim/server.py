@@ -1,0 +1,231 @@
+"""The simulator's HTTP server: stdlib ThreadingHTTPServer, routing table, state file, views."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+from drp_console.sim import compute_effects, sql_effects  # noqa: F401  (register effects)
+from drp_console.sim import operations as ops
+from drp_console.sim.api import Request, match
+from drp_console.sim.compute_api import Sleep
+from drp_console.sim.errors import ApiError
+from drp_console.sim.faults import http_fault
+from drp_console.sim.scenario import Scenario, load_scenario
+from drp_console.sim.state_view import world_snapshot
+from drp_console.sim.world import WORLD_VERSION, World
+
+_RESOURCE_PARAMS = ("instance", "disk", "igm", "snapshot", "image", "operation", "id")
+MAX_BODY = 1024 * 1024
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Turns one HTTP request into a routed API call on the server's world."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: _HttpServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle("POST")
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._handle("DELETE")
+
+    def _send(self, code: int, body: Any) -> None:
+        data = json.dumps(body, separators=(",", ":")).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _handle(self, method: str) -> None:
+        sim = self.server.sim
+        url = urlsplit(self.path)
+        service = "sql" if url.path.startswith("/sql/") else "compute"
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                raise ApiError(413, "Request body too large", "tooLarge")
+            raw = self.rfile.read(length) if length else b""
+            if url.path == "/_sim/state" and method == "GET":
+                return self._send(200, sim.snapshot())
+            if url.path == "/_sim/health" and method == "GET":
+                return self._send(200, {"ok": True, "scenario": sim.scenario_id,
+                                        "speed": sim.speed})
+            try:
+                body = json.loads(raw) if raw.strip() else {}
+            except ValueError:
+                raise ApiError(400, "Invalid JSON payload received.", "parseError") from None
+            if not isinstance(body, dict):
+                raise ApiError(400, "The request body must be a JSON object.", "parseError")
+            query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+            self._send(200, sim.dispatch(method, url.path, query, body))
+        except ApiError as exc:
+            self._send(exc.code, exc.body(service))
+        except Exception as exc:  # a simulator bug must not kill the connection silently
+            traceback.print_exc(file=sys.stderr)
+            self._send(500, ApiError(500, f"Simulator error: {exc}").body(service))
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    sim: SimServer
+
+
+class SimServer:
+    """The simulated Google Cloud: start it, point the clients at `.endpoint`, stop it.
+
+    `scenario` is a `Scenario` or the path of a scenario file. With `state_file`, the world is
+    saved there (atomically) after each change and loaded from it on start when it exists.
+    """
+
+    def __init__(self, scenario: Scenario | str | Path, host: str = "127.0.0.1", port: int = 0,
+                 state_file: str | Path | None = None, clock: Callable[[], float] = time.time):
+        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.host, self.port = host, port
+        self.state_file = Path(state_file) if state_file else None
+        self.clock = clock
+        self.world = self._load_or_create()
+        self._http: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+        self.endpoint: str | None = None
+
+    @property
+    def speed(self) -> float:
+        """The scenario's speed factor."""
+        return self.world.speed
+
+    @property
+    def scenario_id(self) -> str:
+        """The id of the scenario the world came from."""
+        return self.world.data["scenario"]["id"]
+
+    def _load_or_create(self) -> World:
+        if self.state_file and self.state_file.exists():
+            try:
+                data = json.loads(self.state_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ValueError(f"{self.state_file}: cannot read the saved world ({exc}); "
+                                 "move it away to start the scenario afresh") from None
+            if data.get("version") != WORLD_VERSION:
+                raise ValueError(f"{self.state_file}: saved by another simulator version "
+                                 f"({data.get('version')}); move it away to start afresh")
+            world = World(data)
+            world.dirty = False
+            return world
+        world = World.from_scenario(self.scenario, self.clock())
+        self._save(world)
+        return world
+
+    def _save(self, world: World) -> None:
+        if not self.state_file:
+            world.dirty = False
+            return
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".world-", dir=self.state_file.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(world.data, out, separators=(",", ":"))
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        world.dirty = False
+
+    def dispatch(self, method: str, path: str, query: dict[str, str], body: dict[str, Any]) -> Any:
+        """Run one API call against the world and return its JSON body (raises ApiError)."""
+        route, params = match(method, path)
+        w = self.world
+        request_id = query.get("requestId") or None
+        resource = next((params[k] for k in _RESOURCE_PARAMS if k in params), None) \
+            or str(body.get("name") or params.get("zone") or params.get("region") or "project")
+        with w.lock:
+            now = self.clock()
+            ops.advance(w, now)
+            w.count_call(route.call, resource, request_id, save=route.mutating)
+            try:
+                http_fault(w, route.call, resource, now)
+                if route.mutating and request_id and request_id in w.data["requestIds"]:
+                    op = w.data["operations"][w.data["requestIds"][request_id]]
+                    return ops.view(w, op, now)
+                req = Request(w, now, query, body, route.call, request_id)
+                result = route.handler(req, **params)
+            finally:
+                if w.dirty:
+                    self._save(w)
+        while isinstance(result, Sleep):
+            time.sleep(max(result.seconds, 0.0))
+            with w.lock:
+                now = self.clock()
+                ops.advance(w, now)
+                result = result.then(Request(w, now, query, body, route.call, request_id))
+                if w.dirty:
+                    self._save(w)
+        return result
+
+    def snapshot(self) -> dict[str, Any]:
+        """The world as it is now, with mutations, requestIds and call counts."""
+        with self.world.lock:
+            now = self.clock()
+            ops.advance(self.world, now)
+            if self.world.dirty:
+                self._save(self.world)
+            return world_snapshot(self.world, now)
+
+    def start(self) -> str:
+        """Listen and serve in a background thread; returns the endpoint URL."""
+        if self._http is not None:
+            return self.endpoint or ""
+        self._http = _HttpServer((self.host, self.port), _Handler)
+        self._http.sim = self
+        host, port = self._http.server_address[:2]
+        self.port = port
+        self.endpoint = f"http://{host}:{port}"
+        self._thread = threading.Thread(target=self._http.serve_forever, name="drp-sim",
+                                        kwargs={"poll_interval": 0.2}, daemon=True)
+        self._thread.start()
+        return self.endpoint
+
+    def stop(self) -> None:
+        """Stop serving, close the socket, and save the world one last time."""
+        if self._http is None:
+            return
+        self._http.shutdown()
+        self._http.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self._http = self._thread = None
+        with self.world.lock:
+            ops.advance(self.world, self.clock())
+            self._save(self.world)
+
+    def __enter__(self) -> SimServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
