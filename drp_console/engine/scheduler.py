@@ -185,11 +185,20 @@ class Engine(OperatorCommands):
         self._wake = asyncio.Event()
         plan = plan_resume(self.runbook, self.journal.events())
         if plan.finished_run is None:
+            if self.cloud is not None and hasattr(self.cloud, "warm_up"):
+                # the client libraries take seconds to import: load them while people read
+                self._spawn(self._warm_up())
             self._restore(plan)
             for step_id, hint in plan.hints.items():
                 self._start(step_id, hint)
             await self._loop()
         return self.state()
+
+    async def _warm_up(self) -> None:
+        try:
+            await asyncio.to_thread(self.cloud.warm_up)
+        except Exception:  # a real call will report the same problem, with its step
+            pass
 
     def state(self) -> Any:
         """The run state folded from the journal."""

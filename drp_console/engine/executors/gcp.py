@@ -11,6 +11,8 @@ from drp_console.runbook.catalog import CATALOG
 
 POLL_FIRST, POLL_MAX = 0.25, 5.0
 """Operation polling backoff in seconds (divided by the run's speed)."""
+ETA_FLOOR = 0.02
+"""Shortest wait between two polls when the progress predicts the end (divided by speed)."""
 
 
 async def confirm_live(run: StepRun, default_expected: str | None) -> None:
@@ -55,6 +57,7 @@ async def run_gcp(run: StepRun) -> StepResult:
             await engine.emit("call_intent", step=step.id, attempt=run.attempt, call=call.name,
                               request_id=rid, args=args)
         run.check_deadline("before the call")
+        sent = engine.clock.monotonic()
         try:
             outcome = await asyncio.to_thread(actions.invoke, engine.cloud, call.name, args, rid)
         except actions.CloudError as err:
@@ -63,7 +66,7 @@ async def run_gcp(run: StepRun) -> StepResult:
         if outcome.operation is not None:
             await engine.emit("operation_submitted", step=step.id, attempt=run.attempt,
                               operation=outcome.operation.to_dict(), pending=pending)
-            result = await poll_operation(run, outcome.operation)
+            result = await poll_operation(run, outcome.operation, sent)
         else:
             result = outcome.result
         await _record_effects(run, pending)
@@ -121,12 +124,15 @@ async def _record_effects(run: StepRun, pending: dict[str, Any]) -> None:
         await engine.emit("resource_deleted", step=step.id, resource=ref)
 
 
-async def poll_operation(run: StepRun, op: Any) -> Any:
+async def poll_operation(run: StepRun, op: Any, submitted: float | None = None) -> Any:
     """Poll an operation until DONE, journaling progress changes; its error fails the step."""
     from drp_console import actions
 
     engine = run.engine
     delay, last, failures = POLL_FIRST, None, 0
+    # (time, progress) of a reading to measure the rate from: the submission (0%) when known
+    first: tuple[float, int] | None = (submitted, 0) if submitted is not None else None
+    eta: float | None = None
     while True:
         try:
             status = await asyncio.to_thread(actions.poll, engine.cloud, op)
@@ -145,10 +151,27 @@ async def poll_operation(run: StepRun, op: Any) -> Any:
                 if status.error is not None:
                     raise StepFailure.from_cloud_error(status.error)
                 return status.result
+            eta, first = _eta(engine.clock.monotonic(), status.progress, first)
         run.check_deadline(f"waiting for operation {op.name}")
         wait = delay / engine.ctx.speed
+        if eta is not None:  # poll again just after the operation should be done
+            wait = max(ETA_FLOOR / engine.ctx.speed, 0.005,
+                       min(wait, eta - engine.clock.monotonic()))
         left = run.time_left()
         if left is not None:
             wait = max(0.0, min(wait, left))
         await engine.clock.sleep(wait)
         delay = min(delay * 2, POLL_MAX)
+
+
+def _eta(now: float, progress: int | None,
+         first: tuple[float, int] | None) -> tuple[float | None, tuple[float, int] | None]:
+    """When an operation reporting steady progress should be done (Compute reports percent)."""
+    if progress is None or progress <= 0 or progress >= 100:
+        return None, first
+    if first is None:
+        return None, (now, progress)
+    t0, p0 = first
+    if progress <= p0 or now <= t0:
+        return None, first
+    return now + (100 - progress) * (now - t0) / (progress - p0), first

@@ -1,0 +1,191 @@
+"""`drp run`, `drp resume` and `drp runs`: start, continue and list runs (headless or in the TUI)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 2, 3, 4
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"drp: {message}", err=True)
+    sys.exit(code)
+
+
+def _guarded(action: Callable[[], int]) -> int:
+    """Run a command body; every expected error becomes a message and its exit code."""
+    from drp_console.engine.headless import AnswersError
+    from drp_console.engine.session import SessionError
+    from drp_console.journal import JournalError, RunLocked
+    from drp_console.runbook.diagnostics import InvalidDocument
+    from drp_console.runbook.params import ParameterError
+
+    try:
+        return action()
+    except InvalidDocument as exc:
+        for diag in getattr(exc, "diagnostics", None) or [exc]:
+            click.echo(str(diag), err=True)
+        return EXIT_INVALID
+    except ParameterError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except RunLocked as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except SessionError as exc:
+        _fail(str(exc), exc.exit_code)
+    except (AnswersError, JournalError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1)
+    except click.ClickException:
+        raise
+    except Exception as exc:  # never a traceback for the operator; say what to send us
+        _fail(f"unexpected error: {exc!r}. The run's journal is intact; report this and "
+              "resume the run with `drp resume`", 1)
+    return 1
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"-p takes NAME=VALUE, got {pair!r}")
+        out[name.strip()] = value
+    return out
+
+
+def _responder(answers: str | None, auto_approve: bool) -> Any:
+    from drp_console.engine.headless import HeadlessResponder, load_answers
+
+    return HeadlessResponder(auto_approve=auto_approve,
+                             answers=load_answers(answers) if answers else None)
+
+
+def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool,
+           runbooks_dir: Path, runs_dir: str | None) -> int:
+    """Run the session headless or in the console, and close it whatever happens."""
+    try:
+        if headless:
+            from drp_console.engine.headless import run_headless
+
+            return run_headless(session, _responder(answers, auto_approve), sys.stdout)
+        from drp_console.ui.launch import run_console
+
+        return int(run_console(session, runbooks_dir=runbooks_dir, runs_dir=runs_dir) or 0)
+    finally:
+        session.close()
+
+
+_answer_options = [
+    click.option("--headless", is_flag=True, help="Run without the console, printing progress."),
+    click.option("--answers", type=click.Path(dir_okay=False),
+                 help="YAML: step id -> approve|reject|done|<option>|verified|rerun|skip."),
+    click.option("--auto-approve", is_flag=True,
+                 help="Approve, tick and take the first option of everything not in --answers."),
+    click.option("--operator", help="Your name in the journal (default: your login name)."),
+    click.option("--runs-dir", type=click.Path(file_okay=False),
+                 help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir)."),
+    click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+                 help="A runbook parameter (repeatable)."),
+]
+
+
+def _with_answer_options(fn: Callable) -> Callable:
+    for option in reversed(_answer_options):
+        fn = option(fn)
+    return fn
+
+
+@click.command()
+@click.argument("runbook", type=click.Path(dir_okay=False))
+@click.option("--scenario", type=click.Path(dir_okay=False),
+              help="Simulation scenario (default: the runbook's `scenario:`).")
+@click.option("--sim-endpoint", help="URL of a running `drp sim serve` instead of the embedded one.")
+@click.option("--mode", type=click.Choice(["simulate", "training"]), default="simulate",
+              show_default=True)
+@click.option("--live", is_flag=True, help="Act on real Google Cloud (needs the project typed).")
+@click.option("--confirm-project", metavar="ID", help="The project id, typed, for --live --headless.")
+@click.option("--incident-start", metavar="ISO", help="When the incident began (for the RPO).")
+@_with_answer_options
+def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str, live: bool,
+        confirm_project: str | None, incident_start: str | None, headless: bool,
+        answers: str | None, auto_approve: bool, operator: str | None, runs_dir: str | None,
+        params: tuple[str, ...]) -> None:
+    """Start a run of RUNBOOK (simulated unless --live)."""
+    given = _params(params)
+    if live:
+        if scenario or sim_endpoint:
+            raise click.UsageError("--live acts on real Google Cloud: drop --scenario/--sim-endpoint")
+        if headless and not confirm_project:
+            raise click.UsageError("--live --headless needs --confirm-project ID (the project "
+                                   "the run will change, typed out)")
+        if confirm_project and given.get("project", confirm_project) != confirm_project:
+            raise click.UsageError(f"--confirm-project {confirm_project} does not match "
+                                   f"-p project={given['project']}")
+
+    def body() -> int:
+        from drp_console.engine.session import RunSession, parse_incident_start
+
+        try:
+            started_at = parse_incident_start(incident_start)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        session = RunSession.start(
+            runbook, mode="live" if live else mode, params=given, scenario_path=scenario,
+            sim_endpoint=sim_endpoint, operator=operator, runs_dir=runs_dir,
+            project=confirm_project if live else None, incident_start=started_at)
+        if live and confirm_project and session.ctx.project != confirm_project:
+            session.close()
+            raise click.UsageError(f"the run would act on {session.ctx.project}, not on "
+                                   f"--confirm-project {confirm_project}")
+        return _drive(session, headless, answers, auto_approve, Path(runbook).parent, runs_dir)
+
+    sys.exit(_guarded(body))
+
+
+@click.command()
+@click.argument("run_ref", metavar="RUN")
+@_with_answer_options
+def resume(run_ref: str, headless: bool, answers: str | None, auto_approve: bool,
+           operator: str | None, runs_dir: str | None, params: tuple[str, ...]) -> None:
+    """Continue RUN (an id, a unique prefix, or a run directory) after a crash or a stop."""
+    given = _params(params)
+
+    def body() -> int:
+        from drp_console.engine.session import RunSession
+
+        session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
+        return _drive(session, headless, answers, auto_approve, Path("runbooks"), runs_dir)
+
+    sys.exit(_guarded(body))
+
+
+@click.command()
+@click.option("--runs-dir", type=click.Path(file_okay=False),
+              help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
+def runs(runs_dir: str | None) -> None:
+    """List the runs, newest first: id, runbook, mode, status, started, progress."""
+
+    def body() -> int:
+        from drp_console.journal import list_runs
+
+        rows = [("RUN", "RUNBOOK", "MODE", "STATUS", "STARTED", "PROGRESS")]
+        for r in list_runs(runs_dir):
+            status = r.status + (f" (held by {r.holder.get('user', '?')})" if r.holder else "")
+            rows.append((r.run_id, r.runbook_id or "?", r.mode or "?", status,
+                         (r.started or "")[:19].replace("T", " "),
+                         f"{r.steps_done}/{r.steps_total}"))
+        if len(rows) == 1:
+            click.echo("no runs yet")
+            return 0
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        return 0
+
+    sys.exit(_guarded(body))

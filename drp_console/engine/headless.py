@@ -1,0 +1,239 @@
+"""Headless runs (`drp run --headless`): an answering policy, a progress printer, a summary."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from pathlib import Path
+from typing import Any, TextIO
+
+from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question
+
+EXIT_OK, EXIT_FAILED, EXIT_NEEDS_OPERATOR = 0, 1, 5
+HEADLESS = "headless"
+"""The approver name `--auto-approve` records."""
+MAX_RETRIES = 3
+"""How often an `--answers` `retry` is honoured for one step before the step is failed."""
+
+
+class AnswersError(ValueError):
+    """An `--answers` file that cannot be used; the message says what to fix."""
+
+
+def load_answers(path: str | Path) -> dict[str, str]:
+    """The `--answers` YAML: a mapping step id -> answer, every answer a string."""
+    import yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AnswersError(f"cannot read the answers file {path}: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise AnswersError(f"{path}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise AnswersError(f"{path}: write a mapping of step id to answer, like `go-no-go: approve`")
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise AnswersError(f"{path}: the answer for {key!r} is {value!r}, not text: quote it "
+                               "(YAML reads yes/no/on/off as true/false)")
+        out[str(key)] = value
+    return out
+
+
+class HeadlessResponder:
+    """Answers from `--answers` first, then `--auto-approve`; what neither covers stops the run.
+
+    Auto-approve approves every approval (approver `headless`), ticks every checklist, takes
+    each decision's first option and types each live confirmation. A failed step is answered
+    `fail` (so `on_failure` applies) unless the answers say `retry` or `skip`. An UNKNOWN step
+    needs an explicit `verified`, `rerun` or `skip`."""
+
+    def __init__(self, auto_approve: bool = False, answers: dict[str, str] | None = None) -> None:
+        self.auto_approve = auto_approve
+        """Approve, tick, decide and confirm everything not in `answers`."""
+        self.answers = dict(answers or {})
+        """Step id -> answer, from `--answers`."""
+        self._retries: dict[str, int] = {}
+
+    async def ask(self, q: Question) -> Answer:
+        given = self.answers.get(q.step)
+        allowed = q.options if q.kind == "decision" else VALID_ANSWERS[q.kind]
+        if q.kind == "failed":
+            if given in ("retry", "skip"):
+                if given == "retry":
+                    self._retries[q.step] = self._retries.get(q.step, 0) + 1
+                    if self._retries[q.step] > MAX_RETRIES:
+                        given = "fail"
+                return Answer(given, by=HEADLESS, reason="--answers" if given == "skip" else None)
+            return Answer("fail", by=HEADLESS)
+        if given is not None and given in allowed:
+            return self._answer(q, given)
+        if q.kind == "manual" and given == "approve" or q.kind == "confirm" and given in (
+                "approve", "done"):
+            return self._answer(q, "done" if q.kind == "manual" else "go")
+        if self.auto_approve and q.kind != "unknown":
+            value = {"manual": "done", "approval": "approve", "confirm": "go"}.get(q.kind) \
+                or (q.options[0] if q.options else "")
+            return self._answer(q, value)
+        raise NeedsOperator(q, _hint(q, given))
+
+    def _answer(self, q: Question, value: str) -> Answer:
+        return Answer(value, by=HEADLESS, role=q.role, checklist=q.checklist,
+                      typed=q.expected if q.kind == "confirm" else None)
+
+
+def _hint(q: Question, given: str | None) -> str:
+    choices = q.options if q.kind == "decision" else VALID_ANSWERS[q.kind]
+    bad = f"{given!r} is not an answer to it; " if given is not None else ""
+    extra = "" if q.kind == "unknown" else ", or pass --auto-approve"
+    return (f"{bad}add `{q.step}: <{'|'.join(choices)}>` to the --answers file{extra}")
+
+
+class EventPrinter:
+    """One line per journaled event: time (UTC), step, what happened."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def __call__(self, event: dict) -> None:
+        text = describe(event)
+        if text is None:
+            return
+        ts = str(event.get("ts", ""))[11:19]
+        self.out.write(f"{ts}  {str(event.get('step') or '-'):<22} {text}\n")
+        self.out.flush()
+
+
+def describe(e: dict) -> str | None:
+    """A short human description of an event (None: not worth a line)."""
+    t = e.get("type")
+    if t == "step_started":
+        return f"started (attempt {e.get('attempt')})"
+    if t == "call_intent":
+        rid = f", requestId {e['request_id']}" if e.get("request_id") else ""
+        return f"calling {e.get('call')}{rid}"
+    if t == "operation_submitted":
+        return f"operation {(e.get('operation') or {}).get('name')} submitted"
+    if t == "operation_progress":
+        pct = f" {e['progress']}%" if e.get("progress") is not None else ""
+        return f"operation {e.get('status')}{pct}"
+    if t == "attempt_failed":
+        err = e.get("error") or {}
+        kind = "transient" if err.get("transient") else "permanent"
+        retry = f", retry in {e['retry_in']:g}s" if e.get("retry_in") is not None else ""
+        return f"attempt {e.get('attempt')} failed ({kind}): {err.get('message')}{retry}"
+    if t == "waiting":
+        who = f" for {e['role']}" if e.get("role") else ""
+        return f"waiting{who}: {e.get('kind')}"
+    if t == "answered":
+        role = f" ({e['role']})" if e.get("role") else ""
+        return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}"
+    if t == "step_unknown":
+        return f"UNKNOWN: {e.get('reason')}"
+    if t == "output":
+        return f"| {e.get('text')}"
+    if t == "step_finished":
+        reason = f" ({e['reason']})" if e.get("reason") and e.get("status") != "succeeded" else ""
+        return f"{e.get('status')}{reason}"
+    if t == "restore_point":
+        return f"restore point: {e.get('kind')} at {e.get('at')}"
+    if t in ("resource_created", "resource_deleted"):
+        r = e.get("resource") or {}
+        return f"{t.split('_')[1]} {r.get('kind')} {r.get('name')}"
+    if t == "milestone":
+        return f"milestone {e.get('name')} ({e.get('source')})"
+    if t == "note":
+        return f"note: {e.get('text')}"
+    if t == "warning":
+        return f"warning: {e.get('message')}"
+    if t in ("run_paused", "run_unpaused", "run_resumed"):
+        return t.replace("_", " ")
+    if t == "run_finished":
+        return f"run {e.get('status')}: {e.get('reason')}"
+    return None
+
+
+def run_headless(session: Any, responder: Any, out: TextIO) -> int:
+    """Run the session's engine to its end, printing progress; returns the exit code."""
+    engine = session.engine(responder)
+    engine.subscribe(EventPrinter(out))
+    ctx = session.ctx
+    world = f", scenario {session.scenario.id} at {ctx.speed:g}x" if session.scenario else ""
+    verb = "resuming" if getattr(session, "resumed", False) else "starting"
+    out.write(f"{verb} run {ctx.run_id}: {session.runbook.title} ({ctx.mode}{world})\n")
+    try:
+        state = asyncio.run(engine.run())
+    except KeyboardInterrupt:
+        out.write(f"interrupted: resume with `drp resume {ctx.run_id} --headless`\n")
+        return EXIT_FAILED
+    if engine.needs_operator is not None:
+        q = engine.needs_operator.question
+        out.write(f"stopped: step {q.step!r} needs an operator's {q.kind} answer: "
+                  f"{engine.needs_operator.hint}. Then: drp resume {ctx.run_id} --headless "
+                  "--answers FILE\n")
+        return EXIT_NEEDS_OPERATOR
+    summary(state, session, out)
+    return EXIT_OK if state.status == "succeeded" else EXIT_FAILED
+
+
+def summary(state: Any, session: Any, out: TextIO) -> None:
+    """Result, step counts, RTO/RPO achieved against the objectives, where the report is."""
+    from drp_console.runbook.durations import format_duration
+
+    counts: dict[str, int] = {}
+    for st in state.steps.values():
+        counts[st.status] = counts.get(st.status, 0) + 1
+    parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    out.write(f"result: {state.status}" + (f" ({state.reason})" if state.reason and
+                                            state.status != "succeeded" else "") + "\n")
+    out.write(f"steps: {len(state.steps)} ({parts})\n")
+    speed = session.ctx.speed
+    for name in ("rto", "rpo"):
+        try:
+            achieved = getattr(state, f"{name}_achieved")
+            target = state.objectives.get(name)
+        except Exception:  # a fold that cannot say must not hide the result
+            achieved, target = None, None
+        if achieved is None and target is None:
+            continue
+        got = format_duration(achieved) if achieved is not None else "not measured"
+        line = f"{name.upper()}: {got}"
+        if target is not None:
+            line += f" (objective {format_duration(target)}"
+            if achieved is None:
+                line += ")"
+            elif speed != 1:
+                line += f", not comparable at {speed:g}x)"
+            else:
+                line += ", met)" if achieved <= target else ", missed)"
+        out.write(line + "\n")
+    out.write(f"journal: {session.run_dir / 'journal.jsonl'}\n")
+    report = write_reports(session.run_dir, out)
+    if report is not None:
+        out.write(f"report: {report}\n")
+
+
+def write_reports(run_dir: Path, out: TextIO) -> Path | None:
+    """Ask the report package for the reports, if it is installed; None otherwise."""
+    for name in ("drp_console.report", "drp_console.report.files", "drp_console.report.render"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        fn = getattr(module, "write_reports", None)
+        if fn is None:
+            continue
+        try:
+            fn(run_dir)
+        except Exception as exc:  # the run is done and journaled; the report can be redone
+            out.write(f"warning: the report could not be written ({exc}); "
+                      f"run `drp report {run_dir.name}` later\n")
+            return None
+        md = run_dir / "report.md"
+        return md if md.exists() else run_dir
+    return None

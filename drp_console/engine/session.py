@@ -1,0 +1,266 @@
+"""One run's resources, opened in one place: runbook, parameters, simulator, cloud, journal, lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from drp_console.engine.context import RunContext
+
+
+class SessionError(Exception):
+    """A run cannot be started or resumed as asked; the message says what to do."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        """The `drp` exit code this error maps to (2 usage, 3 invalid document)."""
+
+
+@dataclass
+class RunSession:
+    """Everything one run needs; `close()` releases it all (simulator, lock, journal)."""
+
+    runbook: Any
+    """The runbook model (from the file on start, from the journal on resume)."""
+    ctx: RunContext
+    """Run id, mode, parameters, operator, speed, project, run directory."""
+    journal: Any
+    """The run's open Journal."""
+    lock: Any
+    """The RunLock this process holds."""
+    cloud: Any
+    """The Cloud clients' factory (simulator endpoint or live)."""
+    sim: Any = None
+    """The embedded SimServer, or None (live, or an external simulator)."""
+    run_dir: Path = field(default_factory=Path)
+    """The run directory."""
+    scenario: Any = None
+    """The Scenario of a simulated run, when known."""
+    resumed: bool = False
+    """True when opened by `resume`."""
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, runbook_path: str | Path, *, mode: str = "simulate",
+              params: dict[str, str] | None = None, scenario_path: str | Path | None = None,
+              sim_endpoint: str | None = None, operator: str | None = None,
+              runs_dir: str | Path | None = None, project: str | None = None,
+              incident_start: str | None = None) -> RunSession:
+        """Start a new run: validate, resolve parameters, open the world, journal run_started.
+
+        Raises InvalidDocument (exit 3), ParameterError (2), RunLocked (4), SessionError."""
+        from drp_console import __version__
+        from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, new_run_id
+        from drp_console.journal.writer import login_name
+        from drp_console.runbook.loader import load_runbook
+        from drp_console.runbook.params import masked, resolve_params, secret_values
+
+        if mode not in ("simulate", "training", "live"):
+            raise SessionError(f"unknown mode {mode!r}: use simulate, training or live")
+        operator = operator or login_name()
+        runbook = load_runbook(runbook_path)
+        values = resolve_params(runbook, params or {})
+        scenario, scenario_file = None, None
+        if mode != "live":
+            scenario_file = Path(scenario_path) if scenario_path else runbook.scenario_path()
+            if scenario_file is None and sim_endpoint is None:
+                raise SessionError(
+                    f"runbook {runbook.id!r} names no scenario: pass --scenario FILE, or "
+                    "--sim-endpoint URL of a running `drp sim serve`, or run it --live")
+            if scenario_file is not None:
+                from drp_console.sim.scenario import load_scenario
+
+                scenario = load_scenario(scenario_file)
+        project = project or (str(values["project"]) if values.get("project") else None) \
+            or (scenario.project if scenario is not None else None)
+        if mode == "live" and not project:
+            raise SessionError("live mode needs the project: pass -p project=ID "
+                               "(and --confirm-project ID)")
+        runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
+        run_id = new_run_id(runbook.id)
+        journal = Journal.create(runs_dir, run_id, Redactor(secret_values(runbook, values)),
+                                 operator=operator)
+        run_dir = journal.path.parent
+        session = cls(runbook=runbook, ctx=None, journal=journal, lock=RunLock(run_dir),  # type: ignore[arg-type]
+                      cloud=None, run_dir=run_dir, scenario=scenario)
+        try:
+            session.lock.acquire(operator)
+            endpoint = session._open_world(mode, scenario, sim_endpoint, project)
+            speed = 1.0
+            if mode != "live":
+                speed = scenario.speed if scenario is not None else \
+                    float(sim_health(endpoint or "").get("speed") or 1.0)
+            session.ctx = RunContext(run_id=run_id, mode=mode, params=values, operator=operator,  # type: ignore[arg-type]
+                                     speed=float(speed), project=project, run_dir=run_dir)
+            journal.write_sync(
+                "run_started", run_id=run_id,
+                runbook={"id": runbook.id, "title": runbook.title, "version": runbook.version,
+                         "hash": runbook.source_hash, "path": str(Path(runbook_path).resolve())},
+                runbook_doc=runbook.to_doc(), params=masked(runbook, values),
+                secret_params=[n for n, p in runbook.parameters.items() if p.secret],
+                mode=mode,
+                scenario=None if scenario is None else {
+                    "id": scenario.id, "title": scenario.title, "speed": scenario.speed,
+                    "path": str(Path(scenario_file).resolve()) if scenario_file else None},
+                sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
+                incident_start=incident_start, tool_version=__version__,
+                host=socket.gethostname(), pid=os.getpid())
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    @classmethod
+    def resume(cls, run_ref: str | Path, *, operator: str | None = None,
+               runs_dir: str | Path | None = None,
+               params: dict[str, str] | None = None) -> RunSession:
+        """Reopen a run (id, id prefix or directory): lock it, reopen its world, journal
+        run_resumed. Secret parameters are not journaled: give them again in `params`."""
+        from drp_console.journal import (Journal, Redactor, RunLock, default_runs_dir, find_run,
+                                         read_events)
+        from drp_console.journal.events import JOURNAL_NAME
+        from drp_console.journal.writer import login_name
+        from drp_console.runbook.model import Runbook
+        from drp_console.runbook.params import ParameterError, resolve_params, secret_values
+
+        operator = operator or login_name()
+        runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
+        run_dir = find_run(runs_dir, str(run_ref))
+        lock = RunLock(run_dir)
+        lock.acquire(operator)
+        session = None
+        try:
+            events = read_events(run_dir / JOURNAL_NAME)
+            started = next((e for e in events if e.get("type") == "run_started"), None)
+            if started is None:
+                raise SessionError(f"{run_dir} has no run_started event: it cannot be resumed")
+            runbook = Runbook.from_doc(started["runbook_doc"], started["runbook"].get("hash", ""))
+            given = {k: _as_text(v) for k, v in (started.get("params") or {}).items()
+                     if k not in (started.get("secret_params") or [])}
+            secret_names = list(started.get("secret_params") or [])
+            given.update(params or {})
+            missing = [n for n in secret_names if n not in given
+                       and runbook.parameters[n].is_required]
+            if missing:
+                raise ParameterError(missing[0], f"secret parameter '{missing[0]}' is not kept in "
+                                     f"the journal: give it again with -p {missing[0]}=VALUE")
+            values = resolve_params(runbook, given)
+            journal = Journal.open(run_dir, Redactor(secret_values(runbook, values)),
+                                   operator=operator)
+            session = cls(runbook=runbook, ctx=None, journal=journal, lock=lock, cloud=None,  # type: ignore[arg-type]
+                          run_dir=run_dir, resumed=True)
+            mode = started.get("mode", "simulate")
+            scenario = None
+            info = started.get("scenario") or {}
+            if mode != "live" and info.get("path") and not started.get("sim_endpoint"):
+                from drp_console.sim.scenario import load_scenario
+
+                scenario = load_scenario(info["path"])
+            session.scenario = scenario
+            session._open_world(mode, scenario, started.get("sim_endpoint"),
+                                started.get("project"))
+            session.ctx = RunContext(run_id=started["run_id"], mode=mode, params=values,
+                                     operator=operator, speed=float(info.get("speed") or 1.0),
+                                     project=started.get("project"), run_dir=run_dir)
+            if not any(e.get("type") == "run_finished" for e in events):
+                journal.write_sync("run_resumed", host=socket.gethostname(), pid=os.getpid())
+        except BaseException:
+            if session is not None:
+                session.close()
+            else:
+                lock.release()
+            raise
+        return session
+
+    def _open_world(self, mode: str, scenario: Any, sim_endpoint: str | None,
+                    project: str | None) -> str | None:
+        """Start the embedded simulator (or use an external one) and build the Cloud."""
+        from drp_console.gcp.clients import Cloud
+
+        if mode == "live":
+            self.cloud = Cloud(None, project)
+            return None
+        endpoint = sim_endpoint
+        if endpoint is None:
+            from drp_console.sim.server import SimServer
+
+            self.sim = SimServer(scenario, state_file=self.run_dir / "world.json")
+            endpoint = self.sim.start()
+        self.cloud = Cloud(endpoint, project or (scenario.project if scenario else None))
+        return endpoint
+
+    # -- using ---------------------------------------------------------------------------------
+
+    def engine(self, responder: Any, clock: Any = None) -> Any:
+        """The Engine for this run, answering questions through `responder`."""
+        from drp_console.engine.scheduler import Engine
+
+        return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock)
+
+    def close(self) -> None:
+        """Stop the embedded simulator, release the lock, close the journal (idempotent)."""
+        if self.sim is not None:
+            try:
+                self.sim.stop()
+            finally:
+                self.sim = None
+        if self.journal is not None:
+            try:
+                self.journal.close()
+            except Exception:
+                pass
+        if self.lock is not None:
+            self.lock.release()
+
+    def __enter__(self) -> RunSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _regions(scenario: Any) -> list[str]:
+    """The regions a scenario's resources live in (zones folded to their region)."""
+    if scenario is None:
+        return []
+    found: set[str] = set()
+    for inst in scenario.compute.instances:
+        found.add(inst.zone.rsplit("-", 1)[0])
+    for inst in scenario.sql.instances:
+        found.add(inst.region)
+    return sorted(found)
+
+
+def parse_incident_start(text: str | None) -> str | None:
+    """An ISO-8601 time with an offset, normalised; ValueError with a hint otherwise."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO-8601 time: write e.g. "
+                         "2026-11-27T14:02:00Z") from None
+    if when.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone: add Z or an offset like +01:00")
+    return when.isoformat()
+
+
+def sim_health(endpoint: str) -> dict[str, Any]:
+    """The simulator's `/_sim/health` answer ({} when it does not answer)."""
+    try:
+        with urllib.request.urlopen(endpoint.rstrip("/") + "/_sim/health", timeout=5) as resp:
+            return json.loads(resp.read() or b"{}")
+    except (OSError, ValueError):
+        return {}
