@@ -42,6 +42,7 @@ class Line:
     x: float
     label: str
     label_y: float = 0.0
+    anchor: str = "start"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,9 @@ def layout(report: Report) -> Chart:
     )
     marks = []
     for k, milestone in enumerate(m for m in report.milestones if m.at is not None):
-        marks.append(Line(x=x_of(milestone.at.t), label=milestone.name, label_y=14 + (k % 2) * 14))
+        x = x_of(milestone.at.t)
+        near_end = x > WIDTH - 120
+        marks.append(Line(x=x, label=milestone.name, label_y=14 + (k % 2) * 14,
+                          anchor="end" if near_end else "start"))
     return Chart(width=WIDTH, height=plot_bottom + 12, plot_top=TOP, plot_bottom=plot_bottom,
                  label_w=LABEL_W, bars=tuple(bars), ticks=ticks, milestones=tuple(marks))

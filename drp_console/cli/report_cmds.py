@@ -1,0 +1,81 @@
+"""`drp report`: the post-incident timeline report of a run, in one format or all four."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
+             ".csv": "csv"}
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"drp report: {message}", err=True)
+    sys.exit(code)
+
+
+@click.command()
+@click.argument("run_ref", metavar="RUN")
+@click.option("-f", "--format", "formats", multiple=True,
+              type=click.Choice(["md", "html", "json", "csv"]),
+              help="md, html, json or csv (repeatable). Default: all four.")
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="File to write (one format) or directory (several). Without it, one format "
+                   "goes to standard output and all four into the run directory.")
+@click.option("--tz", "zone", default=None, metavar="ZONE",
+              help="Your time zone, shown beside UTC (IANA name, e.g. Europe/Berlin; default: "
+                   "this machine's).")
+@click.option("--runs-dir", type=click.Path(file_okay=False), default=None,
+              help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
+def report(run_ref: str, formats: tuple[str, ...], output: str | None, zone: str | None,
+           runs_dir: str | None) -> None:
+    """Write the post-incident report of RUN (a run id, a unique prefix of one, or a run
+    directory)."""
+    from drp_console.journal.events import JournalError
+    from drp_console.journal.rundir import RunNotFound, default_runs_dir, find_run
+    from drp_console.report.model import ReportError
+    from drp_console.report.moments import UnknownZone, resolve_zone
+    from drp_console.report.render import FORMATS, render
+    from drp_console.report.writer import load_report, write_atomic
+
+    chosen = list(dict.fromkeys(formats))
+    target = Path(output).expanduser() if output else None
+    if target is not None and not chosen and target.suffix.lower() in _SUFFIXES:
+        chosen = [_SUFFIXES[target.suffix.lower()]]
+    try:
+        resolve_zone(zone)
+        run_dir = find_run(Path(runs_dir) if runs_dir else default_runs_dir(), run_ref)
+        built = load_report(run_dir, zone)
+    except UnknownZone as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except RunNotFound as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except (JournalError, ReportError) as exc:
+        _fail(str(exc), EXIT_FAILED)
+
+    try:
+        if target is None and len(chosen) == 1:
+            click.echo(render(built, chosen[0]), nl=False)
+            sys.exit(EXIT_OK)
+        if target is not None and len(chosen) == 1 and not target.is_dir():
+            if not target.parent.is_dir():
+                _fail(f"cannot write {target}: the directory {target.parent} does not exist",
+                      EXIT_USAGE)
+            write_atomic(target, render(built, chosen[0]))
+            click.echo(str(target))
+            sys.exit(EXIT_OK)
+        folder = target if target is not None else run_dir
+        if not folder.is_dir():
+            _fail(f"cannot write into {folder}: it is not a directory (give an existing "
+                  "directory, or one format with a file name)", EXIT_USAGE)
+        for fmt in chosen or FORMATS:
+            path = folder / f"report.{fmt}"
+            write_atomic(path, render(built, fmt))
+            click.echo(str(path))
+    except OSError as exc:
+        _fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename or ''})",
+              EXIT_FAILED)
+    sys.exit(EXIT_OK)
