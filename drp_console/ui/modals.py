@@ -69,13 +69,13 @@ class ApprovalDialog(Dialog):
 
     def __init__(self, step: str, prompt: str, role: str | None, name: str, **kw) -> None:
         super().__init__(**kw)
-        self.step, self.prompt, self.role, self.name = step, prompt, role, name
+        self.step, self.prompt, self.role, self.approver = step, prompt, role, name
 
     def body(self) -> ComposeResult:
         yield Label(f"[b]{escape(self.step)}[/b]  {escape(self.prompt or 'Approve this step?')}",
                     classes="dialog-prompt")
         yield Label("Approver's name (required)")
-        yield Input(self.name, placeholder="your name", id="approver")
+        yield Input(self.approver, placeholder="your name", id="approver")
         yield Label(f"Role: {escape(self.role or '—')}")
         yield Input(placeholder="reason (required to reject)", id="reason")
         with Horizontal(classes="dialog-buttons"):

@@ -225,9 +225,7 @@ class OperatorActions:
         if self.engine is not None and self.view.finished is None:
             try:
                 result = self.engine.stop()
-                if result is False:
-            self.app.notify(f"{name}: not possible for this step now.", severity="warning")
-        elif inspect.isawaitable(result):
+                if inspect.isawaitable(result):
                     await result
             except Exception:  # noqa: BLE001 - quitting must always work
                 pass

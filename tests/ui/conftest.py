@@ -1,0 +1,39 @@
+"""Fixtures of the console's tests: a frozen clock, recorded runs, the test runbook folder."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from drp_console.ui.clock import FrozenClock
+from drp_console.ui.factory import make_app
+from ui_recorded import mid_run
+
+HERE = Path(__file__).resolve().parent
+UI_RUNBOOKS = HERE / "runbooks"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests on a fresh event loop (no asyncio plugin is needed)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None
+
+
+@pytest.fixture
+def replay_app():
+    """Build a console replaying recorded events, with a frozen clock and no animations."""
+
+    def build(recorder=None, *, after: float = 3.0, **kw):
+        recorder = recorder or mid_run()
+        clock = FrozenClock(recorder.at + timedelta(seconds=after))
+        return make_app(events=recorder.events, clock=clock, still=True, operator="ana", **kw)
+
+    return build

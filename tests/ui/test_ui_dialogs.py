@@ -1,0 +1,149 @@
+"""Each dialog returns a typed reply, and refuses until what it needs is given."""
+
+from __future__ import annotations
+
+import pytest
+
+from drp_console.ui.modals import (
+    ApprovalDialog,
+    ConfirmDialog,
+    DecisionDialog,
+    MilestoneDialog,
+    NoteDialog,
+    QuitDialog,
+    ReasonDialog,
+    Reply,
+    UnknownDialog,
+)
+
+
+async def _click(pilot, selector):
+    """Click, then let the button's press effect pass (it ignores clicks while it lasts)."""
+    await pilot.click(selector)
+    await pilot.pause(0.25)
+
+
+async def _open(app, pilot, dialog):
+    results: list = []
+    app.push_screen(dialog, results.append)
+    await pilot.pause()
+    return results
+
+
+async def test_approval_needs_a_name_and_a_reason_to_reject(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, ApprovalDialog("go-no-go", "Promote?", "commander", ""))
+        await _click(pilot, "#approve")
+        assert results == [] and "name" in str(app.screen.query_one(".dialog-error").render())
+        app.screen.query_one("#approver").value = "ana"
+        await _click(pilot, "#reject")
+        assert results == []
+        app.screen.query_one("#reason").value = "replica lag too high"
+        await _click(pilot, "#reject")
+        await pilot.pause()
+    assert results == [Reply("reject", by="ana", role="commander", reason="replica lag too high")]
+
+
+async def test_approval_approves_with_the_prefilled_name(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, ApprovalDialog("go-no-go", "Promote?", "commander",
+                                                         "ana"))
+        await _click(pilot, "#approve")
+        await pilot.pause()
+    assert results[0].value == "approve" and results[0].by == "ana"
+
+
+async def test_decision_by_number_key(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, DecisionDialog("keep", "Keep?", ["keep", "fail back"],
+                                                         "keep", True, "ana"))
+        assert "recommended" in str(app.screen.query_one("#opt-0").label)
+        await pilot.press("2")
+        await pilot.pause()
+    assert results == [Reply("fail back", by="ana")]
+
+
+async def test_decision_hides_the_recommendation_outside_training(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot, DecisionDialog("keep", "Keep?", ["keep", "fail back"], "keep",
+                                               False, "ana"))
+        assert "recommended" not in str(app.screen.query_one("#opt-0").label)
+
+
+async def test_confirm_needs_the_exact_name(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, ConfirmDialog("promote", "orders-db-replica-ew4", "ana"))
+        await pilot.press(*"orders-db")
+        await pilot.press("enter")
+        assert results == []
+        assert "not" in str(app.screen.query_one(".dialog-error").render())
+        app.screen.query_one("#typed").value = "orders-db-replica-ew4"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert results == [Reply("go", by="ana", typed="orders-db-replica-ew4")]
+
+
+async def test_confirm_escape_cancels(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, ConfirmDialog("promote", "x", "ana"))
+        await pilot.press("escape")
+        await pilot.pause()
+    assert results == [None]
+
+
+async def test_skip_needs_a_reason(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, ReasonDialog("smoke-test", "ana"))
+        await pilot.press("enter")
+        assert results == []
+        await pilot.press(*"endpoint is down anyway", "enter")
+        await pilot.pause()
+    assert results == [Reply("skip", by="ana", reason="endpoint is down anyway")]
+
+
+async def test_note_with_a_tag(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, NoteDialog("promote", "ana"))
+        app.screen.query_one("#tag").query("RadioButton")[2].value = True  # blocker
+        app.screen.query_one("#note").focus()
+        await pilot.press(*"waiting on network team", "enter")
+        await pilot.pause()
+    assert results == [Reply("blocker", by="ana", text="waiting on network team")]
+
+
+@pytest.mark.parametrize("typed,ok", [("mitigated", True), ("Two words", False)])
+async def test_milestone_is_one_word(replay_app, typed, ok):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, MilestoneDialog({"declared"}))
+        await pilot.press(*typed, "enter")
+        await pilot.pause()
+    assert results == ([Reply("mitigated", text="mitigated")] if ok else [])
+
+
+async def test_unknown_offers_three_answers(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, UnknownDialog("promote", "may have acted", "ana"))
+        await _click(pilot, "#verified")
+        await pilot.pause()
+    assert results[0].value == "verified" and results[0].by == "ana"
+
+
+async def test_quit_dialog_names_the_resume_command(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, QuitDialog("20261127-140000-cloudsql", False))
+        labels = " ".join(str(w.render()) for w in app.screen.query("Label"))
+        assert "drp resume 20261127-140000-cloudsql" in labels
+        await pilot.press("y")
+        await pilot.pause()
+    assert results == [True]
