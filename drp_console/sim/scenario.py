@@ -310,8 +310,6 @@ class Scenario(_Frozen):
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file; raises `InvalidDocument` with path:line:col errors."""
-    try:
-        from drp_console.runbook.loader import load_document
-    except ImportError:
-        from drp_console.sim._fallback_loader import load_document
+    from drp_console.runbook.loader import load_document
+
     return load_document(Path(path), Scenario)

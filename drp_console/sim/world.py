@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import threading
 from typing import Any
 
@@ -23,7 +24,8 @@ def rfc3339(epoch: float) -> str:
 
 def parse_time(text: str) -> float:
     """Epoch seconds of an RFC 3339 time (`Z` or an offset)."""
-    t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    t = dt.datetime.fromisoformat(text)
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.timezone.utc)
     return t.timestamp()
