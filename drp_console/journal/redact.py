@@ -103,7 +103,7 @@ class Redactor:
             for key, value in obj.items():
                 key = key if isinstance(key, str) else str(_plain_key(key))
                 name = self.redact_text(key)
-                if key.lower() in SECRET_KEYS and value not in (None, ""):
+                if key.lower() in SECRET_KEYS and _is_secret_value(value):
                     out[name] = MASK
                 else:
                     out[name] = self.redact(value)
@@ -111,6 +111,15 @@ class Redactor:
         if isinstance(obj, (list, tuple, set, frozenset)):
             return [self.redact(item) for item in obj]
         return self.redact(_plain(obj))
+
+
+def _is_secret_value(value: Any) -> bool:
+    """A value under a secret-looking key that is itself secret: not empty, and not a template
+    (a runbook's `{{ params.x }}` must survive into `runbook_doc` so a resumed run can render it;
+    the rendered value is a secret parameter and redacted as such)."""
+    if value is None or value == "":
+        return False
+    return not (isinstance(value, str) and "{{" in value)
 
 
 def _plain_key(key: Any) -> Any:

@@ -180,6 +180,10 @@ class RunState:
 # -- event handlers ----------------------------------------------------------------------------
 
 
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
 def _run_started(s: RunState, e: dict, at: Instant) -> None:
     s.run_started = e
     s.run_id = e.get("run_id")
@@ -233,7 +237,7 @@ def _step_started(s: RunState, e: dict, at: Instant) -> None:
     step = s.step(e["step"])
     step._begin(at)
     step.status = "running"
-    step.attempts = max(step.attempts, int(e.get("attempt") or 1))
+    step.attempts = max(step.attempts, _int(e.get("attempt"), 1))
     step.retry_in = None
     step._switch("automation", at)
 
@@ -316,8 +320,7 @@ def _step_unknown(s: RunState, e: dict, at: Instant) -> None:
     step._begin(at)
     step.status = "unknown"
     step.unknown_reason = e.get("reason")
-    if e.get("attempt"):
-        step.attempts = max(step.attempts, int(e["attempt"]))
+    step.attempts = max(step.attempts, _int(e.get("attempt"), 0))
     if step._phase is None:
         step._switch("automation", at)
 

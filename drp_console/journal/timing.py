@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 
 def parse_ts(text: str | None) -> datetime | None:
-    """An ISO-8601 time with offset, or None when absent or unreadable."""
+    """An ISO-8601 time (without an offset: UTC), or None when absent or unreadable."""
     if not text:
         return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (TypeError, ValueError):
         return None
-    return value if value.tzinfo is not None else None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)

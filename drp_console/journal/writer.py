@@ -189,7 +189,9 @@ class Journal:
         run_dir = runs_dir / run_id
         path = run_dir / JOURNAL_NAME
         try:
-            runs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not runs_dir.is_dir():
+                runs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _fsync_dir(runs_dir.parent)
             try:
                 run_dir.mkdir(mode=0o700)
             except FileExistsError:

@@ -104,3 +104,8 @@ def test_canary_never_reaches_the_journal_file(runs_dir: Path) -> None:
     raw = (runs_dir / "20261127T221613Z-canary-0000" / "journal.jsonl").read_text()
     assert CANARY not in raw and "ya29." not in raw and JWT[:40] not in raw
     assert read_events(runs_dir / "20261127T221613Z-canary-0000" / "journal.jsonl")[0]["params"]["token"] == "***"
+
+
+def test_templates_under_secret_keys_survive_for_resume() -> None:
+    doc = {"with": {"password": "{{ params.db_password }}", "instance": "orders-db"}}
+    assert Redactor().redact(doc) == doc

@@ -264,3 +264,9 @@ def test_fold_is_pure_and_equals_incremental_apply() -> None:
     assert ev.events == before
     assert folded == incremental
     assert folded.steps["promote"].attempts == 50 and folded.steps["promote"].automation == 60.0
+
+
+def test_restore_point_without_offset_is_utc() -> None:
+    ev = _started(incident_start="2026-11-27T22:00:00Z")
+    ev.add(300, "restore_point", step="restore", kind="point_in_time", at="2026-11-27T21:59:00", backup_run_id=None)
+    assert RunState.fold(ev.events).rpo_achieved == 60.0
