@@ -41,3 +41,11 @@ def sim(calm: Scenario) -> Iterator[SimServer]:
 def gc(google: SimpleNamespace, sim: SimServer) -> Clients:
     """The real clients pointed at the `sim` fixture."""
     return Clients(google, sim.endpoint)
+
+
+@pytest.fixture
+def slow(google: SimpleNamespace, calm: Scenario) -> Iterator[tuple[SimServer, Clients]]:
+    """A calm world at 100x, so intermediate states last long enough to be seen."""
+    server = start_sim(calm, speed=100)
+    yield server, Clients(google, server.endpoint)
+    server.stop()

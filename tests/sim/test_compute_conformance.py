@@ -25,14 +25,6 @@ def test_get_and_list_instances(gc: Clients) -> None:
     assert filtered == ["web-1", "web-2"]
 
 
-@pytest.fixture
-def slow(google, calm):
-    """A world at 100x, so intermediate states last long enough to be seen."""
-    server = start_sim(calm, speed=100)
-    yield server, Clients(google, server.endpoint)
-    server.stop()
-
-
 def test_stop_then_start_polls_to_done_with_effects(slow) -> None:
     sim, gc = slow
     c = gc.g.compute
