@@ -57,14 +57,18 @@ def igm_view(w: World, igm: dict[str, Any], now: float) -> dict[str, Any]:
     return view
 
 
-def set_group_size(w: World, igm: dict[str, Any], size: int, now: float, ready_at: float) -> None:
-    """Grow or shrink a group's managed instances to `size` (new ones boot until `ready_at`)."""
+def set_group_size(w: World, igm: dict[str, Any], size: int, now: float, ready_at: float,
+                   avoid_outages: bool = True) -> None:
+    """Grow or shrink a group's managed instances to `size` (new ones boot until `ready_at`).
+
+    A regional group places new instances in its zones that are up (`avoid_outages`)."""
     members: list[str] = igm["_sim"]["members"]
     if "zone" in igm:
         zones = [short(igm["zone"])]
     else:
         zones = [short(z["zone"]) for z in igm["distributionPolicy"]["zones"]]
-        zones = [z for z in zones if not w.outage(now, zone=z)] or zones
+        if avoid_outages:
+            zones = [z for z in zones if not w.outage(now, zone=z)] or zones
     while len(members) < size:
         zone = zones[len(members) % len(zones)]
         name = f"{igm['baseInstanceName']}-{w.new_id()[-4:]}"

@@ -127,7 +127,7 @@ def _seed_compute(world: World, scenario: Scenario, now: float) -> None:
         igm = new_igm(world, scope, g.name, g.baseInstanceName or g.name,
                       g.instanceTemplate or f"{g.name}-template", now)
         from drp_console.sim.compute_api import set_group_size
-        set_group_size(world, igm, g.targetSize, now, ready_at=now)
+        set_group_size(world, igm, g.targetSize, now, ready_at=now, avoid_outages=False)
 
 
 def new_igm(world: World, scope: str, name: str, base: str, template: str, now: float) -> dict[str, Any]:
