@@ -11,11 +11,18 @@ from typing import Any
 from pydantic import BaseModel
 from yaml.nodes import Node, ScalarNode
 
-from drp_console.runbook.model import ID_PATTERN, MILESTONE_PATTERN, NAME_PATTERN, STEP_TYPES
+from drp_console.runbook.model import (
+    ID_PATTERN,
+    MILESTONE_PATTERN,
+    NAME_PATTERN,
+    ROLE_PATTERN,
+    STEP_TYPES,
+)
 
 _PATTERN_WORDS = {
     ID_PATTERN: "use lower-case letters, digits and dashes, starting with a letter or digit",
     NAME_PATTERN: "use letters, digits and underscores, starting with a letter",
+    ROLE_PATTERN: "use letters, digits, dashes and underscores",
     MILESTONE_PATTERN: "a milestone is one lower-case word (letters, digits, dashes)",
 }
 _KINDS = {

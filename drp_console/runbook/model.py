@@ -27,6 +27,7 @@ from drp_console.runbook.durations import DURATION_PATTERN, parse_duration
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 MILESTONE_PATTERN = r"^[a-z][a-z0-9-]*$"
+ROLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 KNOWN_MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
 MODES = ("live", "simulate", "training")
 STEP_TYPES = ("manual", "approval", "gcp", "wait", "shell", "decision")
@@ -258,7 +259,7 @@ class Runbook(_Model):
     """Path of the default simulation scenario, relative to the runbook file (addition)."""
     parameters: dict[Name, Parameter] = {}
     """Parameter name -> definition."""
-    roles: dict[Id, str] = {}
+    roles: dict[Annotated[str, StringConstraints(pattern=ROLE_PATTERN)], str] = {}
     """Role id -> description; a step's `role` names one of them."""
     steps: Annotated[list[Step], Field(min_length=1)]
     """The steps, in order."""
