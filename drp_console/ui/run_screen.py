@@ -89,7 +89,7 @@ class RunScreen(OperatorActions, Screen):
     def on_mount(self) -> None:
         self.query_one("#timeline-box").border_title = "Timeline"
         if self.session is not None:
-            self._queue = list(self.session.journal.events()) + self._queue
+            self._queue[:0] = list(self.session.journal.events())
         self.flush()
         self.query_one(StepTable).focus()
         if self.session is not None:
@@ -161,7 +161,8 @@ class RunScreen(OperatorActions, Screen):
     # ---- rendering ----------------------------------------------------------------------------
     def flush(self) -> None:
         """Apply queued events and refresh what changed."""
-        events, self._queue = self._queue, []
+        events = self._queue[:]
+        del self._queue[: len(events)]
         for event in events:
             self.view.apply(event)
         now = self.app.clock.now()

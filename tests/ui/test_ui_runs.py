@@ -1,0 +1,142 @@
+"""Whole simulated runs driven through the console's keys: the real engine, journal and simulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import UI_RUNBOOKS
+from ui_pilot import answer_everything, click_button, console_for, question, select, start_session, until
+
+from drp_console.journal.events import JOURNAL_NAME
+
+RUNBOOK = UI_RUNBOOKS / "ui-failover.yaml"
+SCENARIO = UI_RUNBOOKS / "scenarios" / "ui-db-down.yaml"
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "runbooks").glob("*.yaml"))
+
+
+def journal_types(session) -> list[str]:
+    return [e["type"] for e in session.journal.events()]
+
+
+async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(runs_dir):
+    session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: question(screen, "declare"), "declare to wait")
+        # enter refuses until every checklist item is ticked
+        await select(pilot, screen, "declare")
+        await pilot.press("x", "enter")
+        await pilot.pause(0.2)
+        assert question(screen, "declare") is not None
+        await pilot.press("x", "enter")
+        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded", "declare")
+        assert "declared" in screen.view.milestones
+
+        await until(pilot, lambda: question(screen, "go-no-go"), "approval")
+        await select(pilot, screen, "go-no-go")
+        await pilot.press("a")
+        await until(pilot, lambda: bool(app.screen.query("#approve")), "approval dialog")
+        await click_button(pilot, "#approve")
+
+        # the injected 503 fails promote (one attempt allowed): the operator retries it
+        await until(pilot, lambda: question(screen, "promote", "failed"), "promote to fail")
+        await select(pilot, screen, "promote")
+        assert screen.view.steps["promote"].error["http_status"] == 503
+        await pilot.press("r")
+
+        # skip the parallel manual step, with a reason
+        await until(pilot, lambda: question(screen, "tell-dpo"), "tell-dpo to wait")
+        await select(pilot, screen, "tell-dpo")
+        await pilot.press("s")
+        await until(pilot, lambda: bool(app.screen.query("#reason")), "skip dialog")
+        await pilot.press(*"DPO already on the call", "enter")
+
+        # a note, tagged
+        await pilot.press("n")
+        await until(pilot, lambda: bool(app.screen.query("#note")), "note dialog")
+        app.screen.query_one("#tag").query("RadioButton")[1].value = True  # decision
+        app.screen.query_one("#note").focus()
+        await pilot.press(*"promoting despite lag", "enter")
+
+        await until(pilot, lambda: question(screen, "keep"), "decision", timeout=60)
+        await select(pilot, screen, "keep")
+        await pilot.press("d")
+        await until(pilot, lambda: bool(app.screen.query("#opt-0")), "decision dialog")
+        await pilot.press("1")
+        await until(pilot, lambda: screen.view.finished is not None, "the end", timeout=60)
+        steps = screen.view.steps
+        assert screen.view.status == "succeeded"
+        assert steps["promote"].attempt == 2 and steps["promote"].status == "succeeded"
+        assert steps["tell-dpo"].status == "skipped"
+        assert "DPO already on the call" in steps["tell-dpo"].reason
+        assert steps["fail-back"].status == "skipped" and steps["verify"].status == "succeeded"
+    events = session.journal.events()
+    approvals = [e for e in events if e["type"] == "answered" and e["kind"] == "approval"]
+    assert approvals[0]["answer"] == "approve" and approvals[0]["by"] == "ana"
+    assert approvals[0]["role"] == "commander"
+    notes = [e for e in events if e["type"] == "note"]
+    assert notes[0]["text"] == "promoting despite lag" and notes[0]["tag"] == "decision"
+    manual = [e for e in events if e["type"] == "answered" and e["step"] == "declare"]
+    assert manual[0]["checklist"] == ["Incident channel open", "DBA paged"]
+    assert journal_types(session)[-1] == "run_finished"
+
+
+async def test_quit_mid_run_then_resume_to_the_end(runs_dir):
+    from drp_console.engine.session import RunSession
+
+    session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
+    run_dir = session.run_dir
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: question(screen, "declare"), "declare")
+        await pilot.press("x", "x", "enter")
+        await until(pilot, lambda: question(screen, "go-no-go"), "approval")
+        await pilot.press("q")
+        await until(pilot, lambda: bool(app.screen.query("#quit")), "quit dialog")
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running, "the app to exit", timeout=15)
+    assert app.return_code == 0
+    from drp_console.journal import read_events
+
+    types = [e["type"] for e in read_events(Path(run_dir) / JOURNAL_NAME)]
+    assert "run_finished" not in types and types.count("step_finished") == 2
+
+    resumed = RunSession.resume(run_dir, operator="ana", runs_dir=runs_dir)
+    app = console_for(resumed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded",
+                    "history from the journal")
+        done = await answer_everything(pilot, screen)
+        assert screen.view.status == "succeeded"
+    assert "approval:go-no-go" in done and "manual:declare" not in done
+    types = [e["type"] for e in read_events(Path(run_dir) / JOURNAL_NAME)]
+    assert "run_resumed" in types and types[-1] == "run_finished"
+
+
+async def test_training_run_ends_on_the_score_card(runs_dir):
+    from drp_console.ui.score_card import ScoreCardScreen
+
+    session = start_session(RUNBOOK, runs_dir, mode="training", scenario=SCENARIO)
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: question(screen, "declare"), "declare")
+        assert "Why (training)" in screen.query_one("#detail")._shown_md
+        await answer_everything(pilot, screen)
+        await until(pilot, lambda: isinstance(app.screen, ScoreCardScreen), "the score card")
+        card = app.screen.score
+        assert card.decisions == [("keep", "keep", "keep", True)]
+        assert card.points == 100
+
+
+@pytest.mark.parametrize("runbook", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, runs_dir):
+    session = start_session(runbook, runs_dir)
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await answer_everything(pilot, app.screen)
+        assert app.screen.view.status in ("succeeded", "failed")
