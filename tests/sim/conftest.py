@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Iterator
+from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import pytest
+from discovery import response_schema, validate, validate_error
 from sim_clients import CALM, Clients, start_sim
 
 from drp_console.sim.scenario import Scenario, load_scenario
+from drp_console.sim import server as sim_server
 from drp_console.sim.server import SimServer
 
 
@@ -49,3 +52,32 @@ def slow(google: SimpleNamespace, calm: Scenario) -> Iterator[tuple[SimServer, C
     server = start_sim(calm, speed=100)
     yield server, Clients(google, server.endpoint)
     server.stop()
+
+
+RESPONSES: list[tuple[str, str, int, Any]] = []
+"""Every API response the simulator sent in this session: (method, path, status, body)."""
+
+
+@pytest.fixture(autouse=True)
+def responses_match_discovery(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
+    """Record every API response of a test and check each against the discovery documents."""
+    seen: list[tuple[str, str, int, Any]] = []
+    original = sim_server._Handler._send
+
+    def recording_send(handler: Any, code: int, body: Any) -> None:
+        path = urlsplit(handler.path).path
+        if not path.startswith("/_sim/"):
+            seen.append((handler.command, path, code, body))
+        original(handler, code, body)
+
+    monkeypatch.setattr(sim_server._Handler, "_send", recording_send)
+    yield seen
+    RESPONSES.extend(seen)
+    problems = []
+    for method, path, code, body in seen:
+        if code >= 400:
+            problems += [f"{method} {path} -> {code}: {p}" for p in validate_error(body)]
+            continue
+        service, schema = response_schema(method, path)
+        problems += [f"{method} {path}: {p}" for p in validate(service, schema, body)]
+    assert not problems, "responses that break the discovery documents:\n" + "\n".join(problems[:30])
