@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 import pytest
@@ -50,7 +49,10 @@ def test_stop_is_polled_to_done_and_stops_the_vm(cloud: Cloud, finish: Callable,
     assert done.progress == 100
     assert done.result["operationType"] == "stop"
     assert _get(cloud, "web-1")["status"] == "TERMINATED"
-    assert rid in json.dumps(sim_state())
+    state = sim_state()
+    assert state["requestIds"][rid] == out.operation.name
+    assert [m["requestId"] for m in state["mutations"]["zones/europe-west1-b/instances/web-1"]
+            if m["method"] == "compute.instances.stop"] == [rid]
 
 
 def test_same_request_id_is_applied_once(cloud: Cloud, finish: Callable,
@@ -61,8 +63,11 @@ def test_same_request_id_is_applied_once(cloud: Cloud, finish: Callable,
     finish(cloud, first)
     again = invoke(cloud, "compute.instances.stop", args, request_id=rid)
     assert again.operation.name == first.operation.name
-    mutations = [m for m in json.dumps(sim_state()["mutations"]).split("},") if rid in m]
-    assert len(mutations) == 1
+    state = sim_state()
+    sent = sum(n for key, n in state["calls"].items() if key.endswith(rid))
+    applied = [m for ms in state["mutations"].values() for m in ms if m["requestId"] == rid]
+    assert sent == 2, state["calls"]
+    assert len(applied) == 1
 
 
 def test_operation_error_is_transient_and_a_retry_succeeds(cloud: Cloud, finish: Callable) -> None:
@@ -164,7 +169,8 @@ def test_resizes_take_templated_sizes(cloud: Cloud, finish: Callable,
         "size": 2}, request_id=request_id_for("r", "zmig", 1))
     assert zonal.operation.scope == "zone"
     assert finish(cloud, zonal).error is None
-    sizes = {g["name"]: g["targetSize"] for g in sim_state()["world"]["igms"].values()}
+    groups = sim_state()["compute"]["instanceGroupManagers"]
+    sizes = {g["name"]: int(g["targetSize"]) for g in groups}
     assert sizes == {"web-mig-ew4": 3, "web-standby-ew1c": 2}
 
 
