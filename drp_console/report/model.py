@@ -36,6 +36,7 @@ from drp_console.report.timeline import (
 from drp_console.runbook.durations import format_duration
 
 REPORT_FORMAT = "drp-report/v1"
+_JOURNAL_FIELDS = ("v", "seq", "ts", "mono", "boot", "type")  # written by the journal itself
 MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
 
 
@@ -90,9 +91,46 @@ def events_sha256(events: list[dict]) -> str:
 
 
 def _redact(events: list[dict]) -> list[dict]:
-    from drp_console.journal.redact import Redactor
+    """Token-shaped strings masked again, as the journal's `Redactor` masks them.
 
-    return Redactor(()).redact(events)
+    Walks the events itself so that each distinct string is matched once: a 1,000-step journal
+    holds ~60,000 strings but only a few thousand distinct ones (keys, ids, statuses).
+    """
+    from drp_console.journal.redact import MASK, SECRET_KEYS, Redactor
+
+    redact_text = Redactor(()).redact_text
+    seen: dict[str, str] = {}
+    keys: dict[str, tuple[str, bool]] = {}
+
+    def text(value: str) -> str:
+        out = seen.get(value)
+        if out is None:
+            out = seen[value] = redact_text(value)
+        return out
+
+    def walk(obj: object) -> object:
+        kind = type(obj)
+        if kind is str:
+            return text(obj)  # type: ignore[arg-type]
+        if kind is dict:
+            out = {}
+            for k, v in obj.items():  # type: ignore[attr-defined]
+                k = k if type(k) is str else str(k)
+                name = keys.get(k)
+                if name is None:
+                    name = keys[k] = (text(k), k.lower() in SECRET_KEYS)
+                out[name[0]] = MASK if name[1] and v not in (None, "") else walk(v)
+            return out
+        if kind is list or kind is tuple:
+            return [walk(v) for v in obj]  # type: ignore[attr-defined]
+        return obj
+
+    def event_of(event: dict) -> dict:
+        out = {k: event[k] for k in _JOURNAL_FIELDS if k in event}
+        out.update(walk({k: v for k, v in event.items() if k not in _JOURNAL_FIELDS}))
+        return out
+
+    return [event_of(event) for event in events]
 
 
 def build_report(
@@ -206,9 +244,8 @@ def _steps(
     events: list[dict], when: Moments, doc_list: list[dict], end_index: int
 ) -> tuple[tuple[StepRow, ...], list[str]]:
     tracks = track_steps(events, when.t)
-    order = [str(s["id"]) for s in doc_list] + [k for k in tracks if k not in
-                                                 {str(s["id"]) for s in doc_list}]
     by_id = {str(s["id"]): s for s in doc_list}
+    order = list(by_id) + [k for k in tracks if k not in by_id]
     run_end = when.t[end_index]
     spans: dict[str, tuple[float, float]] = {}
     for sid in order:

@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from drp_console.report import chart, parts
 from drp_console.report.model import Report
 from drp_console.runbook.durations import format_duration
 
@@ -26,6 +27,10 @@ FORMATS = ("md", "html", "json", "csv")
 TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2", "json": "report.json.j2",
              "csv": "steps.csv.j2"}
 _DIR = Path(__file__).parent / "templates"
+_MODEL_TYPES = frozenset(
+    [Report, chart.Bar, chart.Line, chart.Chart]
+    + [v for v in vars(parts).values() if isinstance(v, type) and issubclass(v, parts.Part)]
+)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#!~])")
 
 
@@ -68,10 +73,35 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.3f}"
 
 
+class ReportEnvironment(SandboxedEnvironment):
+    """The sandbox, with a fast path for the report's own frozen models: their public fields are
+    what the templates read, so the generic (slow) internal-attribute check is skipped for them."""
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        if type(obj) in _MODEL_TYPES:
+            return not attr.startswith("_") and not attr.startswith("model_")
+        return super().is_safe_attribute(obj, attr, value)
+
+
+def json_text(report: Report) -> str:
+    """The report as JSON: one top-level key per line, one list item (a step, a note) per line,
+    so it diffs well and still goes through the fast C encoder."""
+    data = report.model_dump(mode="json")
+    lines = []
+    for key, value in data.items():
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            items = ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"{name}: [\n  {items}\n]")
+        else:
+            lines.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}"
+
+
 @lru_cache(maxsize=2)
 def environment(html: bool) -> SandboxedEnvironment:
     """The sandboxed template environment, autoescaping for HTML."""
-    env = SandboxedEnvironment(
+    env = ReportEnvironment(
         loader=FileSystemLoader(_DIR),
         autoescape=html,
         undefined=StrictUndefined,
@@ -89,10 +119,7 @@ def render(report: Report, fmt: str) -> str:
         raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")
     context: dict[str, object] = {"r": report}
     if fmt == "html":
-        from drp_console.report.chart import layout
-
-        context["chart"] = layout(report)
+        context["chart"] = chart.layout(report)
     if fmt == "json":
-        context["payload"] = json.dumps(report.model_dump(mode="json"), indent=2,
-                                        ensure_ascii=False)
+        context["payload"] = json_text(report)
     return environment(fmt == "html").get_template(TEMPLATES[fmt]).render(context)
