@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from typing import Any, Callable
+from urllib.parse import quote
 
 from drp_console.actions.outcome import CallOutcome, OperationRef
 from drp_console.gcp.clients import Cloud
 from drp_console.gcp.errors import from_exception, invalid_argument
 from drp_console.gcp.messages import list_result, to_rest
+from drp_console.gcp.rest import request_json
 
 Adapter = Callable[[Cloud, dict[str, Any], "str | None"], CallOutcome]
 
@@ -156,15 +158,18 @@ def instances_clone(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOut
 
 def instances_patch(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
     s = _sql()
+    body = {"settings": a["settings"]}
     try:
-        body = s.DatabaseInstance.from_json(json.dumps({"settings": a["settings"]}))
+        s.DatabaseInstance.from_json(json.dumps(body))
     except Exception as exc:  # noqa: BLE001 - protobuf's ParseError names the bad field
         raise invalid_argument(
             f"sql.instances.patch: settings are not valid Cloud SQL settings: {exc}",
             "use the REST field names of DatabaseInstance.settings (tier, "
-            "availabilityType, backupConfiguration, ...).") from exc
-    req = s.SqlInstancesPatchRequest(project=a["project"], instance=a["instance"], body=body)
-    op = cloud.client("sql_instances").patch(request=req, **_opts(cloud))
+            "availabilityType, backupConfiguration, ipConfiguration, ...).") from exc
+    # Sent as written, not through the client: see drp_console/gcp/rest.py (empty lists).
+    path = f"/sql/v1beta4/projects/{quote(a['project'])}/instances/{quote(a['instance'])}"
+    text = request_json(cloud, "sql", "PATCH", path, body)
+    op = s.Operation.from_json(text, ignore_unknown_fields=True)
     return _submitted(op, a["project"])
 
 

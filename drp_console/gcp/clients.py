@@ -101,6 +101,18 @@ class Cloud:
             self._clients[kind] = built
             return built
 
+    def session(self) -> Any:
+        """An authorised `requests` session with the cloud's credentials (for raw REST calls)."""
+        existing = self._clients.get("_session")
+        if existing is not None:
+            return existing
+        with self._lock:
+            if "_session" not in self._clients:
+                from google.auth.transport.requests import AuthorizedSession
+
+                self._clients["_session"] = AuthorizedSession(self._resolve_credentials())
+            return self._clients["_session"]
+
     def require_project(self, project: str | None) -> str:
         """The project for a call: its own argument, else the cloud's; an error when neither."""
         if project:

@@ -138,3 +138,40 @@ def test_delete_and_backup_insert(cloud: Cloud, finish: Callable) -> None:
         _get(cloud, "customers-db")
     assert caught.value.http_status == 404
     assert "sql.instances.list" in caught.value.hint
+
+
+def test_patch_sends_empty_lists_as_written(cloud: Cloud, finish: Callable,
+                                            sim: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty `authorizedNetworks` must reach the API: proto3 JSON would drop it."""
+    sent: list[Any] = []
+    session = cloud.session()
+    original = session.request
+
+    def spy(method: str, url: str, **kwargs: Any) -> Any:
+        sent.append((method, url, kwargs.get("json")))
+        return original(method, url, **kwargs)
+
+    monkeypatch.setattr(session, "request", spy)
+    out = invoke(cloud, "sql.instances.patch", {
+        "project": P, "instance": "customers-db",
+        "settings": {"ipConfiguration": {"authorizedNetworks": []}}})
+    assert sent == [("PATCH", f"{sim.endpoint}/sql/v1beta4/projects/{P}/instances/customers-db",
+                     {"settings": {"ipConfiguration": {"authorizedNetworks": []}}})]
+    assert out.result["operationType"] == "UPDATE"
+    assert finish(cloud, out).error is None
+
+
+def test_patch_with_a_misspelt_setting_is_refused_before_sending(cloud: Cloud) -> None:
+    with pytest.raises(CloudError) as caught:
+        invoke(cloud, "sql.instances.patch", {"project": P, "instance": "orders-db",
+                                              "settings": {"availabiltyType": "REGIONAL"}})
+    assert caught.value.code == "invalidArgument"
+    assert "availabiltyType" in caught.value.message
+
+
+def test_patch_errors_map_like_client_errors(cloud: Cloud) -> None:
+    with pytest.raises(CloudError) as caught:
+        invoke(cloud, "sql.instances.patch", {"project": P, "instance": "nope-db",
+                                              "settings": {"tier": "db-custom-2-8192"}})
+    assert caught.value.http_status == 404 and caught.value.transient is False
+    assert "sql.instances.list" in caught.value.hint
