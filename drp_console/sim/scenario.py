@@ -249,6 +249,8 @@ class Fault(_Frozen):
     """How many calls it hits (http_status and operation_error: default 1; extra_latency: all)."""
     corrupt_data: str | None = None
     """A Cloud SQL instance whose data is corrupted at `at` (a scenario addition)."""
+    ago: Duration | None = None
+    """For corrupt_data: the damage happened this long before the start (instead of `at`)."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Fault:
@@ -260,6 +262,8 @@ class Fault(_Frozen):
         if len(kinds) + len(call_kinds) != 1:
             raise ValueError("give exactly one of zone_down, region_down, corrupt_data, "
                              "http_status, operation_error, extra_latency")
+        if self.ago is not None and self.corrupt_data is None:
+            raise ValueError("`ago` goes only with corrupt_data")
         if call_kinds and self.call is None:
             raise ValueError(f"{call_kinds[0]} needs `call:` naming the call it hits")
         if self.operation_error and self.call and not CATALOG[self.call].mutating:

@@ -178,7 +178,9 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
         "instanceType": spec.instanceType or ("READ_REPLICA_INSTANCE" if replica else "CLOUD_SQL_INSTANCE"),
         "replicaNames": list(spec.replicaNames), "selfLink": world.sql_url(spec.name),
         "serviceAccountEmailAddress": f"p{world.new_id()[-12:]}-abc123@gcp-sa-cloud-sql.iam.gserviceaccount.com",
-        "ipAddresses": [{"type": "PRIVATE", "ipAddress": f"10.20.0.{3 + len(world.data['sql'])}"}],
+        "ipAddresses": [{"type": "PRIVATE", "ipAddress": f"10.20.0.{3 + len(world.data['sql'])}"}]
+        + ([] if replica else [{"type": "PRIMARY",
+                                "ipAddress": f"34.76.12.{10 + len(world.data['sql'])}"}]),
         "createTime": rfc3339(now - 400 * DAY), "etag": fingerprint((spec.name, 1)),
         "settings": {
             "kind": "sql#settings",
@@ -200,9 +202,13 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
                 "backupRetentionSettings": {"retentionUnit": "COUNT", "retainedBackups": retention},
                 "location": "eu",
             },
-            "ipConfiguration": {"ipv4Enabled": False,
-                                "privateNetwork": f"projects/{world.project}/global/networks/default",
-                                "sslMode": "ENCRYPTED_ONLY"},
+            "ipConfiguration": {
+                "ipv4Enabled": not replica,
+                "privateNetwork": f"projects/{world.project}/global/networks/default",
+                "sslMode": "ENCRYPTED_ONLY",
+                "authorizedNetworks": [] if replica else [
+                    {"kind": "sql#aclEntry", "name": "office-vpn", "value": "203.0.113.0/24"}],
+            },
             "locationPreference": {"kind": "sql#locationPreference", "zone": zone},
         },
         "_sim": {"dataAsOf": None, "restoredFrom": None},

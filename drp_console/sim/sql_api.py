@@ -26,6 +26,7 @@ ENUMS: dict[str, dict[int, str]] = {
 PATCHABLE = {"tier": str, "availabilityType": "enum", "activationPolicy": "enum",
              "dataDiskSizeGb": "int64", "edition": "enum", "deletionProtectionEnabled": bool,
              "userLabels": dict, "storageAutoResize": bool}
+IP_PATCHABLE = {"authorizedNetworks": list, "ipv4Enabled": bool}
 BACKUP_PATCHABLE = {"enabled": bool, "startTime": str, "pointInTimeRecoveryEnabled": bool,
                     "transactionLogRetentionDays": int}
 
@@ -192,6 +193,12 @@ def patch(req: Request, project: str, instance: str) -> dict[str, Any]:
                             else str(int64(value, key)) if kind == "int64" else value)
     backup = settings.get("backupConfiguration") or {}
     changes["backupConfiguration"] = {k: v for k, v in backup.items() if k in BACKUP_PATCHABLE}
+    ip = settings.get("ipConfiguration") or {}
+    changes["ipConfiguration"] = {k: v for k, v in ip.items() if k in IP_PATCHABLE}
+    for acl in changes["ipConfiguration"].get("authorizedNetworks", []):
+        if not isinstance(acl, dict) or not isinstance(acl.get("value"), str):
+            raise bad_request("ipConfiguration.authorizedNetworks[] needs a `value` (a CIDR range).")
+        acl["kind"] = "sql#aclEntry"
     for key in ("availabilityType", "activationPolicy", "edition"):
         if str(changes.get(key, "")).endswith("UNSPECIFIED"):
             del changes[key]

@@ -127,8 +127,10 @@ def patch(w: World, op: Op, phase: str, now: float) -> None:
         return
     changes = copy.deepcopy(op["params"]["changes"])
     backup = changes.pop("backupConfiguration", {})
+    ip = changes.pop("ipConfiguration", {})
     inst["settings"].update(changes)
     inst["settings"]["backupConfiguration"].update(backup)
+    inst["settings"]["ipConfiguration"].update(ip)
     if inst["settings"]["availabilityType"] == "REGIONAL" and "secondaryGceZone" not in inst:
         zone = inst["gceZone"]
         secondary = zone[:-1] + ("c" if zone[-1] != "c" else "b")

@@ -164,7 +164,7 @@ class World:
         """When an instance's data was corrupted (a `corrupt_data` fault), else None."""
         for fault in self.data["scenario"]["faults"]:
             if fault["corrupt_data"] == instance:
-                return self.started_at + fault["at"]
+                return self.started_at + (-fault["ago"] if fault.get("ago") else fault["at"])
         return None
 
     # ----- bookkeeping ------------------------------------------------------------------
