@@ -124,8 +124,9 @@ class LauncherScreen(Screen):
             resume.add_option(Option(f"{started}  {run.runbook_id}  {run.mode}  "
                                      f"{run.steps_done}/{run.steps_total}", id=str(run.path)))
         if entries:
-            books.highlighted = 0
-            self._select(entries[0])
+            first = next((i for i, e in enumerate(entries) if e.runbook is not None), 0)
+            books.highlighted = first
+            self._select(entries[first])
 
     # ---- the form -----------------------------------------------------------------------------
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -28,13 +28,10 @@ def _status_style(status: str) -> str:
 
 def row_cells(step: StepView, now: datetime) -> tuple:
     """The cells of one step's row at time `now`."""
-    status = Text(f"{step.icon} {step.word}", style=_status_style(step.status))
+    status = Text(f"{step.icon} {step.word}", style=_status_style(step.shown_status))
     ident = ("∥ " if step.parallel else "  ") + step.id
     title = step.title
-    if step.status == "waiting" and step.waiting:
-        who = step.waiting.get("role") or step.role or "operator"
-        title = f"waiting for {who}: {step.title}"
-    elif step.status == "skipped" and step.reason:
+    if step.status == "skipped" and step.reason:
         title = f"skipped: {step.reason}"
     elif step.status == "running" and step.progress is not None:
         title = f"{step.title} ({step.progress}%)"
@@ -76,7 +73,7 @@ class StepTable(DataTable):
 
     def on_resize(self) -> None:
         others = sum(width + 2 for key, width in ((k, w) for k, _, w in COLUMNS) if key != "title")
-        title = max(TITLE_MIN, min(TITLE_MAX, self.scrollable_content_region.width - others - 1))
+        title = max(TITLE_MIN, min(TITLE_MAX, self.scrollable_content_region.width - others - 4))
         if title != self._title_width and self._steps is not None:
             self._title_width = title
             cursor = self.cursor_row

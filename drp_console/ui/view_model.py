@@ -92,9 +92,20 @@ class StepView:
     """Every `answered` event for this step."""
 
     @property
+    def shown_status(self) -> str:
+        """The status to draw: a step waiting on its failure or on reconciliation shows so."""
+        if self.status == "waiting" and self.waiting:
+            kind = self.waiting.get("kind")
+            if kind == "failed":
+                return "failed"
+            if kind == "unknown":
+                return "unknown"
+        return self.status
+
+    @property
     def icon(self) -> str:
         """The status icon."""
-        return STATUS_ICON.get(self.status, ("·", self.status))[0]
+        return STATUS_ICON.get(self.shown_status, ("·", self.status))[0]
 
     @property
     def word(self) -> str:
@@ -306,6 +317,8 @@ class RunView:
         error["retry_in"] = e.get("retry_in")
         error["attempt"] = e.get("attempt")
         step.error = error
+        if step.operation and step.op_status != "DONE":
+            step.op_status = "ended with an error"
         kind = "transient" if error.get("transient") else "permanent"
         retry = e.get("retry_in")
         tail = f", retry in {retry:g}s" if isinstance(retry, (int, float)) else ""
