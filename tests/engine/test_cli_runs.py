@@ -1,0 +1,113 @@
+"""`drp run/resume/runs` headless against the embedded simulator: faults, exit codes, lock, answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drp_console.cli import cli
+from drp_console.journal import RunLock
+
+DATA = Path(__file__).parent / "data"
+CRASH_RUNBOOK = DATA / "crash-runbook.yaml"
+FAULTY_RUNBOOK = DATA / "faulty-runbook.yaml"
+TOKEN = "canary-91d2-secret"
+
+
+def drp(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def only_run(runs: Path) -> Path:
+    (run_dir,) = [p for p in runs.iterdir() if p.is_dir()]
+    return run_dir
+
+
+def events(run_dir: Path) -> list[dict]:
+    return [json.loads(x) for x in (run_dir / "journal.jsonl").read_text().splitlines()]
+
+
+def test_faults_are_retried_and_an_operation_error_takes_the_recovery_path(tmp_path):
+    runs = tmp_path / "runs"
+    res = drp("run", str(FAULTY_RUNBOOK), "--headless", "--auto-approve", "--runs-dir", str(runs))
+    assert res.exit_code == 0, res.output
+    ev = events(only_run(runs))
+    failed = {(e["step"], e["error"]["http_status"], e["error"]["code"]) for e in ev
+              if e["type"] == "attempt_failed"}
+    assert {s for s, status, _ in failed if status in (429, 503)} >= {"promote", "check"}
+    assert ("start-web-2", "ZONE_RESOURCE_POOL_EXHAUSTED") in {(s, c) for s, _, c in failed}
+    finished = {e["step"]: e["status"] for e in ev if e["type"] == "step_finished"}
+    assert finished == {"check": "succeeded", "promote": "succeeded", "start-web-2": "failed",
+                        "start-web-3": "succeeded", "done": "succeeded"}
+    assert "result: succeeded" in res.output
+
+
+def test_unanswerable_question_exits_5_naming_the_step(tmp_path):
+    runs = tmp_path / "runs"
+    res = drp("run", str(CRASH_RUNBOOK), "--headless", "--runs-dir", str(runs),
+              "-p", f"token={TOKEN}")
+    assert res.exit_code == 5, res.output
+    assert "'declare'" in res.output and "--answers" in res.output
+    # an answers file lets the resumed run finish
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("declare: done\n")
+    res = drp("resume", only_run(runs).name, "--headless", "--answers", str(answers),
+              "--runs-dir", str(runs), "-p", f"token={TOKEN}")
+    assert res.exit_code == 0, res.output
+    assert TOKEN not in (only_run(runs) / "journal.jsonl").read_text()
+
+
+def test_resume_of_a_locked_run_exits_4_naming_the_holder(tmp_path):
+    runs = tmp_path / "runs"
+    drp("run", str(CRASH_RUNBOOK), "--headless", "--runs-dir", str(runs), "-p", f"token={TOKEN}")
+    run_dir = only_run(runs)
+    lock = RunLock(run_dir)
+    lock.acquire("alice")
+    try:
+        res = CliRunner().invoke(cli, ["resume", run_dir.name, "--headless", "--auto-approve",
+                                       "--runs-dir", str(runs), "-p", f"token={TOKEN}"])
+    finally:
+        lock.release()
+    assert res.exit_code == 4, res.output
+    assert "alice" in res.output
+
+
+def test_resume_needs_secret_params_again(tmp_path):
+    runs = tmp_path / "runs"
+    drp("run", str(CRASH_RUNBOOK), "--headless", "--runs-dir", str(runs), "-p", f"token={TOKEN}")
+    res = CliRunner().invoke(cli, ["resume", only_run(runs).name, "--headless",
+                                   "--runs-dir", str(runs)])
+    assert res.exit_code == 2 and "-p token=" in res.output
+
+
+def test_runs_lists_the_runs(tmp_path):
+    runs = tmp_path / "runs"
+    drp("run", str(CRASH_RUNBOOK), "--headless", "--runs-dir", str(runs), "-p", f"token={TOKEN}")
+    res = drp("runs", "--runs-dir", str(runs))
+    assert res.exit_code == 0
+    line = [x for x in res.output.splitlines() if "crash-failover" in x]
+    assert line and "interrupted" in line[0] and "/6" in line[0]
+
+
+@pytest.mark.parametrize("args,code,words", [
+    (["-p", "nope=1"], 2, "unknown parameter"),
+    (["--live"], 2, "--confirm-project"),
+    (["--incident-start", "yesterday"], 2, "ISO-8601"),
+])
+def test_usage_errors(tmp_path, args, code, words):
+    res = CliRunner().invoke(cli, ["run", str(CRASH_RUNBOOK), "--headless", "--runs-dir",
+                                   str(tmp_path / "runs"), "-p", f"token={TOKEN}", *args])
+    assert res.exit_code == code, res.output
+    assert words in res.output
+    assert "Traceback" not in res.output
+
+
+def test_invalid_runbook_exits_3_with_positions(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: drp/v1\nid: x\ntitle: t\nsteps:\n  - {id: a, title: a, type: nope}\n")
+    res = CliRunner().invoke(cli, ["run", str(bad), "--headless", "--runs-dir", str(tmp_path)])
+    assert res.exit_code == 3
+    assert "bad.yaml:5:" in res.output
