@@ -122,7 +122,9 @@ def describe_error(err: dict[str, Any], node: Node | None,
         return err["msg"].replace("Input should be", "expected") + f", got {describe_value(value, node)}"
     if kind == "value_error":
         return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
-    if kind in ("too_short", "too_long"):
-        return err["msg"].replace("List should", "the list should").replace(
-            "Dictionary should", "the mapping should")
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return f"needs at least {least} item{'s' * (least != 1)}, has {ctx.get('actual_length', 0)}"
+    if kind == "too_long":
+        return f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
     return err["msg"].replace("Input should be", "should be")

@@ -16,6 +16,7 @@ from drp_console.runbook.graph import ancestors_of, find_cycles
 from drp_console.runbook.loader import load_document, locate
 from drp_console.runbook.model import (
     DecisionStep,
+    MODES,
     GcpStep,
     ManualStep,
     Runbook,
@@ -147,7 +148,8 @@ class _Checker:
         loc = ("steps", i)
         if step.role is not None and step.role not in self.rb.roles:
             self.add(loc + ("role",), f"unknown role '{step.role}'"
-                     + (suggest(step.role, self.rb.roles) or ": declare it under roles"))
+                     + (suggest(step.role, self.rb.roles) or ": declare it under roles"
+                        + (f" (declared: {', '.join(self.rb.roles)})" if self.rb.roles else "")))
         if step.on_failure not in ("abort", "continue"):
             if step.on_failure == step.id:
                 self.add(loc + ("on_failure",), "a step cannot be its own recovery path")
@@ -260,7 +262,9 @@ class _Checker:
                 return
         except TemplateSyntaxError as exc:
             line = f" (line {exc.lineno} of the text)" if exc.lineno and exc.lineno > 1 else ""
-            problem = (exc.message or "syntax error").replace("end of template", "end of the text")
+            problem = exc.message or "syntax error"
+            if "end of template" in problem:
+                problem = "it ends too early (a value or a closing bracket is missing)"
             self.add(loc, f"{kind} does not parse: {problem}{line}")
             return
         has_result = isinstance(step, (GcpStep, WaitStep)) and where[0] in (
@@ -326,8 +330,17 @@ class _Checker:
         if self.rb.breach_clock and "aware" not in milestones:
             self.warn(("breach_clock",), "the 72-hour clock runs from milestone 'aware', which "
                       "no step records: add milestone: aware to the step where you become aware")
+        conditional = self.rb.conditional_targets()
         for i, step in enumerate(self.rb.steps):
             loc = ("steps", i)
+            needs = self.rb.needs(step.id)
+            if needs and step.id not in conditional:
+                for mode in step.modes or MODES:
+                    if all(self.rb.step(n).modes is not None and mode not in self.rb.step(n).modes
+                           for n in needs):
+                        self.warn(loc, f"in {mode} mode every step this one needs is skipped, so "
+                                  f"it is skipped too: give it needs that run in {mode}")
+                        break
             if isinstance(step, ManualStep) and rto and step.timeout is None:
                 self.warn(loc, f"manual step without a timeout in a runbook with an RTO "
                           f"({duration_text(rto)}): add a timeout so an overrun is seen")
