@@ -1,4 +1,4 @@
-"""A step's `with:` arguments checked, converted to the catalog's types, and short names expanded."""
+"""A step's `with:` arguments checked, converted to catalog types, short names expanded."""
 
 from __future__ import annotations
 

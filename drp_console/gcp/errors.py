@@ -1,4 +1,4 @@
-"""Google Cloud failures as one `CloudError`: transient or permanent, with a hint a person can act on.
+"""Google Cloud failures as one `CloudError`: transient or permanent, with a hint to act on.
 
 Errors arrive three ways: `google.api_core.exceptions.*` for HTTP error answers, raw
 `requests.exceptions.*` (and `google.auth.exceptions.*`) for network and credential failures, and
