@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drp_console.report.model import Report
+from drp_console.report.model import Report, time_scale
 from drp_console.runbook.durations import format_duration
 
 WIDTH = 1100
@@ -93,9 +93,10 @@ def layout(report: Report) -> Chart:
         duration = format_duration(end - start)
         overrun = budget_x = None
         if step.budget_s is not None:
-            budget_x = x_of(start + step.budget_s) if start + step.budget_s <= end_of_run else None
+            budget = step.budget_s / time_scale(step.type, report.header.speed)
+            budget_x = x_of(start + budget) if start + budget <= end_of_run else None
             if step.overrun_s > 0:
-                overrun = span(start + step.budget_s, end)
+                overrun = span(start + budget, end)
         bars.append(Bar(
             y=y, label=label, status=step.status, ran=True, critical=step.critical,
             title=f"{title} ({step.status}, {duration}"

@@ -37,6 +37,7 @@ from drp_console.runbook.durations import format_duration
 
 REPORT_FORMAT = "drp-report/v1"
 _JOURNAL_FIELDS = ("v", "seq", "ts", "mono", "boot", "type")  # written by the journal itself
+PEOPLE_STEPS = ("manual", "approval", "decision")
 MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
 
 
@@ -195,7 +196,7 @@ def build_report(
         if name not in MILESTONES
     ]
 
-    steps, path = _steps(events, when, doc_list, end_index)
+    steps, path = _steps(events, when, doc_list, end_index, speed)
     objectives, restored_from = _objectives(events, when, doc, marks, speed)
     recovery = {
         str(s["on_failure"]): str(s["id"])
@@ -240,8 +241,14 @@ def _milestone(events: list[dict], when: Moments, name: str, i: int | None) -> M
                         source=str(event.get("source") or ""))
 
 
+def time_scale(step_type: object, speed: float) -> float:
+    """How many seconds of the run's simulated time one real second of a step is: a simulated
+    run's speed for automated steps, 1 for people's steps (never scaled), as the engine counts."""
+    return 1.0 if step_type in PEOPLE_STEPS else speed
+
+
 def _steps(
-    events: list[dict], when: Moments, doc_list: list[dict], end_index: int
+    events: list[dict], when: Moments, doc_list: list[dict], end_index: int, speed: float
 ) -> tuple[tuple[StepRow, ...], list[str]]:
     tracks = track_steps(events, when.t)
     by_id = {str(s["id"]): s for s in doc_list}
@@ -285,8 +292,8 @@ def _steps(
             operations=tuple(track.operations) if track else (),
             changed=track.changed if track else False,
             budget_s=budget,
-            overrun_s=round(max(0.0, duration - budget), 3) if budget is not None and has_span
-            else 0.0,
+            overrun_s=round(max(0.0, duration * time_scale(doc_step.get("type"), speed) - budget), 3)
+            if budget is not None and has_span else 0.0,
             critical=sid in on_path,
             milestone=str(doc_step.get("milestone") or ""),
             waits=tuple(Interval(start=round(a, 3), end=round(b, 3)) for a, b in track.waits)

@@ -178,7 +178,8 @@ class StepRow(Part):
     budget_s: float | None
     """Budget the authors set, in seconds."""
     overrun_s: float
-    """Seconds over budget (0 when within it or without one)."""
+    """Seconds over budget (0 when within it or without one). In a simulated run an automated
+    step's duration counts times the speed, as the engine counts it; people's steps as they are."""
     critical: bool
     """On the critical path of this run."""
     milestone: str

@@ -198,3 +198,11 @@ def test_the_report_is_frozen() -> None:
     r = _report("drill")
     with pytest.raises(Exception):
         r.header.status = "failed"  # type: ignore[misc]
+
+
+def test_at_another_speed_automated_steps_count_times_the_speed_against_their_budget() -> None:
+    r = _report("failed")  # 60x: restore took 61 s real = 61 min simulated, budget 10 min
+    assert _step(r, "restore").overrun_s == 61 * 60 - 600
+    events = RUNS["failed"]().events()
+    events[0]["runbook_doc"]["steps"][0]["budget"] = "10s"  # declare: people, 28 s, not scaled
+    assert _step(build_report(events, "UTC"), "declare").overrun_s == 18
