@@ -160,7 +160,8 @@ def _network_error(exc: Any, endpoint: str | None) -> CloudError | None:
     if isinstance(exc, rq.Timeout):
         return CloudError(
             f"{where} did not answer in time: {exc}", code="timeout", transient=True,
-            hint="the network or the API is slow: the step is retried if it has `retry:`.")
+            hint="the network or the API is slow, and a change may still have reached Google "
+                 "Cloud: look at the resource before running the step again by hand.")
     if isinstance(exc, rq.ConnectionError):
         return CloudError(
             f"cannot reach {where}: {exc}", code="connectionError", transient=True,
