@@ -99,7 +99,7 @@ class DetailPane(VerticalScroll):
         waiting = step.waiting
         if waiting:
             who = waiting.get("role") or step.role or "the operator"
-            prompt = waiting.get("prompt")
+            prompt = waiting.get("prompt") if waiting.get("kind") != "manual" else None
             text = f"▶ Waiting for {escape(str(who))}: {NEXT_KEY.get(waiting.get('kind'), '')}"
             if prompt:
                 text += f"\n  {escape(str(prompt))}"
@@ -107,7 +107,13 @@ class DetailPane(VerticalScroll):
             nxt.display = True
         else:
             nxt.display = False
-        md = fill_params(str(step.doc.get("instructions") or step.doc.get("prompt") or ""), params)
+        kind = (waiting or {}).get("kind")
+        if kind == "manual" and waiting.get("prompt"):
+            md = str(waiting["prompt"])  # the engine's rendering of the instructions
+        elif step.doc.get("instructions"):
+            md = fill_params(str(step.doc["instructions"]), params)
+        else:
+            md = "" if waiting else fill_params(str(step.doc.get("prompt") or ""), params)
         if view.mode == "training" and step.doc.get("explain"):
             md += "\n\n> **Why (training):** " + fill_params(str(step.doc["explain"]), params)
         if view.mode == "training" and step.type == "decision" and step.doc.get("recommended"):
@@ -118,7 +124,7 @@ class DetailPane(VerticalScroll):
             box.update(md)
         box.display = bool(md.strip())
         self._show_checklist(step, ticked)
-        self.query_one("#detail-facts", Static).update(self._facts(step, now))
+        self.query_one("#detail-facts", Static).update(self._facts(step, now, params))
         self._shown_step = step.id
 
     def _show_checklist(self, step: StepView, ticked: set[int]) -> None:
@@ -135,13 +141,16 @@ class DetailPane(VerticalScroll):
         checklist.border_title = f"Checklist {len(ticked)}/{len(items)}"
         self._filling = False
 
-    def _facts(self, step: StepView, now: datetime) -> str:
+    def _facts(self, step: StepView, now: datetime, params: dict) -> str:
         lines: list[str] = []
         args = step.args if step.args is not None else step.doc.get("with")
         if args:
-            label = "arguments" if step.args is not None else "arguments (as written)"
+            label = "arguments"
             lines.append(f"[b]{label}[/b]")
             width = max(len(str(k)) for k in args)
+            if step.args is None:
+                args = {k: fill_params(v, params) if isinstance(v, str) else v
+                        for k, v in args.items()}
             lines += [f"  {escape(str(k)).ljust(width)}  {escape(_mask(v))}" for k, v in args.items()]
         if step.operation:
             name = str(step.operation.get("name", ""))

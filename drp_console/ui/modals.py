@@ -77,22 +77,29 @@ class ApprovalDialog(Dialog):
         yield Label("Approver's name (required)")
         yield Input(self.approver, placeholder="your name", id="approver")
         yield Label(f"Role: {escape(self.role or '—')}")
+        yield Label("enter approves; to reject, type a reason below and press enter there")
         yield Input(placeholder="reason (required to reject)", id="reason")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Approve", variant="success", id="approve")
             yield Button("Reject", variant="error", id="reject")
             yield Button("Cancel", id="cancel")
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._decide("approve" if event.input.id == "approver" else "reject")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             return self.dismiss(None)
+        self._decide(str(event.button.id))
+
+    def _decide(self, verdict: str) -> None:
         name = self.query_one("#approver", Input).value.strip()
         reason = self.query_one("#reason", Input).value.strip() or None
         if not name:
             return self.error("Type the approver's name first.")
-        if event.button.id == "reject" and not reason:
+        if verdict == "reject" and not reason:
             return self.error("Say why you reject (the reason goes into the report).")
-        self.dismiss(Reply(str(event.button.id), by=name, role=self.role, reason=reason))
+        self.dismiss(Reply(verdict, by=name, role=self.role, reason=reason))
 
 
 class DecisionDialog(Dialog):

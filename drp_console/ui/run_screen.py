@@ -152,9 +152,10 @@ class RunScreen(OperatorActions, Screen):
                 pass
 
     def _on_question(self, question: Any) -> None:
-        table = self.query_one(StepTable)
-        selected = self.view.steps.get(table.selected_step or "")
-        if selected is None or selected.status != "waiting" or selected.id == question.step:
+        """A step now waits for people: bring it under the cursor unless one already is."""
+        selected = self.query_one(StepTable).selected_step
+        open_here = self.responder.question(selected) if selected else None
+        if open_here is None or open_here is question:
             self._pending_select = question.step
         self.app.bell()
 

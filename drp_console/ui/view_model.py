@@ -370,8 +370,7 @@ class RunView:
         if step is None:
             return
         step.status = str(e.get("status") or "succeeded")
-        step.ended = at
-        step.started = step.started or at
+        step.ended = at if step.started is not None else None
         step.waiting = None
         step.reason = e.get("reason")
         step.outputs = e.get("outputs") or {}
