@@ -221,6 +221,13 @@ def render_plan(p: Any) -> str:
             lines.append(f"        {s.action}")
     lines.append(f"critical path: {format_duration(p.critical_seconds)} "
                  f"({' -> '.join(p.critical_path)})")
+    if p.restored_seconds is not None:
+        rto = rb.objectives.rto
+        against = ""
+        if rto is not None:
+            verdict = "within" if p.restored_seconds <= rto else "OVER"
+            against = f" ({verdict} the RTO of {format_duration(rto)})"
+        lines.append(f"to milestone restored: {format_duration(p.restored_seconds)}{against}")
     missing = [s.id for s in p.steps if s.estimate is None and s.id in p.critical_path]
     if missing:
         lines.append(f"  no budget or timeout on {', '.join(missing)}: counted as 0")

@@ -59,6 +59,8 @@ class Plan:
     """The longest chain of estimates through the graph."""
     critical_seconds: float = 0.0
     """Sum of the estimates along the critical path."""
+    restored_seconds: float | None = None
+    """Estimated time to the first step with milestone `restored` (compare with the RTO)."""
 
     @property
     def groups(self) -> dict[int, list[PlannedStep]]:
@@ -69,11 +71,47 @@ class Plan:
         return out
 
 
+class _Later(Mapping):
+    """Stands for what is known only at run time: renders as `<check.state>`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __getitem__(self, key: str) -> _Later:
+        return _Later(f"{self.name}.{key}")
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __str__(self) -> str:
+        return f"<{self.name}>"
+
+
+class _LaterSteps(Mapping):
+    """`steps[...]` in a plan: outputs and status are not known yet."""
+
+    def __getitem__(self, step_id: str) -> dict[str, Any]:
+        return {"outputs": _Later(step_id), "status": _Later(f"{step_id}.status")}
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
 def _describe(step: Any, ctx: Mapping[str, Any]) -> tuple[str, str]:
     def show(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: show(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [show(v) for v in value]
         try:
             return templating.render_value(value, ctx)
-        except Exception:  # unknown until run time (outputs of earlier steps)
+        except Exception:  # needs what only the run knows
             return value
 
     if isinstance(step, (GcpStep, WaitStep)):
@@ -102,7 +140,10 @@ def _describe(step: Any, ctx: Mapping[str, Any]) -> tuple[str, str]:
 def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simulate") -> Plan:
     """The plan of a valid runbook (no needs cycles) for resolved parameters."""
     ancestry = Ancestry(runbook)
-    ctx = templating.context(params=params, run={"mode": mode, "id": "(plan)"})
+    ctx = templating.context(params=params, run={"mode": mode, "id": "<run.id>",
+                                                 "operator": "<run.operator>",
+                                                 "project": params.get("project", "")})
+    ctx["steps"] = _LaterSteps()
     conditional = runbook.conditional_targets()
     group: dict[str, int] = {}
     finish: dict[str, float] = {}
@@ -123,6 +164,7 @@ def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simul
             id=sid, title=step.title, type=step.type, group=group[sid],
             needs=runbook.needs(sid), effect=effect, action=action, estimate=estimate,
             role=step.role, conditional=sid in conditional, runs_in_mode=in_mode))
+    restored = [finish[s.id] for s in runbook.steps if s.milestone == "restored"]
     path: list[str] = []
     end = max(finish, key=lambda s: finish[s], default=None)
     while end is not None:
@@ -130,4 +172,5 @@ def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simul
         end = via[end]
     return Plan(runbook=runbook, mode=mode, params=masked(runbook, dict(params)),
                 steps=planned, critical_path=list(reversed(path)),
-                critical_seconds=max(finish.values(), default=0.0))
+                critical_seconds=max(finish.values(), default=0.0),
+                restored_seconds=min(restored) if restored else None)

@@ -12,14 +12,12 @@ SCHEMA_ID = "https://drp-console.invalid/schema/runbook.schema.json"
 
 
 def _fix(node: Any) -> Any:
-    """Duration defaults as strings; `$defs` references as draft-07 `definitions`."""
+    """Duration defaults as their strings."""
     if isinstance(node, dict):
         out = {k: _fix(v) for k, v in node.items()}
         if out.get("pattern") == DURATION_PATTERN and isinstance(out.get("default"),
                                                                  (int, float)):
             out["default"] = duration_text(out["default"])
-        if isinstance(out.get("$ref"), str):
-            out["$ref"] = out["$ref"].replace("#/$defs/", "#/definitions/")
         return out
     if isinstance(node, list):
         return [_fix(v) for v in node]
@@ -28,7 +26,7 @@ def _fix(node: Any) -> Any:
 
 def runbook_schema() -> dict[str, Any]:
     """The JSON Schema of a drp/v1 runbook."""
-    raw = Runbook.model_json_schema(by_alias=True)
+    raw = Runbook.model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
     schema: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#",
                               "$id": SCHEMA_ID}
     definitions = raw.pop("$defs", {})
