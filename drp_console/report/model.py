@@ -7,6 +7,7 @@ import json
 from datetime import tzinfo
 
 from drp_console.report import sections
+from drp_console.report.coerce import as_dict, as_list, as_time
 from drp_console.report.moments import Moments, resolve_zone
 from drp_console.report.parts import (
     ActionItem,
@@ -149,19 +150,27 @@ def build_report(
     if first is None:
         raise ReportError("the journal has no run_started event: is it a drp-console run journal?")
     events = events[first:]
+    for event in events:
+        if as_time(event.get("ts")) is None:
+            raise ReportError(
+                f"event {event.get('seq')} ({event.get('type')}) has no readable time "
+                f"{event.get('ts')!r}: the journal is damaged; restore it from a copy or remove "
+                "that line"
+            )
     zone, zone_name = resolve_zone(tz)
     when = Moments(events, zone)
     start = events[0]
-    doc = start.get("runbook_doc") or {}
-    doc_list = [s for s in doc.get("steps") or [] if isinstance(s, dict) and s.get("id")]
+    doc = as_dict(start.get("runbook_doc"))
+    doc_list = [s for s in as_list(doc.get("steps")) if isinstance(s, dict) and s.get("id")]
     doc_steps = {str(s["id"]): s for s in doc_list}
 
     finish = next((i for i in range(len(events) - 1, -1, -1)
                    if events[i].get("type") == "run_finished"), None)
     end_index = finish if finish is not None else len(events) - 1
-    scenario = start.get("scenario") or {}
-    speed = float(scenario.get("speed") or 1) if scenario else 1.0
-    runbook = start.get("runbook") or {}
+    scenario = as_dict(start.get("scenario"))
+    speed = scenario.get("speed")
+    speed = float(speed) if isinstance(speed, (int, float)) and speed > 0 else 1.0
+    runbook = as_dict(start.get("runbook"))
     header = Header(
         run_id=str(start.get("run_id", "")),
         runbook_id=str(runbook.get("id") or doc.get("id") or ""),
@@ -173,7 +182,7 @@ def build_report(
         scenario=" - ".join(str(scenario[k]) for k in ("id", "title") if scenario.get(k)),
         speed=speed,
         project=str(start.get("project") or ""),
-        regions=tuple(str(r) for r in start.get("regions") or ()),
+        regions=tuple(str(r) for r in as_list(start.get("regions"))),
         tool_version=str(start.get("tool_version") or ""),
         zone=zone_name,
         started=when.at(0),
@@ -318,7 +327,7 @@ def _verdict(target: float | None, achieved: float | None, speed: float) -> str:
 def _objectives(
     events: list[dict], when: Moments, doc: dict, marks: dict[str, int], speed: float
 ) -> tuple[tuple[Objective, ...], str]:
-    targets = doc.get("objectives") or {}
+    targets = as_dict(doc.get("objectives"))
     rto_target, rpo_target = seconds(targets.get("rto")), seconds(targets.get("rpo"))
 
     ref_name = next((n for n in ("detected", "declared") if n in marks), None)
@@ -334,8 +343,8 @@ def _objectives(
         rto_words = f"from {ref_words}; milestone 'restored' was never recorded"
 
     start = events[0]
-    if start.get("incident_start"):
-        incident, incident_words = parse_ts(str(start["incident_start"])), "the incident start"
+    if as_time(start.get("incident_start")):
+        incident, incident_words = as_time(start["incident_start"]), "the incident start"
     elif "detected" in marks:
         incident, incident_words = when.wall(marks["detected"]), "milestone 'detected'"
     else:
@@ -344,8 +353,8 @@ def _objectives(
     rpo = None
     restored_from = ""
     rpo_words = "no backup or point in time was restored"
-    if point is not None and point.get("at"):
-        at = parse_ts(str(point["at"]))
+    at = as_time(point.get("at")) if point is not None else None
+    if point is not None and at is not None:
         rpo = max(0.0, (incident - at).total_seconds())
         what = (f"backup run {point.get('backup_run_id')}" if point.get("kind") == "backup"
                 else "the point in time")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from drp_console.report.coerce import as_dict
 from drp_console.report.moments import Moments, utc_text
 from drp_console.report.parts import (
     ActionItem,
@@ -99,7 +100,7 @@ def deviations(
         if kind == "step_finished" and event.get("status") == "skipped":
             add("skip", i, f"skipped: {_text(event.get('reason')) or 'no reason given'}", step)
         elif kind == "attempt_failed":
-            error = event.get("error") or {}
+            error = as_dict(event.get("error"))
             retry_in = event.get("retry_in")
             then = (
                 f"retried in {format_duration(float(retry_in))}"
@@ -167,7 +168,7 @@ def problems(events: list[dict], when: Moments) -> tuple[Problem, ...]:
     for i, event in enumerate(events):
         kind, step = event.get("type"), _text(event.get("step"))
         if kind == "attempt_failed":
-            error = event.get("error") or {}
+            error = as_dict(event.get("error"))
             http = error.get("http_status")
             code = _text(error.get("code")) or (f"HTTP {http}" if http else "")
             out.append(Problem(level="error", step=step, at=when.at(i),
@@ -194,7 +195,7 @@ def resources(events: list[dict], when: Moments) -> tuple[ResourceRow, ...]:
         kind = event.get("type")
         if kind not in ("resource_created", "resource_deleted"):
             continue
-        res = event.get("resource") or {}
+        res = as_dict(event.get("resource"))
         key = (_text(res.get("kind")), _text(res.get("name")), _text(res.get("location")))
         if kind == "resource_created":
             made[key] = {"step": _text(event.get("step")), "at": i, "del_step": "", "del": None}

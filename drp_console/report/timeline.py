@@ -10,17 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from drp_console.report.coerce import as_dict, as_int, as_list, as_time
 from drp_console.runbook.durations import parse_duration
 
 # a finishing step may start its dependents a moment before its own end is journaled
 _SLACK = 0.5
 
 
-def parse_ts(text: str) -> datetime:
-    """A journal timestamp (ISO-8601 with offset; `Z` accepted) as an aware datetime."""
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    return datetime.fromisoformat(text)
+def parse_ts(text: object) -> datetime:
+    """A journal timestamp (ISO-8601 with offset; `Z` accepted) as an aware datetime;
+    ValueError when it is not one (`build_report` checks every event's first)."""
+    when = as_time(text)
+    if when is None:
+        raise ValueError(f"{text!r} is not an ISO-8601 time")
+    return when
 
 
 def seconds(value: object) -> float | None:
@@ -104,7 +107,7 @@ def track_steps(events: list[dict], ts: list[float]) -> dict[str, StepTrack]:
             if track.start is None:
                 track.start = i
             track.status = "running"
-            track.attempts = max(track.attempts, int(event.get("attempt") or 1))
+            track.attempts = max(track.attempts, as_int(event.get("attempt"), 1))
         elif kind == "waiting":
             track = get(step_id)
             if track.start is None:
@@ -119,8 +122,8 @@ def track_steps(events: list[dict], ts: list[float]) -> dict[str, StepTrack]:
                 track.status = "running"
         elif kind == "operation_submitted":
             track = get(step_id)
-            op = event.get("operation") or {}
-            name = op.get("name") if isinstance(op, dict) else str(op)
+            op = event.get("operation")
+            name = as_dict(op).get("name") if isinstance(op, dict) else op
             if name and name not in track.operations:
                 track.operations.append(str(name))
             _close(track.polls, t)
@@ -146,9 +149,9 @@ def track_steps(events: list[dict], ts: list[float]) -> dict[str, StepTrack]:
                 track.start = i
             track.status = str(event.get("status") or "succeeded")
             track.reason = str(event.get("reason") or "")
-            track.outputs = dict(event.get("outputs") or {})
+            track.outputs = dict(as_dict(event.get("outputs")))
             track.changed = bool(event.get("changed"))
-            track.attempts = max(track.attempts, int(event.get("attempts") or 0))
+            track.attempts = max(track.attempts, as_int(event.get("attempts")))
     last = ts[-1] if ts else 0.0
     for track in steps.values():
         _close(track.waits, last)
@@ -178,14 +181,14 @@ def needs_of(doc_steps: list[dict]) -> dict[str, tuple[str, ...]]:
         if needs is None:
             preds[sid] = [previous] if previous else []
         else:
-            preds[sid] = [str(n) for n in needs]
+            preds[sid] = [str(n) for n in as_list(needs)]
         previous = sid
     for step in doc_steps:
         sid = str(step.get("id"))
-        targets = list((step.get("options") or {}).values())
+        targets = [str(t) for t in as_dict(step.get("options")).values()]
         on_failure = step.get("on_failure")
         if on_failure not in (None, "abort", "continue"):
-            targets.append(on_failure)
+            targets.append(str(on_failure))
         for target in targets:
             if target in preds and sid not in preds[target]:
                 preds[target].append(sid)
