@@ -1,1 +1,1 @@
-"""sim package."""
+"""The simulated Google Cloud: a REST server the real client libraries cannot tell from GCP."""

@@ -266,8 +266,9 @@ class Fault(_Frozen):
             raise ValueError("`ago` goes only with corrupt_data")
         if call_kinds and self.call is None:
             raise ValueError(f"{call_kinds[0]} needs `call:` naming the call it hits")
-        if self.operation_error and self.call and not CATALOG[self.call].mutating:
-            raise ValueError(f"{self.call} is read-only and has no operation to fail")
+        if (self.operation_error or self.extra_latency is not None) and self.call \
+                and not CATALOG[self.call].mutating:
+            raise ValueError(f"{self.call} is read-only and has no operation to fail or slow down")
         return self
 
     @property
