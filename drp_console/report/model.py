@@ -37,6 +37,8 @@ from drp_console.report.timeline import (
 from drp_console.runbook.durations import format_duration
 
 REPORT_FORMAT = "drp-report/v1"
+TEXT_LIMIT = 4000
+"""Longest text (a note, an output, a reason) the report shows; the journal keeps it whole."""
 _JOURNAL_FIELDS = ("v", "seq", "ts", "mono", "boot", "type")  # written by the journal itself
 PEOPLE_STEPS = ("manual", "approval", "decision")
 MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
@@ -93,7 +95,8 @@ def events_sha256(events: list[dict]) -> str:
 
 
 def _redact(events: list[dict]) -> list[dict]:
-    """Token-shaped strings masked again, as the journal's `Redactor` masks them.
+    """Token-shaped strings masked again, as the journal's `Redactor` masks them, and every
+    text clipped to TEXT_LIMIT characters (bounding the rendered size).
 
     Walks the events itself so that each distinct string is matched once: a 1,000-step journal
     holds ~60,000 strings but only a few thousand distinct ones (keys, ids, statuses).
@@ -107,7 +110,10 @@ def _redact(events: list[dict]) -> list[dict]:
     def text(value: str) -> str:
         out = seen.get(value)
         if out is None:
-            out = seen[value] = redact_text(value)
+            out = redact_text(value)
+            if len(out) > TEXT_LIMIT:  # clipped after redaction, so no token is cut in two
+                out = out[:TEXT_LIMIT] + f"… [{len(out) - TEXT_LIMIT} more characters in the journal]"
+            seen[value] = out
         return out
 
     def walk(obj: object) -> object:

@@ -61,3 +61,13 @@ def test_naive_or_missing_restore_times_are_read_as_utc_or_ignored() -> None:
     assert build_report(events, "UTC").objectives[1].achieved_s == 7 * 3600
     point["at"] = "not a time"
     assert build_report(events, "UTC").objectives[1].verdict == "not measured"
+
+
+def test_a_huge_note_is_clipped_and_says_where_the_rest_is() -> None:
+    script = RUNS["drill"]()
+    script.at(100).add("note", text="x" * 50_000 + " ya29.secretTOKENvalue123", tag=None,
+                       step=None)
+    report = build_report(script.events(), "UTC")
+    (note,) = report.notes
+    assert len(note.text) < 4100 and note.text.endswith("more characters in the journal]")
+    assert len(render(report, "html")) < 60_000
