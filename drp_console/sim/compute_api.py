@@ -10,8 +10,7 @@ from drp_console.sim import operations as ops
 from drp_console.sim.api import Request, route
 from drp_console.sim.errors import ApiError, bad_request, busy, zone_unavailable
 from drp_console.sim.faults import operation_faults
-from drp_console.sim.seed import machine_type_url, new_disk, new_instance
-from drp_console.sim.world import World, public, region_of, rfc3339, short
+from drp_console.sim.world import World, public, short
 
 P = "/compute/v1/projects/{project}"
 
@@ -55,45 +54,6 @@ def igm_view(w: World, igm: dict[str, Any], now: float) -> dict[str, Any]:
     view["status"] = {"isStable": creating == 0, "versionTarget": {"isReached": True},
                       "allInstancesConfig": {"effective": True}}
     return view
-
-
-def set_group_size(w: World, igm: dict[str, Any], size: int, now: float, ready_at: float,
-                   avoid_outages: bool = True) -> None:
-    """Grow or shrink a group's managed instances to `size` (new ones boot until `ready_at`).
-
-    A regional group places new instances in its zones that are up (`avoid_outages`)."""
-    members: list[str] = igm["_sim"]["members"]
-    if "zone" in igm:
-        zones = [short(igm["zone"])]
-    else:
-        zones = [short(z["zone"]) for z in igm["distributionPolicy"]["zones"]]
-        if avoid_outages:
-            zones = [z for z in zones if not w.outage(now, zone=z)] or zones
-    while len(members) < size:
-        zone = zones[len(members) % len(zones)]
-        name = f"{igm['baseInstanceName']}-{w.new_id()[-4:]}"
-        inst = new_instance(w, zone, name, "e2-standard-4", "RUNNING", [name], now,
-                            {"managed-by": igm["name"]})
-        inst["_sim"] = {"ready_at": ready_at}
-        members.append(f"{zone}/{name}")
-    while len(members) > size:
-        _remove_instance(w, members.pop())
-    igm["targetSize"] = size
-    igm["fingerprint"] = f"{igm['name']}-{size}="
-    w.dirty = True
-
-
-def _remove_instance(w: World, key: str) -> None:
-    inst = w.data["instances"].pop(key, None)
-    if inst is None:
-        return
-    for att in inst["disks"]:
-        dkey = f"{short(inst['zone'])}/{short(att['source'])}"
-        if att.get("autoDelete"):
-            w.data["disks"].pop(dkey, None)
-        elif dkey in w.data["disks"]:
-            users = w.data["disks"][dkey]["users"]
-            w.data["disks"][dkey]["users"] = [u for u in users if u != inst["selfLink"]]
 
 
 # ----- list filters -----------------------------------------------------------------------
@@ -389,15 +349,3 @@ for _scope, _seg in (("zone", "/zones/{loc}"), ("region", "/regions/{loc}"), ("g
     route("GET", P + _seg + "/operations/{operation}", f"compute.{_scope}Operations.get")(_get)
     route("POST", P + _seg + "/operations/{operation}/wait",
           f"compute.{_scope}Operations.wait")(_wait_route)
-
-
-def disk_from(w: World, zone: str, name: str, now: float, size: int = 20,
-              snapshot: str | None = None, disk_type: str = "pd-balanced") -> dict[str, Any]:
-    """A new disk (CREATING until its operation is done)."""
-    disk = new_disk(w, zone, name, now, size, disk_type, snapshot)
-    disk["status"] = "CREATING"
-    return disk
-
-
-__all__ = ["Sleep", "apply_filter", "disk_from", "igm_view", "instance_view", "machine_type_url",
-           "region_of", "rfc3339", "set_group_size"]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drp_console.sim.compute_api import _remove_instance, disk_from, set_group_size
 from drp_console.sim.operations import EFFECTS, MIG_INSTANCE_LATENCY
-from drp_console.sim.seed import new_instance, new_snapshot
+from drp_console.sim.seed import disk_from, new_instance, new_snapshot, remove_instance, set_group_size
 from drp_console.sim.world import World, fingerprint, rfc3339
 
 Op = dict[str, Any]
@@ -100,7 +99,7 @@ def delete(w: World, op: Op, phase: str, now: float) -> None:
         op["params"]["was"] = inst["status"] if inst else None
         _set_status(inst, "STOPPING")
     elif phase == "done":
-        _remove_instance(w, op["params"]["key"])
+        remove_instance(w, op["params"]["key"])
     elif op["params"]["was"]:
         _set_status(inst, op["params"]["was"])
 

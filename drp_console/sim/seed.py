@@ -126,7 +126,6 @@ def _seed_compute(world: World, scenario: Scenario, now: float) -> None:
         scope = f"zones/{g.zone}" if g.zone else f"regions/{g.region}"
         igm = new_igm(world, scope, g.name, g.baseInstanceName or g.name,
                       g.instanceTemplate or f"{g.name}-template", now)
-        from drp_console.sim.compute_api import set_group_size
         set_group_size(world, igm, g.targetSize, now, ready_at=now, avoid_outages=False)
 
 
@@ -253,3 +252,51 @@ def seed(world: World, scenario: Scenario, now: float) -> None:
         master = inst.get("masterInstanceName")
         if master in world.data["sql"] and name not in world.data["sql"][master]["replicaNames"]:
             world.data["sql"][master]["replicaNames"].append(name)
+
+
+def set_group_size(w: World, igm: dict[str, Any], size: int, now: float, ready_at: float,
+                   avoid_outages: bool = True) -> None:
+    """Grow or shrink a group's managed instances to `size` (new ones boot until `ready_at`).
+
+    A regional group places new instances in its zones that are up (`avoid_outages`)."""
+    members: list[str] = igm["_sim"]["members"]
+    if "zone" in igm:
+        zones = [short(igm["zone"])]
+    else:
+        zones = [short(z["zone"]) for z in igm["distributionPolicy"]["zones"]]
+        if avoid_outages:
+            zones = [z for z in zones if not w.outage(now, zone=z)] or zones
+    while len(members) < size:
+        zone = zones[len(members) % len(zones)]
+        name = f"{igm['baseInstanceName']}-{w.new_id()[-4:]}"
+        inst = new_instance(w, zone, name, "e2-standard-4", "RUNNING", [name], now,
+                            {"managed-by": igm["name"]})
+        inst["_sim"] = {"ready_at": ready_at}
+        members.append(f"{zone}/{name}")
+    while len(members) > size:
+        remove_instance(w, members.pop())
+    igm["targetSize"] = size
+    igm["fingerprint"] = f"{igm['name']}-{size}="
+    w.dirty = True
+
+
+def remove_instance(w: World, key: str) -> None:
+    """Delete a VM: its auto-delete disks go with it, other disks lose it as a user."""
+    inst = w.data["instances"].pop(key, None)
+    if inst is None:
+        return
+    for att in inst["disks"]:
+        dkey = f"{short(inst['zone'])}/{short(att['source'])}"
+        if att.get("autoDelete"):
+            w.data["disks"].pop(dkey, None)
+        elif dkey in w.data["disks"]:
+            users = w.data["disks"][dkey]["users"]
+            w.data["disks"][dkey]["users"] = [u for u in users if u != inst["selfLink"]]
+
+
+def disk_from(w: World, zone: str, name: str, now: float, size: int = 20,
+              snapshot: str | None = None, disk_type: str = "pd-balanced") -> dict[str, Any]:
+    """A new disk (CREATING until its operation is done)."""
+    disk = new_disk(w, zone, name, now, size, disk_type, snapshot)
+    disk["status"] = "CREATING"
+    return disk
