@@ -164,3 +164,24 @@ def test_crash_during_resume_then_resume_again(sim, tmp_path):
     assert third.returncode == 0, third.stdout + third.stderr
     flat = [m["method"] for ms in _mutations(_get(sim + "/_sim/state")).values() for m in ms]
     assert sorted(flat) == sorted(set(flat))
+
+
+@pytest.mark.parametrize("point", ["call_intent:1", "operation_submitted:2"])
+def test_embedded_world_survives_a_crash(point, tmp_path):
+    """Without --sim-endpoint the world lives in the run directory and resumes with the run."""
+    runs = tmp_path / "runs"
+    base = ["--runs-dir", str(runs), "-p", f"token={TOKEN}"]
+    crash = _drp(["run", str(RUNBOOK), "--headless", "--auto-approve"] + base,
+                 {"DRP_TEST_CRASH_AT": point})
+    assert crash.returncode == -signal.SIGKILL
+    (run_dir,) = list(runs.iterdir())
+    world = json.loads((run_dir / "world.json").read_text())
+    accepted = any("promoteReplica" in key for key in world.get("calls") or {})
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f"promote: {'verified' if accepted else 'rerun'}\nnotify: rerun\n")
+    done = _drp(["resume", run_dir.name, "--headless", "--auto-approve", "--answers",
+                 str(answers)] + base)
+    assert done.returncode == 0, done.stdout + done.stderr
+    world = json.loads((run_dir / "world.json").read_text())
+    flat = [m["method"] for ms in (world.get("mutations") or {}).values() for m in ms]
+    assert sorted(flat) == sorted(set(flat)) and len(flat) == 3
