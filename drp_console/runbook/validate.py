@@ -6,14 +6,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, meta, nodes
-
 from drp_console.runbook import templating
 from drp_console.runbook.catalog import CATALOG, Call
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
 from drp_console.runbook.errors import describe_value, format_where, suggest
 from drp_console.runbook.graph import ancestors_of, find_cycles
 from drp_console.runbook.loader import load_document, locate
+from drp_console.runbook.references import analyse
 from drp_console.runbook.model import (
     DecisionStep,
     MODES,
@@ -251,26 +250,17 @@ class _Checker:
         return out
 
     def check_text(self, i: int, step: Any, where: tuple[Any, ...], text: str, kind: str) -> None:
+        if kind == "template" and not templating.is_template(text):
+            return
         loc = ("steps", i) + where
-        try:
-            if kind == "expression":
-                tree = nodes.Template([nodes.Output([templating.parse_expression(text)])])
-                tree.set_environment(templating.ENV)
-            elif templating.is_template(text):
-                tree = templating.parse_template(text)
-            else:
-                return
-        except TemplateSyntaxError as exc:
-            line = f" (line {exc.lineno} of the text)" if exc.lineno and exc.lineno > 1 else ""
-            problem = exc.message or "syntax error"
-            if "end of template" in problem:
-                problem = "it ends too early (a value or a closing bracket is missing)"
-            self.add(loc, f"{kind} does not parse: {problem}{line}")
+        found = analyse(text, kind)
+        if found.error is not None:
+            self.add(loc, found.error)
             return
         has_result = isinstance(step, (GcpStep, WaitStep)) and where[0] in (
             "check", "until", "outputs")
         scope = {"params", "steps", "run"} | ({"result"} if has_result else set())
-        for name in sorted(meta.find_undeclared_variables(tree)):
+        for name in sorted(found.names):
             if name in scope or name in templating.ENV.globals:
                 continue
             if name == "result":
@@ -279,34 +269,29 @@ class _Checker:
             else:
                 self.add(loc, f"unknown name '{name}': use {', '.join(sorted(scope))}"
                          + suggest(name, scope))
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-            self.check_reference(loc, step, node)
+        for path in found.paths:
+            self.check_path(loc, step, path)
 
-    def check_reference(self, loc: tuple[Any, ...], step: Any, node: Any) -> None:
-        base, key = _access(node)
-        if key is None:
+    def check_path(self, loc: tuple[Any, ...], step: Any, path: tuple[str, ...]) -> None:
+        root, size = path[0], len(path)
+        if root == "params" and size == 2 and path[1] not in self.rb.parameters:
+            self.add(loc, f"unknown parameter '{path[1]}'" + (
+                suggest(path[1], self.rb.parameters) or ": declare it under parameters"))
+        elif root == "run" and size == 2 and path[1] not in RUN_FIELDS:
+            self.add(loc, f"run has no '{path[1]}': use run.{', run.'.join(RUN_FIELDS)}")
+        elif root != "steps" or size < 2:
             return
-        if isinstance(base, nodes.Name) and base.name == "params":
-            if key not in self.rb.parameters:
-                self.add(loc, f"unknown parameter '{key}'" + (
-                    suggest(key, self.rb.parameters) or ": declare it under parameters"))
-        elif isinstance(base, nodes.Name) and base.name == "run":
-            if key not in RUN_FIELDS:
-                self.add(loc, f"run has no '{key}': use run.{', run.'.join(RUN_FIELDS)}")
-        elif isinstance(base, nodes.Name) and base.name == "steps":
-            self.check_step_reference(loc, step, key)
-        elif (ref := _step_ref(base)) is not None and ref in self.known:
-            if key not in ("outputs", "status"):
-                self.add(loc, f"steps['{ref}'] has outputs and status, not '{key}'")
-        elif isinstance(base, (nodes.Getattr, nodes.Getitem)):
-            inner, field = _access(base)
-            ref = _step_ref(inner)
-            if field == "outputs" and ref in self.known:
-                target = self.rb.step(ref)
-                declared = getattr(target, "outputs", None)
-                if declared is not None and key not in declared:
-                    self.add(loc, f"step '{ref}' has no output '{key}'" + (
-                        suggest(key, declared) or ": declare it under its outputs"))
+        elif size == 2:
+            self.check_step_reference(loc, step, path[1])
+        elif path[1] not in self.known:
+            return
+        elif size == 3 and path[2] not in ("outputs", "status"):
+            self.add(loc, f"steps['{path[1]}'] has outputs and status, not '{path[2]}'")
+        elif size == 4 and path[2] == "outputs":
+            declared = getattr(self.rb.step(path[1]), "outputs", None)
+            if declared is not None and path[3] not in declared:
+                self.add(loc, f"step '{path[1]}' has no output '{path[3]}'" + (
+                    suggest(path[3], declared) or ": declare it under its outputs"))
 
     def check_step_reference(self, loc: tuple[Any, ...], step: Any, ref: str) -> None:
         if ref == step.id:
@@ -362,25 +347,6 @@ class _Checker:
                 if not any(_deletes(s, made) for s in later):
                     self.warn(loc, f"the drill creates {made!r} and no later step deletes it: "
                               "add a teardown step")
-
-
-def _access(node: Any) -> tuple[Any, str | None]:
-    """(what is accessed, the constant attribute or key) of a Getattr/Getitem node."""
-    if isinstance(node, nodes.Getattr):
-        return node.node, node.attr
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
-            and isinstance(node.arg.value, str):
-        return node.node, node.arg.value
-    return node.node, None
-
-
-def _step_ref(node: Any) -> str | None:
-    """The step id when a node is `steps['id']` or `steps.id`."""
-    if isinstance(node, (nodes.Getattr, nodes.Getitem)):
-        base, key = _access(node)
-        if isinstance(base, nodes.Name) and base.name == "steps":
-            return key
-    return None
 
 
 def _verifies(step: Any) -> bool:
