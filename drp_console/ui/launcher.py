@@ -89,7 +89,7 @@ class LauncherScreen(Screen):
         self.query_one("#launcher-form").border_title = "Start a run"
         self._show_mode("simulate")
         self.query_one("#runbook-list").focus()
-        self.scan()
+        self.call_after_refresh(self.scan)  # loading runbooks imports pydantic: after frame one
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def scan(self) -> None:
@@ -98,6 +98,17 @@ class LauncherScreen(Screen):
         runs = scan_runs(app.runs_dir)
         entries = scan_runbooks(app.runbooks_dir, runs)
         app.call_from_thread(self._show_scan, entries, runs)
+        self.warm_up()
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Import the Google clients now, so starting a run does not wait for them."""
+        try:
+            from drp_console.gcp.clients import Cloud
+
+            Cloud("http://127.0.0.1:9", None).warm_up()
+        except Exception:  # noqa: BLE001 - a failed warm-up only costs time later
+            pass
 
     def _show_scan(self, entries: list[RunbookEntry], runs: list[Any]) -> None:
         self.entries = entries

@@ -1,0 +1,181 @@
+"""Console responsiveness: time to first frame against a bare Textual app, and event-loop lag
+while 12 simulated operations poll. Measures and prints; asserts nothing.
+
+    /work/venv/bin/python benchmarks/bench_ui.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL = """
+import time
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)
+    def first_frame(self):
+        import sys
+        self.exit(time.time())
+t = Minimal().run(headless=True)
+print("FIRST_FRAME", t)
+"""
+
+CONSOLE = """
+import sys, time
+from pathlib import Path
+from drp_console.ui.factory import make_app
+app = make_app(runbooks_dir=Path({runbooks!r}), runs_dir=Path({runs!r}), operator="bench")
+def first_frame():
+    loaded = sorted(m for m in sys.modules if m.startswith("google.cloud"))
+    app.exit((time.time(), loaded))
+app.call_later(lambda: app.call_after_refresh(first_frame))
+t, loaded = app.run(headless=True)
+print("FIRST_FRAME", t)
+print("GOOGLE", ",".join(loaded) or "-")
+"""
+
+
+def _first_frame(code: str) -> tuple[float, str]:
+    start = time.time()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         timeout=60)
+    frame, google = None, "?"
+    for line in out.stdout.splitlines():
+        if line.startswith("FIRST_FRAME"):
+            frame = float(line.split()[1])
+        if line.startswith("GOOGLE"):
+            google = line.split(maxsplit=1)[1] if " " in line else "-"
+    if frame is None:
+        raise SystemExit(f"no first frame:\n{out.stdout}\n{out.stderr}")
+    return frame - start, google
+
+
+def bench_first_frame(runs: int) -> None:
+    with tempfile.TemporaryDirectory() as runs_dir:
+        minimal = [_first_frame(MINIMAL)[0] for _ in range(runs)]
+        code = CONSOLE.format(runbooks=str(ROOT / "runbooks"), runs=runs_dir)
+        console, google = [], "?"
+        for _ in range(runs):
+            took, google = _first_frame(code)
+            console.append(took)
+    print("time to first frame (process start -> first refresh, headless), "
+          f"median of {runs}:")
+    print(f"  minimal Textual app     {statistics.median(minimal) * 1000:7.0f} ms")
+    print(f"  drp console (launcher)  {statistics.median(console) * 1000:7.0f} ms"
+          f"   (+{(statistics.median(console) - statistics.median(minimal)) * 1000:.0f} ms)")
+    print(f"  google.cloud modules loaded at first frame: {google}")
+
+
+RUNBOOK = """\
+format: drp/v1
+id: bench-twelve
+title: Twelve operations at once
+objectives: {rto: 30m}
+parameters:
+  project: {default: acme-prod}
+steps:
+"""
+
+SCENARIO = """\
+format: drp-sim/v1
+id: bench-twelve
+title: Twelve running VMs
+project: acme-prod
+speed: 1
+compute:
+  instances:
+"""
+
+
+def _twelve(folder: Path, seconds: float) -> tuple[Path, Path]:
+    book = RUNBOOK
+    for i in range(12):
+        book += (f"  - id: stop-{i}\n    title: Stop web-{i}\n    type: gcp\n    needs: []\n"
+                 f"    call: compute.instances.stop\n"
+                 f"    with: {{project: \"{{{{ params.project }}}}\", zone: europe-west1-b, "
+                 f"instance: web-{i}}}\n")
+    world = SCENARIO + "".join(
+        f"    - {{name: web-{i}, zone: europe-west1-b, status: RUNNING, "
+        f"machineType: e2-standard-4}}\n" for i in range(12))
+    world += f"latency:\n  compute.instances.stop: {seconds}\n"
+    (folder / "bench.yaml").write_text(book)
+    (folder / "bench-world.yaml").write_text(world)
+    return folder / "bench.yaml", folder / "bench-world.yaml"
+
+
+async def _lag_run(runbook: Path, scenario: Path, runs_dir: Path) -> dict:
+    from drp_console.engine.session import RunSession
+    from drp_console.ui.factory import make_app
+
+    session = RunSession.start(runbook, mode="simulate", params={}, scenario_path=scenario,
+                               operator="bench", runs_dir=runs_dir)
+    session.cloud.warm_up()  # the console does this after its first frame; keep it out of the lag
+    app = make_app(session=session, still=True)
+    lags: list[float] = []
+    spikes: list[tuple[float, float]] = []
+    steady: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while screen.view.finished is None and loop.time() - start < 60:
+            before = loop.time()
+            await asyncio.sleep(0.005)
+            lags.append(loop.time() - before - 0.005)
+            if before - start > 1.0:
+                steady.append(lags[-1])
+            if lags[-1] > 0.1:
+                spikes.append((round(before - start, 2), round(lags[-1], 3)))
+        took = loop.time() - start
+        polls = sum(1 for e in session.journal.events() if e["type"] == "operation_progress")
+        status = screen.view.status
+        await pilot.pause()
+    session.close()
+    lags.sort()
+    steady.sort()
+    return {"steady_p99": steady[int(len(steady) * 0.99)] if steady else 0.0,
+            "steady_max": steady[-1] if steady else 0.0,"status": status, "seconds": took, "samples": len(lags), "progress_events": polls,
+            "spikes_over_100ms": spikes, "p50": lags[len(lags) // 2], "p99": lags[int(len(lags) * 0.99)], "max": lags[-1]}
+
+
+def bench_loop_lag(seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        runbook, scenario = _twelve(folder, seconds)
+        result = asyncio.run(_lag_run(runbook, scenario, folder / "runs"))
+    print(f"event-loop lag while 12 simulated operations ({seconds:g} s each) poll, "
+          "console on screen (sampled every 5 ms):")
+    print(f"  run {result['status']} in {result['seconds']:.1f} s, {result['samples']} samples, "
+          f"{result['progress_events']} progress events")
+    print(f"  lag p50 {result['p50'] * 1000:.1f} ms   p99 {result['p99'] * 1000:.1f} ms   "
+          f"max {result['max'] * 1000:.1f} ms")
+    print(f"  after the first second (screen built): p99 {result['steady_p99'] * 1000:.1f} ms   "
+          f"max {result['steady_max'] * 1000:.1f} ms")
+    print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="start-ups to take the median of")
+    parser.add_argument("--op-seconds", type=float, default=6.0, help="latency of each operation")
+    args = parser.parse_args()
+    bench_first_frame(args.runs)
+    bench_loop_lag(args.op_seconds)
+
+
+if __name__ == "__main__":
+    main()
