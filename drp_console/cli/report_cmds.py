@@ -36,7 +36,7 @@ def report(run_ref: str, formats: tuple[str, ...], output: str | None, zone: str
     directory)."""
     from drp_console.journal.events import JournalError
     from drp_console.journal.rundir import RunNotFound, default_runs_dir, find_run
-    from drp_console.report.model import ReportError
+    from drp_console.report.intake import ReportError
     from drp_console.report.moments import UnknownZone, resolve_zone
     from drp_console.report.render import FORMATS, render
     from drp_console.report.writer import load_report, write_atomic

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import tzinfo
 
 from drp_console.report import sections
-from drp_console.report.coerce import as_dict, as_list, as_time
+from drp_console.report.coerce import as_dict, as_int, as_list, as_time
+from drp_console.report.intake import ReportError, events_sha256, prepare
 from drp_console.report.moments import Moments, resolve_zone
 from drp_console.report.parts import (
     ActionItem,
@@ -30,22 +29,14 @@ from drp_console.report.timeline import (
     critical_path,
     merged_length,
     needs_of,
-    parse_ts,
     seconds,
     track_steps,
 )
 from drp_console.runbook.durations import format_duration
 
 REPORT_FORMAT = "drp-report/v1"
-TEXT_LIMIT = 4000
-"""Longest text (a note, an output, a reason) the report shows; the journal keeps it whole."""
-_JOURNAL_FIELDS = ("v", "seq", "ts", "mono", "boot", "type")  # written by the journal itself
 PEOPLE_STEPS = ("manual", "approval", "decision")
 MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
-
-
-class ReportError(ValueError):
-    """The events cannot make a report (empty, or not a drp run journal)."""
 
 
 class Report(Part):
@@ -85,62 +76,6 @@ class Report(Part):
     """13. Journal hash and event count."""
 
 
-def events_sha256(events: list[dict]) -> str:
-    """SHA-256 over the events as compact JSON lines (used when no journal file is at hand)."""
-    digest = hashlib.sha256()
-    for event in events:
-        digest.update(json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
-def _redact(events: list[dict]) -> list[dict]:
-    """Token-shaped strings masked again, as the journal's `Redactor` masks them, and every
-    text clipped to TEXT_LIMIT characters (bounding the rendered size).
-
-    Walks the events itself so that each distinct string is matched once: a 1,000-step journal
-    holds ~60,000 strings but only a few thousand distinct ones (keys, ids, statuses).
-    """
-    from drp_console.journal.redact import MASK, SECRET_KEYS, Redactor
-
-    redact_text = Redactor(()).redact_text
-    seen: dict[str, str] = {}
-    keys: dict[str, tuple[str, bool]] = {}
-
-    def text(value: str) -> str:
-        out = seen.get(value)
-        if out is None:
-            out = redact_text(value)
-            if len(out) > TEXT_LIMIT:  # clipped after redaction, so no token is cut in two
-                out = out[:TEXT_LIMIT] + f"… [{len(out) - TEXT_LIMIT} more characters in the journal]"
-            seen[value] = out
-        return out
-
-    def walk(obj: object) -> object:
-        kind = type(obj)
-        if kind is str:
-            return text(obj)  # type: ignore[arg-type]
-        if kind is dict:
-            out = {}
-            for k, v in obj.items():  # type: ignore[attr-defined]
-                k = k if type(k) is str else str(k)
-                name = keys.get(k)
-                if name is None:
-                    name = keys[k] = (text(k), k.lower() in SECRET_KEYS)
-                out[name[0]] = MASK if name[1] and v not in (None, "") else walk(v)
-            return out
-        if kind is list or kind is tuple:
-            return [walk(v) for v in obj]  # type: ignore[attr-defined]
-        return obj
-
-    def event_of(event: dict) -> dict:
-        out = {k: event[k] for k in _JOURNAL_FIELDS if k in event}
-        out.update(walk({k: v for k, v in event.items() if k not in _JOURNAL_FIELDS}))
-        return out
-
-    return [event_of(event) for event in events]
-
-
 def build_report(
     events: list[dict], tz: str | tzinfo | None = "UTC", *, journal_sha256: str | None = None
 ) -> Report:
@@ -151,18 +86,9 @@ def build_report(
     """
     if not events:
         raise ReportError("the journal has no events: there is nothing to report")
-    events = _redact(sorted(events, key=lambda e: int(e.get("seq", 0))))
-    first = next((i for i, e in enumerate(events) if e.get("type") == "run_started"), None)
-    if first is None:
-        raise ReportError("the journal has no run_started event: is it a drp-console run journal?")
-    events = events[first:]
-    for event in events:
-        if as_time(event.get("ts")) is None:
-            raise ReportError(
-                f"event {event.get('seq')} ({event.get('type')}) has no readable time "
-                f"{event.get('ts')!r}: the journal is damaged; restore it from a copy or remove "
-                "that line"
-            )
+    ordered = sorted(events, key=lambda e: as_int(e.get("seq")))
+    sha = journal_sha256 or events_sha256(ordered)
+    events = prepare(ordered)
     zone, zone_name = resolve_zone(tz)
     when = Moments(events, zone)
     start = events[0]
@@ -237,7 +163,7 @@ def build_report(
         breach=sections.breach_clock(events, when, marks) if doc.get("breach_clock") else None,
         actions=sections.actions(notes),
         integrity=Integrity(
-            sha256=journal_sha256 or events_sha256(events),
+            sha256=sha,
             events=len(events),
             first_seq=seqs[0],
             last_seq=seqs[-1],
