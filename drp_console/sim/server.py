@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
@@ -173,7 +174,8 @@ class SimServer:
                     op = w.data["operations"][w.data["requestIds"][request_id]]
                     return ops.view(w, op, now)
                 req = Request(w, now, query, body, route.call, request_id)
-                result = route.handler(req, **params)
+                # A copy, so the answer is encoded outside the lock while others change the world.
+                result = copy.deepcopy(route.handler(req, **params))
             finally:
                 if w.dirty:
                     self._save(w)
@@ -182,7 +184,8 @@ class SimServer:
             with w.lock:
                 now = self.clock()
                 ops.advance(w, now)
-                result = result.then(Request(w, now, query, body, route.call, request_id))
+                result = copy.deepcopy(result.then(Request(w, now, query, body, route.call,
+                                                           request_id)))
                 if w.dirty:
                     self._save(w)
         return result
@@ -194,7 +197,7 @@ class SimServer:
             ops.advance(self.world, now)
             if self.world.dirty:
                 self._save(self.world)
-            return world_snapshot(self.world, now)
+            return copy.deepcopy(world_snapshot(self.world, now))
 
     def start(self) -> str:
         """Listen and serve in a background thread; returns the endpoint URL."""

@@ -131,3 +131,18 @@ def test_wait_returns_early_when_done(gc: Clients) -> None:
     op = gc.instances.reset_unary(project=PROJECT, zone=Z, instance="web-1")
     done = gc.zone_ops.wait(project=PROJECT, zone=Z, operation=op.name)
     assert done.status == gc.g.compute.Operation.Status.DONE
+
+
+def test_parallel_resends_of_one_request_id_apply_once(slow) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sim, gc = slow
+    c = gc.g.compute
+    req = c.StopInstanceRequest(project=PROJECT, zone=Z, instance="web-2", request_id=str(uuid.uuid4()))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        names = set(pool.map(lambda _: gc.instances.stop_unary(request=req).name, range(16)))
+    assert len(names) == 1
+    gc.wait_compute(gc.zone_ops.get(project=PROJECT, zone=Z, operation=names.pop()))
+    state = sim.snapshot()
+    assert len(state["mutations"]["zones/europe-west1-b/instances/web-2"]) == 1
+    assert state["calls"][f"compute.instances.stop web-2 {req.request_id}"] == 16
