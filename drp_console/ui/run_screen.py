@@ -110,6 +110,7 @@ class RunScreen(OperatorActions, Screen):
 
             def confirmed(reply: Any) -> None:
                 if reply is None:
+                    self.app.close_sessions()
                     self.app.exit(0, message="Live run not started: the project id was not typed.")
                 else:
                     self.confirmed_project = True

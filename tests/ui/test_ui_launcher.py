@@ -1,0 +1,104 @@
+"""The launcher: lists runbooks with their state, checks the form, starts and resumes runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import UI_RUNBOOKS
+from ui_pilot import question, until
+
+from drp_console.cli.ui_cmds import console
+from drp_console.ui.factory import make_app
+
+
+def launcher(runs_dir: Path):
+    return make_app(runbooks_dir=UI_RUNBOOKS, runs_dir=runs_dir, operator="ana", still=True)
+
+
+async def _scanned(pilot) -> None:
+    await until(pilot, lambda: pilot.app.screen.entries, "the runbooks to load")
+    await pilot.pause()
+
+
+async def test_lists_valid_and_invalid_runbooks(runs_dir):
+    app = launcher(runs_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scanned(pilot)
+        entries = {e.path.name: e for e in app.screen.entries}
+        assert entries["ui-failover.yaml"].runbook is not None
+        assert entries["broken.yaml"].runbook is None
+        assert "broken.yaml:7:11" in entries["broken.yaml"].errors[0]
+        assert app.screen.current.path.name == "ui-failover.yaml"  # the first valid one
+        assert app.screen.query_one("#scenario").value.endswith("ui-db-down.yaml")
+
+
+async def test_form_errors_are_shown_beside_their_field(runs_dir):
+    app = launcher(runs_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scanned(pilot)
+        screen = app.screen
+        screen.query_one("#param-replica").value = "Bad_Name"
+        await pilot.click("#start")
+        await pilot.pause()
+        assert "does not match" in str(screen.query_one("#error-replica").render())
+        assert str(screen.query_one("#error-project").render()) == ""
+        assert not list(runs_dir.glob("*")), "no run may start from an invalid form"
+
+
+async def test_live_needs_the_project_typed(runs_dir):
+    app = launcher(runs_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scanned(pilot)
+        screen = app.screen
+        screen.query_one("#mode").query("RadioButton")[2].value = True
+        await pilot.pause()
+        assert screen.query_one("#live-project").display
+        assert "LIVE" in str(screen.query_one("#start").label)
+        screen.query_one("#live-project").value = "acme-staging"
+        screen.action_start()
+        await pilot.pause()
+        assert "acme-prod" in str(screen.query_one("#form-error").render())
+        assert not list(runs_dir.glob("*"))
+
+
+async def test_start_from_the_form_quit_then_resume_from_the_list(runs_dir):
+    app = launcher(runs_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scanned(pilot)
+        await pilot.click("#start")
+        await until(pilot, lambda: type(app.screen).__name__ == "RunScreen", "the run screen")
+        run = app.screen
+        await until(pilot, lambda: question(run, "declare"), "declare to wait")
+        await pilot.press("q")
+        await until(pilot, lambda: bool(app.screen.query("#quit")), "quit dialog")
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running, "exit")
+    app = launcher(runs_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scanned(pilot)
+        await until(pilot, lambda: app.screen.runs, "the interrupted run to be listed")
+        assert app.screen.entries[1].last_run is not None
+        resume = app.screen.query_one("#resume-list")
+        resume.focus()
+        resume.highlighted = 0
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "RunScreen", "the resumed run")
+        run = app.screen
+        await until(pilot, lambda: question(run, "declare"), "declare to wait again")
+        assert any("resumed" in e.text for e in run.view.timeline)
+        await pilot.press("q")
+        await until(pilot, lambda: bool(app.screen.query("#quit")), "quit dialog")
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running, "exit")
+
+
+def test_console_command_needs_a_runbook_directory(tmp_path):
+    result = CliRunner().invoke(console, ["--runbooks", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert "no runbook directory" in result.output and "Traceback" not in result.output
+
+
+def test_console_command_needs_a_terminal(tmp_path):
+    result = CliRunner().invoke(console, ["--runbooks", str(UI_RUNBOOKS)])
+    assert result.exit_code == 2 and "drp run RUNBOOK --headless" in result.output
