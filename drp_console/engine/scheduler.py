@@ -24,6 +24,8 @@ from drp_console.engine.resume import ResumeHint, ResumePlan, plan_resume
 from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question, Responder
 
 TERMINAL = frozenset({"succeeded", "failed", "skipped"})
+CALL_THREADS = 32
+"""Blocking cloud calls (invoke, poll) that may run at once: parallel steps poll together."""
 CRASH_ENV = "DRP_TEST_CRASH_AT"
 """Test hook: `<event type>:<n>` makes the process SIGKILL itself right after the n-th event of
 that type written by this engine is durable (crash tests of the no-double-execution protocol)."""
@@ -64,6 +66,18 @@ class Engine(OperatorCommands):
         self._crash = _crash_point()
         self._counts: dict[str, int] = {}
         self._background: set[asyncio.Task] = set()
+        self._pool: Any = None
+
+    # -- blocking calls ------------------------------------------------------------------------
+
+    async def call_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a blocking client call in the engine's own thread pool (not the loop's default
+        one, which has only a few threads and is shared with the UI)."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(CALL_THREADS, thread_name_prefix="drp-call")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     # -- events --------------------------------------------------------------------------------
 
@@ -191,12 +205,17 @@ class Engine(OperatorCommands):
             self._restore(plan)
             for step_id, hint in plan.hints.items():
                 self._start(step_id, hint)
-            await self._loop()
+            try:
+                await self._loop()
+            finally:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
         return self.state()
 
     async def _warm_up(self) -> None:
         try:
-            await asyncio.to_thread(self.cloud.warm_up)
+            await self.call_blocking(self.cloud.warm_up)
         except Exception:  # a real call will report the same problem, with its step
             pass
 

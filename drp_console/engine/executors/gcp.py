@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
@@ -59,7 +58,7 @@ async def run_gcp(run: StepRun) -> StepResult:
         run.check_deadline("before the call")
         sent = engine.clock.monotonic()
         try:
-            outcome = await asyncio.to_thread(actions.invoke, engine.cloud, call.name, args, rid)
+            outcome = await engine.call_blocking(actions.invoke, engine.cloud, call.name, args, rid)
         except actions.CloudError as err:
             raise StepFailure.from_cloud_error(err) from None
         pending = _pending_effects(outcome)
@@ -135,7 +134,7 @@ async def poll_operation(run: StepRun, op: Any, submitted: float | None = None) 
     eta: float | None = None
     while True:
         try:
-            status = await asyncio.to_thread(actions.poll, engine.cloud, op)
+            status = await engine.call_blocking(actions.poll, engine.cloud, op)
         except actions.CloudError as err:
             if not err.transient or failures >= 20:
                 raise StepFailure.from_cloud_error(err) from None

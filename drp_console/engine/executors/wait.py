@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
 from drp_console.runbook.catalog import CATALOG
@@ -22,7 +21,7 @@ async def run_wait(run: StepRun) -> StepResult:
     reads, last_error = 0, None
     while True:
         try:
-            outcome = await asyncio.to_thread(actions.invoke, engine.cloud, call.name, args, None)
+            outcome = await engine.call_blocking(actions.invoke, engine.cloud, call.name, args, None)
         except actions.CloudError as err:
             if not err.transient:
                 raise StepFailure.from_cloud_error(err) from None
