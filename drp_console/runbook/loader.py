@@ -216,8 +216,9 @@ def parse_yaml(path: str | Path) -> tuple[Any, Node, bytes]:
         raise InvalidDocument([_diag(shown, exc.mark, "yaml", exc.message)]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise InvalidDocument([Diagnostic(shown, line, col, "yaml",
-                                          f"character {exc.character!r} is not allowed in YAML: "
+                                          f"the character U+{code:04X} is not allowed in YAML: "
                                           "remove it")]) from None
     except yaml.MarkedYAMLError as exc:
         raise InvalidDocument([_yaml_error(shown, exc)]) from None
@@ -342,13 +343,13 @@ def _find_key(node: MappingNode, key: Any) -> tuple[Node, Node] | None:
     return None
 
 
-def path_to(root: Node, target: Node) -> str:
-    """The data path of a node, found by search (used only when reporting)."""
+def _find_path(root: Node, hit: Any) -> str | None:
+    """The data path of the first node `hit(node)` accepts (used only when reporting)."""
     stack: list[tuple[Node, list[Any]]] = [(root, [])]
     while stack:
         node, parts = stack.pop()
-        if node is target:
-            return format_where(parts) or "document"
+        if hit(node):
+            return format_where(parts)
         if isinstance(node, SequenceNode):
             stack.extend((child, parts + [i]) for i, child in enumerate(node.value))
         elif isinstance(node, MappingNode):
@@ -356,21 +357,15 @@ def path_to(root: Node, target: Node) -> str:
                 name = k.value if isinstance(k, ScalarNode) else "?"
                 stack.append((k, parts + [name]))
                 stack.append((v, parts + [name]))
-    return "document"
+    return None
+
+
+def path_to(root: Node, target: Node) -> str:
+    """The data path of a node."""
+    return _find_path(root, lambda node: node is target) or "document"
 
 
 def path_at_mark(root: Node, mark: Any) -> str:
-    """The data path of the node starting at a mark."""
-    stack: list[tuple[Node, list[Any]]] = [(root, [])]
-    while stack:
-        node, parts = stack.pop()
-        if node.start_mark.index == mark.index and isinstance(node, ScalarNode):
-            return format_where(parts) or "document"
-        if isinstance(node, SequenceNode):
-            stack.extend((child, parts + [i]) for i, child in enumerate(node.value))
-        elif isinstance(node, MappingNode):
-            for k, v in node.value:
-                name = k.value if isinstance(k, ScalarNode) else "?"
-                stack.append((k, parts + [name]))
-                stack.append((v, parts + [name]))
-    return "yaml"
+    """The data path of the scalar starting at a mark."""
+    return _find_path(root, lambda node: isinstance(node, ScalarNode)
+                      and node.start_mark.index == mark.index) or "yaml"

@@ -58,7 +58,7 @@ class _Checker:
         line = col = 0
         where = list(loc)
         if self.root is not None:
-            node, walked, _ = locate(self.root, loc)
+            node, _, _ = locate(self.root, loc)
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
         where = [p for p in where if p != "[key]"]
         self.out.append(Diagnostic(self.path, line, col, format_where(where), message,

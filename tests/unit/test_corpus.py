@@ -246,3 +246,12 @@ def test_missing_file_and_directory_of_nothing(tmp_path: Path) -> None:
     assert result.output.splitlines()[0] == f"{tmp_path / 'nope.yaml'}:0:0: file: no such file"
     result = validate(tmp_path)
     assert result.exit_code == 2
+
+
+def test_control_characters(tmp_path: Path) -> None:
+    path = tmp_path / "control.yaml"
+    path.write_bytes(b"format: drp/v1\nid: x\ntitle: \"A\x01\"\n")
+    result = validate(path)
+    assert result.exit_code == 3
+    assert result.output.splitlines()[0] == (
+        f"{path}:3:10: yaml: the character U+0001 is not allowed in YAML: remove it")
