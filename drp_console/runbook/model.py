@@ -97,8 +97,8 @@ class Parameter(_Model):
     """Never written in clear to the journal, a report or the screen."""
     pattern: str | None = None
     """A regular expression the whole value must match."""
-    choices: list[str] | None = None
-    """The only values allowed."""
+    choices: list[str | int] | None = None
+    """The only values allowed (compared as text)."""
 
     @property
     def is_required(self) -> bool:

@@ -37,9 +37,10 @@ def _typed(name: str, spec: Parameter, text: str) -> Any:
 def check_value(name: str, spec: Parameter, value: Any) -> None:
     """ParameterError when a value breaks the parameter's pattern or choices."""
     text = str(value).lower() if isinstance(value, bool) else str(value)
-    if spec.choices is not None and text not in spec.choices:
+    allowed = [str(c) for c in spec.choices] if spec.choices is not None else None
+    if allowed is not None and text not in allowed:
         raise ParameterError(name, f"parameter '{name}' is {text!r}; choose one of "
-                             f"{', '.join(spec.choices)}")
+                             f"{', '.join(allowed)}")
     if spec.pattern is not None and re.fullmatch(spec.pattern, text) is None:
         shown = "***" if spec.secret else repr(text)
         raise ParameterError(name, f"parameter '{name}' is {shown}, which does not match "

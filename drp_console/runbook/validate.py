@@ -92,7 +92,7 @@ class _Checker:
                 continue
             text = str(spec.default).lower() if isinstance(spec.default, bool) else \
                 str(spec.default)
-            if spec.choices is not None and text not in spec.choices:
+            if spec.choices is not None and text not in [str(c) for c in spec.choices]:
                 self.add(loc + ("default",), f"the default {text!r} is not one of the choices")
             if spec.pattern is not None and re.fullmatch(spec.pattern, text) is None:
                 self.add(loc + ("default",), f"the default {text!r} does not match the pattern")
