@@ -120,3 +120,50 @@ def layout(report: Report) -> Chart:
                           anchor="end" if near_end else "start"))
     return Chart(width=WIDTH, height=plot_bottom + 12, plot_top=TOP, plot_bottom=plot_bottom,
                  label_w=LABEL_W, bars=tuple(bars), ticks=ticks, milestones=tuple(marks))
+
+
+TEXT_WIDTH = 60
+"""Character cells of the plain-text chart's time axis."""
+
+
+def text_chart(report: Report, width: int = TEXT_WIDTH) -> list[str]:
+    """The timeline as plain-text rows for Markdown: `#` critical path, `=` other steps, `!` time
+    over budget, digits under the axis marking the milestones listed after the chart."""
+    total = max(report.header.duration_s, 1.0)
+    id_w = min(30, max([len(s.id) for s in report.steps] + [4]))
+
+    def cell(t: float) -> int:
+        return min(width - 1, max(0, int(t / total * width)))
+
+    lines = []
+    for step in report.steps:
+        name = step.id[:id_w].replace("`", "'").ljust(id_w)
+        if step.start is None:
+            lines.append(f"{name} |{('(' + step.status + ')').ljust(width)}|")
+            continue
+        start = step.start.t
+        end = step.end.t if step.end is not None else report.header.duration_s
+        row = [" "] * width
+        first, last = cell(start), max(cell(start), cell(end) - (1 if end > start else 0))
+        for k in range(first, last + 1):
+            row[k] = "#" if step.critical else "="
+        if step.overrun_s and step.budget_s is not None:
+            budget_end = start + step.budget_s / time_scale(step.type, report.header.speed)
+            for k in range(max(first, cell(budget_end)), last + 1):
+                row[k] = "!"
+        duration = format_duration(end - start)
+        lines.append(f"{name} |{''.join(row)}| {duration}")
+    axis = [" "] * width
+    reached = sorted((m for m in report.milestones if m.at is not None), key=lambda m: m.at.t)
+    legend = []
+    for number, milestone in enumerate(reached, start=1):
+        k = cell(milestone.at.t)
+        axis[k] = str(number % 10) if axis[k] == " " else "+"
+        legend.append(f"{number % 10} {milestone.name.replace('`', chr(39))} {milestone.at.t_text}")
+    left, right = "T+0s", "T+" + format_duration(report.header.duration_s)
+    lines.append(f"{'':{id_w}} |{''.join(axis)}|")
+    lines.append(f"{'':{id_w}}  {left}{right.rjust(width - len(left))}")
+    lines.append("")
+    lines.append("# critical path   = other steps   ! over budget   digits: milestones (+ several)")
+    lines.extend(legend)
+    return lines

@@ -120,6 +120,8 @@ def render(report: Report, fmt: str) -> str:
     context: dict[str, object] = {"r": report}
     if fmt == "html":
         context["chart"] = chart.layout(report)
+    if fmt == "md":
+        context["text_chart"] = chart.text_chart(report)
     if fmt == "json":
         context["payload"] = json_text(report)
     return environment(fmt == "html").get_template(TEMPLATES[fmt]).render(context)

@@ -37,3 +37,33 @@ def test_rendering_twice_gives_the_same_bytes() -> None:
     first = [render(build_report(events, "Europe/Berlin"), f) for f in FORMATS]
     again = [render(build_report(list(reversed(events)), "Europe/Berlin"), f) for f in FORMATS]
     assert first == again
+
+
+def test_markdown_chart_marks_critical_path_overruns_skips_and_milestones() -> None:
+    md = render(build_report(RUNS["failover"]().events(), "UTC"), "md")
+    rows = {line.split("|")[0].strip(): line for line in md.splitlines() if line.count("|") == 2}
+    assert "#" in rows["promote"] and rows["promote"].rstrip().endswith("| 3m19s")
+    assert "!!" in rows["promote"]  # 19 s over its 3 min budget
+    assert "=" in rows["check-replica"] and "#" not in rows["check-replica"]
+    assert "(skipped)" in rows["keep-dns"]
+    assert "3 restored T+7m00s" in md
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_has_the_thirteen_sections_in_order(fmt: str) -> None:
+    if fmt in ("json", "csv"):
+        text = render(build_report(RUNS["breach"]().events(), "UTC"), fmt)
+        keys = ["header", "people", "approvals", "objectives", "restored_from", "milestones",
+                "critical_path", "steps", "deviations", "notes", "problems", "resources",
+                "breach", "actions", "integrity"]
+        if fmt == "json":
+            import json
+
+            assert list(json.loads(text))[1:] == keys
+        return
+    text = render(build_report(RUNS["breach"]().events(), "UTC"), fmt)
+    titles = ["Run", "People", "Objectives and results", "Milestones", "Timeline", "Steps",
+              "Deviations from the plan", "Notes and decisions", "Errors and warnings",
+              "Resources created", "Breach notification clock", "Improvement plan", "Integrity"]
+    marks = [text.index(f"{n}. {t}") for n, t in enumerate(titles, start=1)]
+    assert marks == sorted(marks)
