@@ -255,3 +255,15 @@ def test_control_characters(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert result.output.splitlines()[0] == (
         f"{path}:3:10: yaml: the character U+0001 is not allowed in YAML: remove it")
+
+
+def test_the_installed_command_exits_3_without_a_traceback() -> None:
+    import subprocess
+    import sys
+
+    path = CORPUS / "alias-bomb.yaml"
+    done = subprocess.run([sys.executable, "-m", "drp_console", "validate", str(path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stdout.splitlines()[0] == f"{path}:{ERRORS['alias-bomb.yaml'][0]}"
+    assert "Traceback" not in done.stdout + done.stderr
