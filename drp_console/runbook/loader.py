@@ -336,9 +336,7 @@ def locate(root: Node, loc: tuple[Any, ...]) -> tuple[Node, list[Any], list[Any]
 def _find_key(node: MappingNode, key: Any) -> tuple[Node, Node] | None:
     text = str(key).lower() if isinstance(key, bool) else str(key)
     for k, v in node.value:
-        if isinstance(k, ScalarNode) and (k.value == text or (isinstance(key, bool)
-                                                               and k.value.lower() in
-                                                               ("yes", "no", "on", "off"))):
+        if isinstance(k, ScalarNode) and k.value == text:
             return k, v
     return None
 
