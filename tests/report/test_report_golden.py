@@ -6,6 +6,7 @@ the diff.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -49,19 +50,15 @@ def test_markdown_chart_marks_critical_path_overruns_skips_and_milestones() -> N
     assert "3 restored T+7m00s" in md
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
 def test_every_format_has_the_thirteen_sections_in_order(fmt: str) -> None:
-    if fmt in ("json", "csv"):
-        text = render(build_report(RUNS["breach"]().events(), "UTC"), fmt)
-        keys = ["header", "people", "approvals", "objectives", "restored_from", "milestones",
-                "critical_path", "steps", "deviations", "notes", "problems", "resources",
-                "breach", "actions", "integrity"]
-        if fmt == "json":
-            import json
-
-            assert list(json.loads(text))[1:] == keys
-        return
     text = render(build_report(RUNS["breach"]().events(), "UTC"), fmt)
+    if fmt == "json":
+        assert list(json.loads(text)) == [
+            "report_format", "header", "people", "approvals", "objectives", "restored_from",
+            "milestones", "critical_path", "steps", "deviations", "notes", "problems",
+            "resources", "breach", "actions", "integrity"]
+        return
     titles = ["Run", "People", "Objectives and results", "Milestones", "Timeline", "Steps",
               "Deviations from the plan", "Notes and decisions", "Errors and warnings",
               "Resources created", "Breach notification clock", "Improvement plan", "Integrity"]
