@@ -147,8 +147,8 @@ class RunSession:
                      if k not in (started.get("secret_params") or [])}
             secret_names = list(started.get("secret_params") or [])
             given.update(params or {})
-            missing = [n for n in secret_names if n not in given
-                       and runbook.parameters[n].is_required]
+            journaled = started.get("params") or {}
+            missing = [n for n in secret_names if n not in given and journaled.get(n) == "***"]
             if missing:
                 raise ParameterError(missing[0], f"secret parameter '{missing[0]}' is not kept in "
                                      f"the journal: give it again with -p {missing[0]}=VALUE")
