@@ -11,7 +11,9 @@ WIDTH = 1100
 LABEL_W = 250
 ROW_H = 18
 BAR_H = 12
-TOP = 58
+TOP = 62
+_LABEL_LEVELS = 3  # rows of milestone labels above the ticks
+_CHAR_W = 6.6  # rough width of a bold 11 px character, to keep labels apart
 PLOT_W = WIDTH - LABEL_W - 20
 _NICE = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
          86400)
@@ -113,11 +115,17 @@ def layout(report: Report) -> Chart:
         for k in range(int(total // step) + 1)
     )
     marks = []
-    for k, milestone in enumerate(m for m in report.milestones if m.at is not None):
+    level_end = [float("-inf")] * _LABEL_LEVELS  # right edge of the last label on each level
+    reached = sorted((m for m in report.milestones if m.at is not None), key=lambda m: m.at.t)
+    for milestone in reached:
         x = x_of(milestone.at.t)
-        near_end = x > WIDTH - 120
-        marks.append(Line(x=x, label=milestone.name, label_y=14 + (k % 2) * 14,
-                          anchor="end" if near_end else "start"))
+        width = len(milestone.name) * _CHAR_W
+        anchor = "end" if x + width > WIDTH - 4 else "start"
+        left = x - width - 3 if anchor == "end" else x + 3
+        level = next((k for k in range(_LABEL_LEVELS) if level_end[k] < left),
+                     min(range(_LABEL_LEVELS), key=lambda k: level_end[k]))
+        level_end[level] = left + width + 4
+        marks.append(Line(x=x, label=milestone.name, label_y=12 + level * 12, anchor=anchor))
     return Chart(width=WIDTH, height=plot_bottom + 12, plot_top=TOP, plot_bottom=plot_bottom,
                  label_w=LABEL_W, bars=tuple(bars), ticks=ticks, milestones=tuple(marks))
 
