@@ -13,7 +13,7 @@ from drp_console.report import build_report
 
 
 @pytest.mark.parametrize("run", sorted(RUNS))
-def test_durations_time_split_and_rto_agree_with_the_fold(
+def test_durations_time_split_rto_and_rpo_agree_with_the_fold(
     run: str, runs_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_dir = RUNS[run]().write(runs_dir, monkeypatch)
@@ -28,6 +28,11 @@ def test_durations_time_split_and_rto_agree_with_the_fold(
         assert rto is None
     else:
         assert rto == pytest.approx(state.rto_achieved, abs=1)
+    rpo = report.objectives[1].achieved_s
+    if state.rpo_achieved is None:
+        assert rpo is None
+    else:
+        assert rpo == pytest.approx(state.rpo_achieved, abs=1)
     rows = {s.id: s for s in report.steps}
     assert set(state.steps) <= set(rows)
     for step_id, step in state.steps.items():
