@@ -147,7 +147,8 @@ def text_chart(report: Report, width: int = TEXT_WIDTH) -> list[str]:
     for step in report.steps:
         name = step.id[:id_w].replace("`", "'").ljust(id_w)
         if step.start is None:
-            lines.append(f"{name} |{('(' + step.status + ')').ljust(width)}|")
+            status = "(" + step.status.replace("`", "'") + ")"
+            lines.append(f"{name} |{status[:width].ljust(width)}|")
             continue
         start = step.start.t
         end = step.end.t if step.end is not None else report.header.duration_s

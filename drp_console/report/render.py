@@ -31,6 +31,7 @@ _MODEL_TYPES = frozenset(
     [Report, chart.Bar, chart.Line, chart.Chart]
     + [v for v in vars(parts).values() if isinstance(v, type) and issubclass(v, parts.Part)]
 )
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+/-]*")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#!~])")
 
 
@@ -44,6 +45,13 @@ def md(text: object) -> str:
     value = " ".join(str("" if text is None else text).split())
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def code(text: object) -> str:
+    """An identifier as an inline code span; anything that is not a plain identifier is
+    escaped as text instead (no renderer can then read markup into it)."""
+    value = "" if text is None else str(text)
+    return f"`{value}`" if _PLAIN_ID.fullmatch(value) else md(value)
 
 
 def csv_cell(value: object) -> str:
@@ -109,7 +117,7 @@ def environment(html: bool) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(duration=duration, md=md, csv_row=csv_row, num=_number)
+    env.filters.update(duration=duration, md=md, code=code, csv_row=csv_row, num=_number)
     return env
 
 

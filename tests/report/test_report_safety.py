@@ -113,3 +113,18 @@ def test_json_is_versioned_and_parses() -> None:
     assert data["objectives"][0] == {
         "name": "RTO", "target_s": 1800.0, "achieved_s": 415.0, "verdict": "met",
         "measured": data["objectives"][0]["measured"]}
+
+
+def test_markup_in_any_journal_field_stays_text() -> None:
+    events = successful_failover().events()
+    events[0]["mode"] = "<script>m()</script>"
+    events[0]["run_id"] = "run`<b>id</b>"
+    finished = next(e for e in events if e["type"] == "step_finished")
+    finished["status"] = "<i>odd</i>"
+    failed = next(e for e in events if e["type"] == "attempt_failed")
+    failed["error"]["code"] = "<u>E</u>"
+    report = build_report(events, "UTC")
+    for fmt in ("md", "html"):
+        text = render(report, fmt)
+        for tag in ("<script", "<b>", "<i>", "<u>"):
+            assert tag not in text, (fmt, tag)
