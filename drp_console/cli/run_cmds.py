@@ -67,7 +67,7 @@ def _responder(answers: str | None, auto_approve: bool) -> Any:
 
 
 def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool,
-           runbooks_dir: Path, runs_dir: str | None) -> int:
+           runbooks_dir: Path, runs_dir: str | None, confirmed_project: bool = False) -> int:
     """Run the session headless or in the console, and close it whatever happens."""
     try:
         if headless:
@@ -76,7 +76,9 @@ def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool
             return run_headless(session, _responder(answers, auto_approve), sys.stdout)
         from drp_console.ui.launch import run_console
 
-        return int(run_console(session, runbooks_dir=runbooks_dir, runs_dir=runs_dir) or 0)
+        return int(run_console(session, runbooks_dir=runbooks_dir, runs_dir=runs_dir,
+                               operator=session.ctx.operator,
+                               confirmed_project=confirmed_project) or 0)
     finally:
         session.close()
 
@@ -143,7 +145,8 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
             session.close()
             raise click.UsageError(f"the run would act on {session.ctx.project}, not on "
                                    f"--confirm-project {confirm_project}")
-        return _drive(session, headless, answers, auto_approve, Path(runbook).parent, runs_dir)
+        return _drive(session, headless, answers, auto_approve, Path(runbook).parent, runs_dir,
+                      confirmed_project=bool(live and confirm_project))
 
     sys.exit(_guarded(body))
 

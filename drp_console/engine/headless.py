@@ -163,7 +163,8 @@ def run_headless(session: Any, responder: Any, out: TextIO) -> int:
     engine = session.engine(responder)
     engine.subscribe(EventPrinter(out))
     ctx = session.ctx
-    world = f", scenario {session.scenario.id} at {ctx.speed:g}x" if session.scenario else ""
+    world = f", scenario {session.scenario.id}" if session.scenario else ""
+    world += f" at {ctx.speed:g}x" if ctx.mode != "live" else f", project {ctx.project}"
     verb = "resuming" if getattr(session, "resumed", False) else "starting"
     out.write(f"{verb} run {ctx.run_id}: {session.runbook.title} ({ctx.mode}{world})\n")
     try:

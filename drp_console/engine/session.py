@@ -107,9 +107,7 @@ class RunSession:
                 runbook_doc=runbook.to_doc(), params=masked(runbook, values),
                 secret_params=[n for n, p in runbook.parameters.items() if p.secret],
                 mode=mode,
-                scenario=None if scenario is None else {
-                    "id": scenario.id, "title": scenario.title, "speed": scenario.speed,
-                    "path": str(Path(scenario_file).resolve()) if scenario_file else None},
+                scenario=_scenario_info(scenario, scenario_file, endpoint, speed),
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
                 host=socket.gethostname(), pid=os.getpid())
@@ -225,6 +223,18 @@ class RunSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _scenario_info(scenario: Any, path: Path | None, endpoint: str | None,
+                   speed: float) -> dict[str, Any] | None:
+    """`run_started.scenario`: the scenario file's, else what an external simulator says."""
+    if scenario is not None:
+        return {"id": scenario.id, "title": scenario.title, "speed": scenario.speed,
+                "path": str(Path(path).resolve()) if path else None}
+    if endpoint is None:
+        return None
+    return {"id": sim_health(endpoint).get("scenario"), "title": None, "speed": speed,
+            "path": None}
 
 
 def _as_text(value: Any) -> str:
