@@ -120,7 +120,8 @@ def build_report(
         started=when.at(0),
         ended=when.at(end_index),
         duration_s=round(when.t[end_index], 3),
-        status=str(events[finish].get("status")) if finish is not None else "interrupted",
+        status=str(events[finish].get("status") or "failed") if finish is not None
+        else "interrupted",
         reason=str(events[finish].get("reason") or "") if finish is not None
         else "the journal has no run_finished event: the run was interrupted or is still running",
         resumed=sum(1 for e in events if e.get("type") == "run_resumed"),
@@ -145,8 +146,7 @@ def build_report(
         if s.get("on_failure") not in (None, "abort", "continue")
     }
     notes = sections.notes(events, when)
-    seqs = [int(e.get("seq", 0)) for e in events]
-    expected = set(range(seqs[0], seqs[-1] + 1))
+    seqs = [as_int(e.get("seq")) for e in events]
     return Report(
         header=header,
         people=sections.people(events, when, doc_steps),
@@ -167,11 +167,21 @@ def build_report(
             events=len(events),
             first_seq=seqs[0],
             last_seq=seqs[-1],
-            gaps=tuple(sorted(expected.difference(seqs)))[:100],
+            gaps=_gaps(seqs),
             boots=when.boots,
             wall_clock_spans=when.wall_spans,
         ),
     )
+
+
+def _gaps(seqs: list[int], limit: int = 100) -> tuple[int, ...]:
+    """Sequence numbers missing between the first and the last (at most `limit` of them)."""
+    missing: list[int] = []
+    for before, after in zip(seqs, seqs[1:]):
+        missing.extend(range(before + 1, min(after, before + 1 + limit - len(missing))))
+        if len(missing) >= limit:
+            break
+    return tuple(missing)
 
 
 def _milestone(events: list[dict], when: Moments, name: str, i: int | None) -> MilestoneRow:
