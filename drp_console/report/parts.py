@@ -196,7 +196,8 @@ class Deviation(Part):
     """Section 7: something that did not go as planned."""
 
     kind: str
-    """`skip`, `retry`, `recovery`, `decision`, `unknown`, `override`, `pause`, `resume`."""
+    """`skip`, `retry`, `failure`, `recovery`, `decision`, `unknown`, `override`, `pause`,
+    `resume`."""
     step: str
     """Step concerned ("" for the whole run)."""
     at: Moment
