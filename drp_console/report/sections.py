@@ -98,7 +98,12 @@ def deviations(
     for i, event in enumerate(events):
         kind, step = event.get("type"), _text(event.get("step"))
         if kind == "step_finished" and event.get("status") == "skipped":
-            add("skip", i, f"skipped: {_text(event.get('reason')) or 'no reason given'}", step)
+            reason = _text(event.get("reason")) or "no reason given"
+            by_hand = as_dict(event.get("outputs")).get("skipped_by")
+            if by_hand:  # the operator skipped it (engine.skip), not the runbook's logic
+                add("override", i, f"skipped by hand: {reason}", step, by_hand)
+            else:
+                add("skip", i, f"skipped: {reason}", step)
         elif kind == "attempt_failed":
             error = as_dict(event.get("error"))
             retry_in = event.get("retry_in")

@@ -206,3 +206,11 @@ def test_at_another_speed_automated_steps_count_times_the_speed_against_their_bu
     events = RUNS["failed"]().events()
     events[0]["runbook_doc"]["steps"][0]["budget"] = "10s"  # declare: people, 28 s, not scaled
     assert _step(build_report(events, "UTC"), "declare").overrun_s == 18
+
+
+def test_a_step_the_operator_skipped_is_an_override_with_their_name() -> None:
+    events = RUNS["failover"]().events()
+    skipped = next(e for e in events if e["type"] == "step_finished" and e["step"] == "keep-dns")
+    skipped.update(reason="skipped by carol: not needed", outputs={"skipped_by": "carol"})
+    (row,) = [d for d in build_report(events, "UTC").deviations if d.step == "keep-dns"]
+    assert (row.kind, row.by) == ("override", "carol") and "not needed" in row.text
