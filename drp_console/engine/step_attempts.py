@@ -63,6 +63,16 @@ class StepAttempts:
                     return
                 hint = None
                 retry_in = None
+                if failure.maybe_applied:
+                    await self.emit("attempt_failed", step=step.id, attempt=attempt,
+                                    error=failure.to_dict(), retry_in=None)
+                    nxt = await self._ask_unknown(step, ResumeHint(
+                        "unknown", attempt, reason=f"{failure.message}; the call may have been "
+                        "applied"))
+                    if nxt is None:
+                        return
+                    attempt, failure, tries = nxt, None, 0
+                    continue
                 if failure.transient and tries < step.retry.attempts:
                     retry_in = step.retry.delay * step.retry.backoff ** (tries - 1)
                 await self.emit("attempt_failed", step=step.id, attempt=attempt,

@@ -84,3 +84,59 @@ def test_cancelled_confirmation_is_a_failure_not_a_call(cloud, tmp_path):
     run(eng)
     assert finished(eng)["start"][0] == "failed"
     assert "call_intent" not in [e["type"] for e in eng.journal.events()]
+
+
+class Silent:
+    """An HTTP endpoint that reads requests and never answers (a request lost in flight)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.requests: list[bytes] = []
+        self.conns = []
+        self.endpoint = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+            try:
+                self.requests.append(conn.recv(65536).split(b"\r\n", 1)[0])
+            except OSError:
+                pass
+
+    def close(self):
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+@pytest.mark.parametrize("call,args,sends", [
+    ("sql.instances.restart", {"project": "acme-prod", "instance": "orders-db"}, 1),
+    ("compute.instances.stop", {"project": "acme-prod", "zone": "europe-west1-b",
+                                "instance": "web-1"}, 4),
+])
+def test_a_mutating_call_without_answer_is_never_repeated_blindly(call, args, sends, tmp_path):
+    silent = Silent()
+    try:
+        rb = runbook({"id": "act", "title": "act", "type": "gcp", "call": call, "with": args,
+                      "retry": {"attempts": 5, "delay": "0s"}})
+        responder = ScriptedResponder({"act": {"unknown": "skip"}})
+        eng = engine_for(rb, tmp_path, responder, cloud=Cloud(silent.endpoint, "acme-prod",
+                                                               timeout=0.3), speed=100)
+        run(eng)
+    finally:
+        silent.close()
+    lines = [r for r in silent.requests if b"POST" in r]
+    assert len(lines) == sends  # SQL: sent once; Compute: re-sent with the same requestId only
+    assert len({line.split(b"requestId=")[-1].split(b"&")[0].split(b" ")[0] for line in lines}) == 1
+    assert [q.kind for q in responder.asked] == ["unknown"]
+    assert finished(eng)["act"][0] == "skipped"

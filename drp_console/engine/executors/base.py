@@ -18,8 +18,12 @@ class StepFailure(Exception):
     """One attempt of a step failed; `transient` failures may be retried automatically."""
 
     def __init__(self, message: str, *, code: str | None = None, http_status: int | None = None,
-                 transient: bool = False, hint: str | None = None) -> None:
+                 transient: bool = False, hint: str | None = None,
+                 maybe_applied: bool = False) -> None:
         super().__init__(message)
+        self.maybe_applied = maybe_applied
+        """The call may have acted (no answer to a mutating call without requestId): the
+        operator is asked, as on resume; it is never retried by itself."""
         self.message = message
         self.code = code
         self.http_status = http_status

@@ -57,10 +57,7 @@ async def run_gcp(run: StepRun) -> StepResult:
                               request_id=rid, args=args)
         run.check_deadline("before the call")
         sent = engine.clock.monotonic()
-        try:
-            outcome = await engine.call_blocking(actions.invoke, engine.cloud, call.name, args, rid)
-        except actions.CloudError as err:
-            raise StepFailure.from_cloud_error(err) from None
+        outcome = await _send(run, call, args, rid)
         pending = _pending_effects(outcome)
         if outcome.operation is not None:
             await engine.emit("operation_submitted", step=step.id, attempt=run.attempt,
@@ -76,6 +73,35 @@ async def run_gcp(run: StepRun) -> StepResult:
         await engine.emit("call_completed", step=step.id, attempt=run.attempt,
                           result=cap_result(result))
     return finish_call(run, result, changed=call.mutating)
+
+
+AMBIGUOUS = frozenset({"timeout", "brokenResponse", "connectionError", "retryError"})
+"""Error codes after which a sent request may have been applied anyway."""
+RESENDS = 3
+"""How often a Compute call is re-sent with its requestId after an ambiguous error."""
+
+
+async def _send(run: StepRun, call: Any, args: dict[str, Any], rid: str | None) -> Any:
+    """Invoke the call. When a mutating call gets no clear answer, a call with a requestId is
+    re-sent with the same id (applied once); one without is not repeated: it may have acted."""
+    from drp_console import actions
+
+    engine = run.engine
+    for resend in range(RESENDS + 1):
+        try:
+            return await engine.call_blocking(actions.invoke, engine.cloud, call.name, args, rid)
+        except actions.CloudError as err:
+            if not (call.mutating and err.code in AMBIGUOUS):
+                raise StepFailure.from_cloud_error(err) from None
+            if rid is None or resend == RESENDS:
+                failure = StepFailure.from_cloud_error(err)
+                failure.maybe_applied = True
+                raise failure from None
+            await engine.emit("warning", step=run.step.id,
+                              message=f"no clear answer ({err.message}); sending again with "
+                                      f"the same requestId {rid}")
+            await engine.clock.sleep(POLL_FIRST * 2 ** resend / engine.ctx.speed)
+    raise AssertionError("unreachable")
 
 
 def finish_call(run: StepRun, result: Any, *, changed: bool) -> StepResult:
