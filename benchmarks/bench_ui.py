@@ -168,6 +168,65 @@ def bench_loop_lag(seconds: float) -> None:
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}))
 
 
+def _thousand_events() -> list[dict]:
+    """A journal of a 1,000-step run, 20 steps under way."""
+    from datetime import UTC, datetime, timedelta
+
+    t0 = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    steps = [{"id": f"step-{i:04d}", "title": f"Step number {i}", "type": "manual",
+              "role": "dba", **({"needs": []} if i % 50 == 0 else {})} for i in range(1000)]
+    doc = {"id": "big", "title": "A thousand steps", "objectives": {"rto": 3600.0},
+           "steps": steps}
+    events = [{"seq": 1, "ts": t0.isoformat(), "type": "run_started", "run_id": "big",
+               "runbook": {"id": "big", "title": "A thousand steps"}, "runbook_doc": doc,
+               "mode": "simulate", "operator": "bench", "params": {}}]
+    for i in range(0, 1000, 50):
+        events.append({"seq": len(events) + 1, "ts": (t0 + timedelta(seconds=i)).isoformat(),
+                       "type": "step_started", "step": f"step-{i:04d}", "attempt": 1})
+    return events
+
+
+async def _thousand() -> dict:
+    from drp_console.ui.factory import make_app
+
+    events = _thousand_events()
+    app = make_app(events=events, still=True)
+    t0 = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        ready = time.perf_counter() - t0
+        screen = app.screen
+        flushes = []
+        for _ in range(10):
+            t = time.perf_counter()
+            screen.flush()
+            flushes.append(time.perf_counter() - t)
+        table = screen.query_one("StepTable")
+        loop = asyncio.get_running_loop()
+        lags: list[float] = []
+        for i in range(80):  # a page down (or up) every 50 ms, lag sampled every 5 ms
+            (table.action_page_down if i < 40 else table.action_page_up)()
+            end = loop.time() + 0.05
+            while loop.time() < end:
+                before = loop.time()
+                await asyncio.sleep(0.005)
+                lags.append(loop.time() - before - 0.005)
+        await pilot.pause()
+        lags.sort()
+        row = table.cursor_row
+    return {"ready": ready, "flush": statistics.median(flushes), "row": row,
+            "p50": lags[len(lags) // 2], "p99": lags[int(len(lags) * 0.99)], "max": lags[-1]}
+
+
+def bench_thousand() -> None:
+    result = asyncio.run(_thousand())
+    print("a 1,000-step runbook (20 steps under way) in one DataTable:")
+    print(f"  screen ready {result['ready'] * 1000:.0f} ms, a 4 Hz refresh costs "
+          f"{result['flush'] * 1000:.1f} ms")
+    print(f"  paging through it (a page every 50 ms, 80 pages): loop lag p50 "
+          f"{result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms, "
+          f"max {result['max'] * 1000:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="start-ups to take the median of")
@@ -175,6 +234,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_first_frame(args.runs)
     bench_loop_lag(args.op_seconds)
+    bench_thousand()
 
 
 if __name__ == "__main__":

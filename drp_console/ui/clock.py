@@ -53,3 +53,10 @@ def clock_text(seconds: float) -> str:
     if hours:
         return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
     return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def update_if_changed(widget, content) -> None:
+    """`Static.update` only when the content differs: every update costs a layout pass."""
+    if getattr(widget, "_drp_last", None) != content:
+        widget._drp_last = content
+        widget.update(content)

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Markdown, SelectionList, Static
 
-from drp_console.ui.clock import clock_text
+from drp_console.ui.clock import clock_text, update_if_changed
 from drp_console.ui.view_model import RunView, StepView
 
 NEXT_KEY = {
@@ -83,7 +83,7 @@ class DetailPane(VerticalScroll):
         head = self.query_one("#detail-head", Static)
         nxt = self.query_one("#detail-next", Static)
         if step is None:
-            head.update("No step selected.")
+            update_if_changed(head, "No step selected.")
             nxt.display = False
             return
         self.border_title = f"{step.id} · {step.title}"
@@ -95,7 +95,7 @@ class DetailPane(VerticalScroll):
         if step.role:
             bits.append(f"role {escape(str(step.role))}")
         bits.append(f"status [b]{step.icon} {step.word}[/b]")
-        head.update(" · ".join(bits))
+        update_if_changed(head, " · ".join(bits))
         waiting = step.waiting
         if waiting:
             who = waiting.get("role") or step.role or "the operator"
@@ -103,7 +103,7 @@ class DetailPane(VerticalScroll):
             text = f"▶ Waiting for {escape(str(who))}: {NEXT_KEY.get(waiting.get('kind'), '')}"
             if prompt:
                 text += f"\n  {escape(str(prompt))}"
-            nxt.update(text)
+            update_if_changed(nxt, text)
             nxt.display = True
         else:
             nxt.display = False
@@ -124,7 +124,8 @@ class DetailPane(VerticalScroll):
             box.update(md)
         box.display = bool(md.strip())
         self._show_checklist(step, ticked)
-        self.query_one("#detail-facts", Static).update(self._facts(step, now, params))
+        update_if_changed(self.query_one("#detail-facts", Static),
+                          self._facts(step, now, params))
         self._shown_step = step.id
 
     def _show_checklist(self, step: StepView, ticked: set[int]) -> None:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from drp_console.runbook.durations import format_duration
-from drp_console.ui.clock import UiClock, clock_text
+from drp_console.ui.clock import UiClock, clock_text, update_if_changed
 from drp_console.ui.view_model import RunView
 
 MODE_BANNER = {
@@ -45,7 +45,7 @@ class ModeBanner(Static):
         text.append(f"{view.title}{version}", style="bold")
         if view.status == "paused":
             text.append("   ⏸ PAUSED", style="bold")
-        self.update(text)
+        update_if_changed(self, text)
 
 
 class ClockLine(Static):
@@ -89,4 +89,4 @@ class ClockLine(Static):
         done, total = view.counts()
         text.append(f"   steps {done}/{total}")
         self.set_class(overrun, "overrun")
-        self.update(text)
+        update_if_changed(self, text)

@@ -165,13 +165,21 @@ class RunScreen(OperatorActions, Screen):
         """Apply queued events and refresh what changed."""
         events = self._queue[:]
         del self._queue[: len(events)]
+        touched: set[str] | None = set()
         for event in events:
-            self.view.apply(event)
+            step = self.view.apply(event)
+            if step == "*":
+                touched = None
+            elif step and touched is not None:
+                touched.add(step)
+        if touched is not None:  # clocks tick on the rows of steps under way
+            touched.update(sid for sid, s in self.view.steps.items()
+                           if s.status in ("running", "waiting"))
         now = self.app.clock.now()
         self.query_one(ModeBanner).show(self.view)
         self.query_one(ClockLine).show(self.view, self.app.clock)
         table = self.query_one(StepTable)
-        table.fill(self.view.steps, now)
+        table.fill(self.view.steps, now, touched)
         done, total = self.view.counts()
         table.border_title = f"Steps {done}/{total}"
         target = self._pending_select

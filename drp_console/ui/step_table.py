@@ -84,10 +84,15 @@ class StepTable(DataTable):
             self.move_cursor(row=cursor)
         self._title_width = title
 
-    def fill(self, steps: dict[str, StepView], now: datetime) -> None:
-        """Bring every row up to date, touching only cells that changed."""
+    def fill(self, steps: dict[str, StepView], now: datetime,
+             only: set[str] | None = None) -> None:
+        """Bring rows up to date (all, or the `only` ones), touching only cells that changed."""
         self._steps, self._now = steps, now
-        for sid, step in steps.items():
+        if only is not None and len(self._shown) == len(steps):
+            chosen = [(sid, steps[sid]) for sid in only if sid in steps]
+        else:
+            chosen = list(steps.items())
+        for sid, step in chosen:
             cells = row_cells(step, now)
             plain = tuple(str(c) for c in cells)
             old = self._shown.get(sid)

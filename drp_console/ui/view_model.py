@@ -227,12 +227,15 @@ class RunView:
         return done, len(self.steps)
 
     # ---- folding ------------------------------------------------------------------------------
-    def apply(self, event: dict) -> None:
-        """Apply one journal event (pure with respect to everything but this view)."""
+    def apply(self, event: dict) -> str | None:
+        """Apply one journal event; the id of the step it touched (`*` for all), if any."""
         self.last_seq = max(self.last_seq, int(event.get("seq") or 0))
         handler = getattr(self, "_on_" + str(event.get("type")), None)
         if handler is not None:
             handler(event, parse_ts(event.get("ts")))
+        if event.get("type") == "run_started":
+            return "*"
+        return str(event["step"]) if event.get("step") else None
 
     @classmethod
     def fold(cls, events: list[dict]) -> RunView:
