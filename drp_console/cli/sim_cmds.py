@@ -45,9 +45,12 @@ def serve(scenario_path: str, port: int, host: str, state_file: str | None) -> N
     try:
         server = SimServer(scenario, host=host, port=port, state_file=state_file)
         endpoint = server.start()
-    except (OSError, ValueError) as exc:
-        click.echo(f"drp sim serve: cannot start: {exc}. Pick another --port (0 = any free "
-                   "port) or move the state file away.", err=True)
+    except ValueError as exc:  # an unreadable or foreign state file; the message says what to do
+        click.echo(f"drp sim serve: cannot start: {exc}.", err=True)
+        sys.exit(EXIT_FAILED)
+    except OSError as exc:
+        click.echo(f"drp sim serve: cannot listen on {host}:{port} ({exc.strerror or exc}). "
+                   "Pick another --port (0 = any free port).", err=True)
         sys.exit(EXIT_FAILED)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
