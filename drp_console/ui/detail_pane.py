@@ -116,6 +116,9 @@ class DetailPane(VerticalScroll):
             md = "" if waiting else fill_params(str(step.doc.get("prompt") or ""), params)
         if view.mode == "training" and step.doc.get("explain"):
             md += "\n\n> **Why (training):** " + fill_params(str(step.doc["explain"]), params)
+        checked = step.doc.get("check") or step.doc.get("until")
+        if view.mode == "training" and checked:
+            md += f"\n\n> **Hint:** this step checks `{checked}` on the API's answer."
         if view.mode == "training" and step.type == "decision" and step.doc.get("recommended"):
             md += f"\n\n> **Hint:** the authors recommend *{step.doc['recommended']}*."
         box = self.query_one("#detail-instructions", Markdown)

@@ -21,9 +21,10 @@ TITLE_MIN, TITLE_MAX = 12, 60
 
 
 def _status_style(status: str) -> str:
-    return {"running": "bold cyan", "waiting": "bold yellow", "succeeded": "green",
-            "failed": "bold red", "unknown": "bold magenta", "skipped": "dim",
-            "pending": "dim"}.get(status, "")
+    """Mid-tone colours that read on dark and light backgrounds; the word carries the meaning."""
+    return {"running": "bold dodger_blue2", "waiting": "bold dark_orange3",
+            "succeeded": "green4", "failed": "bold red3", "unknown": "bold magenta3",
+            "skipped": "dim", "pending": "dim"}.get(status, "")
 
 
 def row_cells(step: StepView, now: datetime) -> tuple:
@@ -38,7 +39,7 @@ def row_cells(step: StepView, now: datetime) -> tuple:
     elapsed = step.elapsed(now)
     elapsed_text = Text(clock_text(elapsed) if elapsed is not None else "—", justify="right")
     if step.budget is not None and elapsed is not None and elapsed > step.budget:
-        elapsed_text.stylize("bold red")
+        elapsed_text.stylize("bold red3")
         elapsed_text.append(" !")
     budget = format_duration(step.budget) if step.budget is not None else "—"
     return (status, ident, title, step.role or "—", elapsed_text, Text(budget, justify="right"))

@@ -9,7 +9,8 @@ from textual.widgets import Static
 
 from drp_console.ui.view_model import TimelineEntry
 
-STYLE = {"note": "bold", "milestone": "bold green", "error": "red", "event": ""}
+STYLE = {"note": "bold", "milestone": "bold green4", "error": "red3", "event": ""}
+"""Entry kind -> style, readable on dark and light themes."""
 
 
 class Timeline(Static):

@@ -140,3 +140,37 @@ async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, ru
     async with app.run_test(size=(120, 40)) as pilot:
         await answer_everything(pilot, app.screen)
         assert app.screen.view.status == "succeeded", app.screen.view.finish_reason
+
+
+async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
+    session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: question(screen, "declare"), "declare")
+        await pilot.press("m")
+        await until(pilot, lambda: bool(app.screen.query("#milestone")), "milestone dialog")
+        await pilot.press(*"detected", "enter")
+        await until(pilot, lambda: "detected" in screen.view.milestones, "the milestone")
+        await pilot.press("p")
+        await until(pilot, lambda: screen.view.status == "paused", "pause")
+        assert "PAUSED" in str(screen.query_one("#mode-banner").render())
+        await pilot.press("x", "x", "enter")
+        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded", "declare")
+        await pilot.pause(0.5)
+        assert screen.view.steps["check-primary"].status == "pending", "paused: nothing new starts"
+        await pilot.press("p")
+        await until(pilot, lambda: screen.view.steps["check-primary"].status == "succeeded",
+                    "the run to go on after unpause")
+        await pilot.press("q")
+        await until(pilot, lambda: bool(app.screen.query("#quit")), "quit dialog")
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running, "exit")
+    from drp_console.journal import read_events
+    from drp_console.journal.events import JOURNAL_NAME
+
+    events = read_events(session.run_dir / JOURNAL_NAME)
+    types = [e["type"] for e in events]
+    assert "run_paused" in types and "run_unpaused" in types
+    assert any(e["type"] == "milestone" and e["name"] == "detected" and e["source"] == "operator"
+               for e in events)

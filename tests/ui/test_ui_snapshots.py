@@ -148,3 +148,8 @@ def test_training_score_card(snap_compare, replay_app):
 
 def test_run_screen_at_80x24(snap_compare, replay_app):
     assert snap_compare(replay_app(), terminal_size=(80, 24), run_before=_select("notify-dpo"))
+
+
+def test_run_screen_in_the_light_theme(snap_compare, replay_app):
+    assert snap_compare(replay_app(_failed(), theme="textual-light"), terminal_size=(120, 40),
+                        run_before=_select("notify-dpo"))
