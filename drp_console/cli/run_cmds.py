@@ -39,6 +39,8 @@ def _guarded(action: Callable[[], int]) -> int:
         _fail(str(exc), exc.exit_code)
     except (AnswersError, JournalError) as exc:
         _fail(str(exc), EXIT_USAGE)
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to tell
+        return 1
     except OSError as exc:
         _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1)
     except click.ClickException:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import urllib.request
 from dataclasses import dataclass, field
@@ -113,6 +114,8 @@ class RunSession:
                 host=socket.gethostname(), pid=os.getpid())
         except BaseException:
             session.close()
+            if not journal.events():  # nothing happened: leave no empty run behind
+                shutil.rmtree(run_dir, ignore_errors=True)
             raise
         return session
 
@@ -183,6 +186,9 @@ class RunSession:
         """Start the embedded simulator (or use an external one) and build the Cloud."""
         from drp_console.gcp.clients import Cloud
 
+        if sim_endpoint is not None and mode != "live" and not sim_health(sim_endpoint):
+            raise SessionError(f"no simulator answers at {sim_endpoint}: start it with "
+                               "`drp sim serve --scenario FILE --port N`, or drop --sim-endpoint")
         if mode == "live":
             self.cloud = Cloud(None, project)
             return None

@@ -81,6 +81,17 @@ RESENDS = 3
 """How often a Compute call is re-sent with its requestId after an ambiguous error."""
 
 
+NOT_SENT = ("refused", "NewConnectionError", "Failed to resolve", "Name or service not known")
+"""Connection errors that show the request never left (safe to retry like any transient)."""
+
+
+def _maybe_sent(err: Any) -> bool:
+    """Whether a failed request may have reached the API (and been applied)."""
+    if err.code not in AMBIGUOUS:
+        return False
+    return not (err.code == "connectionError" and any(s in str(err.message) for s in NOT_SENT))
+
+
 async def _send(run: StepRun, call: Any, args: dict[str, Any], rid: str | None) -> Any:
     """Invoke the call. When a mutating call gets no clear answer, a call with a requestId is
     re-sent with the same id (applied once); one without is not repeated: it may have acted."""
@@ -91,7 +102,7 @@ async def _send(run: StepRun, call: Any, args: dict[str, Any], rid: str | None) 
         try:
             return await engine.call_blocking(actions.invoke, engine.cloud, call.name, args, rid)
         except actions.CloudError as err:
-            if not (call.mutating and err.code in AMBIGUOUS):
+            if not (call.mutating and _maybe_sent(err)):
                 raise StepFailure.from_cloud_error(err) from None
             if rid is None or resend == RESENDS:
                 failure = StepFailure.from_cloud_error(err)
