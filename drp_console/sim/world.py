@@ -141,10 +141,10 @@ class World:
 
     def check_project(self, project: str, service: str) -> None:
         """404 for a project other than the scenario's."""
-        if project != self.project:
-            raise ApiError(404 if service == "compute" else 403,
-                           f"The project '{project}' does not exist in this simulation "
-                           f"(it has '{self.project}')", "notFound")
+        if project != self.project:  # Cloud SQL answers 403 for a project it cannot see
+            code, reason = (404, "notFound") if service == "compute" else (403, "notAuthorized")
+            raise ApiError(code, f"The project '{project}' does not exist in this simulation "
+                                 f"(it has '{self.project}')", reason)
 
     # ----- outages ----------------------------------------------------------------------
     def outage(self, now: float, zone: str | None = None, region: str | None = None) -> str | None:

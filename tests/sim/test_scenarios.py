@@ -136,7 +136,7 @@ def test_corrupted_data_is_shown_and_a_restore_cleans_it(google) -> None:
 
 def test_state_file_carries_operations_and_dedup_across_restarts(google, calm, tmp_path: Path) -> None:
     state = tmp_path / "world.json"
-    sim = start_sim(calm, speed=20, state_file=state)
+    sim = start_sim(calm, speed=100, state_file=state)
     gc = Clients(google, sim.endpoint)
     c = gc.g.compute
     req = c.StopInstanceRequest(project=PROJECT, zone="europe-west1-b", instance="web-1",

@@ -168,6 +168,8 @@ def test_not_found(gc: Clients) -> None:
     assert err.value.reason == "INSTANCE_DOES_NOT_EXIST"
     with pytest.raises(gc.g.exc.NotFound):
         gc.sql_ops.get(request=gc.g.sql.SqlOperationsGetRequest(project=PROJECT, operation="nope"))
+    with pytest.raises(gc.g.exc.Forbidden):
+        gc.sql.get(request=gc.g.sql.SqlInstancesGetRequest(project="other", instance="orders-db"))
 
 
 def test_operation_error_ends_done_with_error(google, calm) -> None:
