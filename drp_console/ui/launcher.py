@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ class LauncherScreen(Screen):
         """Interrupted runs that can be resumed."""
         self.current: RunbookEntry | None = None
         """The highlighted runbook."""
+        self._form_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static(" drp-console", id="launcher-title")
@@ -110,7 +112,7 @@ class LauncherScreen(Screen):
         except Exception:  # noqa: BLE001 - a failed warm-up only costs time later
             pass
 
-    def _show_scan(self, entries: list[RunbookEntry], runs: list[Any]) -> None:
+    async def _show_scan(self, entries: list[RunbookEntry], runs: list[Any]) -> None:
         self.entries = entries
         self.runs = [r for r in runs if r.status in ("interrupted", "paused", "running")
                      and r.holder is None]
@@ -137,14 +139,14 @@ class LauncherScreen(Screen):
         if entries:
             first = next((i for i, e in enumerate(entries) if e.runbook is not None), 0)
             books.highlighted = first
-            self._select(entries[first])
+            await self._select(entries[first])
 
     # ---- the form -----------------------------------------------------------------------------
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "runbook-list" and event.option.id:
             entry = next((e for e in self.entries if e.path.as_posix() == event.option.id), None)
             if entry is not None and entry is not self.current:
-                self._select(entry)
+                await self._select(entry)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "resume-list" and event.option.id:
@@ -153,7 +155,13 @@ class LauncherScreen(Screen):
             first = self.query(f"#param-fields Input")
             (first.first() if first else self.query_one("#mode")).focus()
 
-    def _select(self, entry: RunbookEntry) -> None:
+    async def _select(self, entry: RunbookEntry) -> None:
+        async with self._form_lock:  # the form is rebuilt: one rebuild at a time
+            if self.current is entry and self.query("#param-fields > *"):
+                return
+            await self._rebuild(entry)
+
+    async def _rebuild(self, entry: RunbookEntry) -> None:
         self.current = entry
         self.query_one("#runbook-info", Static).update(entry.describe())
         scenarios = self.query_one("#scenario", Select)
@@ -162,7 +170,7 @@ class LauncherScreen(Screen):
         if entry.default_scenario:
             scenarios.value = entry.default_scenario
         fields = self.query_one("#param-fields", Vertical)
-        fields.remove_children()
+        await fields.remove_children()
         widgets: list[Any] = []
         for name, spec in entry.parameters():
             need = " (required)" if spec.get("required") else ""
@@ -178,7 +186,7 @@ class LauncherScreen(Screen):
                 field.cursor_blink = False
             widgets.append(field)
             widgets.append(Static("", classes="field-error", id=f"error-{name}"))
-        fields.mount_all(widgets)
+        await fields.mount_all(widgets)
         self.query_one("#start", Button).disabled = entry.runbook is None
         self.query_one("#form-error", Static).update("")
 

@@ -102,3 +102,14 @@ def test_console_command_needs_a_runbook_directory(tmp_path):
 def test_console_command_needs_a_terminal(tmp_path):
     result = CliRunner().invoke(console, ["--runbooks", str(UI_RUNBOOKS)])
     assert result.exit_code == 2 and "drp run RUNBOOK --headless" in result.output
+
+
+async def test_moving_quickly_through_the_runbooks_rebuilds_the_form(runs_dir):
+    app = launcher(runs_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scanned(pilot)
+        app.screen.query_one("#runbook-list").focus()
+        await pilot.press("up", "down", "up", "down", "up", "down")
+        await pilot.pause(0.3)
+        assert app.screen.current.path.name == "ui-failover.yaml"
+        assert len(app.screen.query("#param-fields Input")) == 2
