@@ -155,9 +155,12 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
 
 @click.command()
 @click.argument("run_ref", metavar="RUN")
+@click.option("--confirm-project", metavar="ID",
+              help="A live run's project id, typed, to resume it --headless.")
 @_with_answer_options
-def resume(run_ref: str, headless: bool, answers: str | None, auto_approve: bool,
-           operator: str | None, runs_dir: str | None, params: tuple[str, ...]) -> None:
+def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: str | None,
+           auto_approve: bool, operator: str | None, runs_dir: str | None,
+           params: tuple[str, ...]) -> None:
     """Continue RUN (an id, a unique prefix, or a run directory) after a crash or a stop."""
     given = _params(params)
 
@@ -165,7 +168,14 @@ def resume(run_ref: str, headless: bool, answers: str | None, auto_approve: bool
         from drp_console.engine.session import RunSession
 
         session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
-        return _drive(session, headless, answers, auto_approve, Path("runbooks"), runs_dir)
+        live = session.ctx.mode == "live"
+        if live and headless and confirm_project != session.ctx.project:
+            session.close()
+            raise click.UsageError(f"run {session.ctx.run_id} acts on live project "
+                                   f"{session.ctx.project}: resume it --headless only with "
+                                   f"--confirm-project {session.ctx.project}")
+        return _drive(session, headless, answers, auto_approve, Path("runbooks"), runs_dir,
+                      confirmed_project=live and confirm_project == session.ctx.project)
 
     sys.exit(_guarded(body))
 

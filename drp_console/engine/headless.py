@@ -99,8 +99,14 @@ class EventPrinter:
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self._progress: dict[str, tuple[object, int]] = {}
 
     def __call__(self, event: dict) -> None:
+        if event.get("type") == "operation_progress":  # a line per status or per quarter
+            key = (event.get("status"), int(event.get("progress") or 0) // 25)
+            if self._progress.get(str(event.get("operation"))) == key:
+                return
+            self._progress[str(event.get("operation"))] = key
         text = describe(event)
         if text is None:
             return

@@ -80,8 +80,11 @@ class RunSession:
                 from drp_console.sim.scenario import load_scenario
 
                 scenario = load_scenario(scenario_file)
-        project = project or (str(values["project"]) if values.get("project") else None) \
-            or (scenario.project if scenario is not None else None)
+        from_params = str(values["project"]) if values.get("project") else None
+        if mode == "live" and project and from_params and project != from_params:
+            raise SessionError(f"the runbook's project is {from_params}, not {project}: type the "
+                               "project the run will act on (or pass -p project=ID)")
+        project = from_params or project or (scenario.project if scenario is not None else None)
         if mode == "live" and not project:
             raise SessionError("live mode needs the project: pass -p project=ID "
                                "(and --confirm-project ID)")

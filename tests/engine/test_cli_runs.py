@@ -111,3 +111,25 @@ def test_invalid_runbook_exits_3_with_positions(tmp_path):
     res = CliRunner().invoke(cli, ["run", str(bad), "--headless", "--runs-dir", str(tmp_path)])
     assert res.exit_code == 3
     assert "bad.yaml:5:" in res.output
+
+
+def test_live_runs_need_the_project_typed_to_start_and_to_resume_headless(tmp_path):
+    rb = tmp_path / "live.yaml"
+    rb.write_text("format: drp/v1\nid: live-drill\ntitle: Live\nparameters:\n"
+                  "  project: {default: acme-prod}\nsteps:\n"
+                  "  - {id: declare, title: Declare, type: manual}\n")
+    runs = tmp_path / "runs"
+    res = CliRunner().invoke(cli, ["run", str(rb), "--live", "--headless", "--confirm-project",
+                                   "acme-dev", "--runs-dir", str(runs)])
+    assert res.exit_code == 2 and "acme-dev" in res.output
+    res = drp("run", str(rb), "--live", "--headless", "--confirm-project", "acme-prod",
+              "--runs-dir", str(runs))
+    assert res.exit_code == 5, res.output
+    run_id = only_run(runs).name
+    res = CliRunner().invoke(cli, ["resume", run_id, "--headless", "--auto-approve",
+                                   "--runs-dir", str(runs)])
+    assert res.exit_code == 2 and "--confirm-project acme-prod" in res.output
+    res = drp("resume", run_id, "--headless", "--auto-approve", "--confirm-project", "acme-prod",
+              "--runs-dir", str(runs))
+    assert res.exit_code == 0, res.output
+    assert "project acme-prod" in res.output
