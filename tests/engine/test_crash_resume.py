@@ -185,3 +185,40 @@ def test_embedded_world_survives_a_crash(point, tmp_path):
     world = json.loads((run_dir / "world.json").read_text())
     flat = [m["method"] for ms in (world.get("mutations") or {}).values() for m in ms]
     assert sorted(flat) == sorted(set(flat)) and len(flat) == 3
+
+
+
+STRESS = int(os.environ.get("DRP_CRASH_STRESS", "0"))
+
+
+@pytest.mark.skipif(not STRESS, reason="set DRP_CRASH_STRESS=N for N more random crash rounds")
+def test_random_crash_points_stress(tmp_path):
+    """N rounds, each a fresh run in its own embedded world: kill at a random protocol point
+    (sometimes again during the resume), then resume to the end; every mutation applied once."""
+    import random
+
+    rng = random.Random(STRESS)
+    kinds = ["step_started", "call_intent", "operation_submitted", "call_completed",
+             "operation_progress", "step_finished"]
+    for round_ in range(STRESS):
+        runs = tmp_path / f"runs-{round_}"
+        base = ["--runs-dir", str(runs), "-p", f"token={TOKEN}"]
+        point = f"{rng.choice(kinds)}:{rng.randint(1, 4)}"
+        first = _drp(["run", str(RUNBOOK), "--headless", "--auto-approve"] + base,
+                     {"DRP_TEST_CRASH_AT": point})
+        (run_dir,) = list(runs.iterdir())
+        for _ in range(4):  # resume until it ends (a resume may crash too, or need answers)
+            world = json.loads((run_dir / "world.json").read_text())
+            accepted = any("promoteReplica" in key for key in world.get("calls") or {})
+            answers = tmp_path / "answers.yaml"
+            answers.write_text(f"promote: {'verified' if accepted else 'rerun'}\nnotify: rerun\n")
+            again = {"DRP_TEST_CRASH_AT": f"{rng.choice(kinds)}:1"} if rng.random() < 0.3 else {}
+            done = _drp(["resume", run_dir.name, "--headless", "--auto-approve", "--answers",
+                         str(answers)] + base, again)
+            if done.returncode == 0:
+                break
+            assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
+        assert done.returncode == 0, (point, first.returncode, done.stdout + done.stderr)
+        world = json.loads((run_dir / "world.json").read_text())
+        flat = [m["method"] for ms in (world.get("mutations") or {}).values() for m in ms]
+        assert sorted(flat) == sorted(set(flat)) and len(flat) == 3, (point, flat)
