@@ -92,6 +92,14 @@ class OperatorCommands:
                 await self._finish(step, "skipped", f"skipped by {self.ctx.operator}: {reason}",
                                    {"skipped_by": self.ctx.operator})
 
-            self._spawn(go())
+            # held as the step's task, so the run cannot end before the skip is journaled
+            task = asyncio.ensure_future(go())
+            self._tasks[step] = task
+
+            def done(_: asyncio.Task) -> None:
+                self._tasks.pop(step, None)
+                self._poke()
+
+            task.add_done_callback(done)
             return True
         return False
