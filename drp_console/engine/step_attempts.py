@@ -97,15 +97,16 @@ class StepAttempts:
             return
 
     async def _ask_unknown(self, step: Any, hint: ResumeHint) -> int | None:
-        """Resume found the step may have acted: the operator says what happened.
+        """The step may have acted (found on resume, or a call without a clear answer): the
+        operator says what happened.
 
         Returns the attempt to run next (rerun), or None when the step is settled."""
         await self.emit("step_unknown", step=step.id, attempt=hint.attempt, reason=hint.reason)
         self.status[step.id] = "unknown"
         answer = await self.ask(Question(
             step=step.id, kind="unknown", role=step.role,
-            prompt=f"{step.id} may have acted before the console stopped ({hint.reason}). Check "
-                   "the resource, then say: verified (it is done), rerun, or skip.",
+            prompt=f"It is not known whether {step.id} acted: {hint.reason}. Check the "
+                   "resource, then answer verified (it is done), rerun, or skip.",
             options=VALID_ANSWERS["unknown"]))
         if answer.value == "verified":
             await self._finish(step.id, "succeeded", f"verified by {answer.by}", {}, True)
