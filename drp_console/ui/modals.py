@@ -12,6 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 
+def prompt_markup(text: str | None) -> str:
+    """A runbook prompt (Markdown) as console markup: escaped, with **bold** kept."""
+    import re
+
+    return re.sub(r"\*\*(.+?)\*\*", r"[b]\1[/b]", escape(text or ""))
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the operator answered in a dialog."""
@@ -72,7 +79,7 @@ class ApprovalDialog(Dialog):
         self.step, self.prompt, self.role, self.approver = step, prompt, role, name
 
     def body(self) -> ComposeResult:
-        yield Label(f"[b]{escape(self.step)}[/b]  {escape(self.prompt or 'Approve this step?')}",
+        yield Label(f"[b]{escape(self.step)}[/b]  {prompt_markup(self.prompt or 'Approve this step?')}",
                     classes="dialog-prompt")
         yield Label("Approver's name (required)")
         yield Input(self.approver, placeholder="your name", id="approver")
@@ -116,7 +123,7 @@ class DecisionDialog(Dialog):
         self.recommended, self.training, self.by = recommended, training, by
 
     def body(self) -> ComposeResult:
-        yield Label(f"[b]{escape(self.step)}[/b]  {escape(self.prompt or 'Choose:')}",
+        yield Label(f"[b]{escape(self.step)}[/b]  {prompt_markup(self.prompt or 'Choose:')}",
                     classes="dialog-prompt")
         with Vertical(classes="dialog-options"):
             for i, option in enumerate(self.options):

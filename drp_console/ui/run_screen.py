@@ -137,11 +137,24 @@ class RunScreen(OperatorActions, Screen):
             return
         self.flush()
         if self.view.finished is not None:
-            self.app.notify(f"Run {self.view.status}. R opens the report, q quits.", timeout=15)
+            where = await self._write_reports()
+            self.app.notify(f"Run {self.view.status}. {where} R opens the report, q quits.",
+                            timeout=15)
             if self.view.mode == "training":
                 from drp_console.ui.score_card import ScoreCardScreen
 
                 self.app.push_screen(ScoreCardScreen(self.view))
+
+    async def _write_reports(self) -> str:
+        """Write the run's reports (off the event loop); a sentence saying where, or why not."""
+        try:
+            from drp_console.report.writer import write_reports
+
+            written = await asyncio.to_thread(write_reports, self.session.run_dir,
+                                              self.app.tz_name)
+        except Exception as exc:  # noqa: BLE001 - the run is done either way
+            return f"The report could not be written ({exc}): run `drp report {self.view.run_id}`."
+        return f"Report: {written.get('md')}."
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:

@@ -72,6 +72,8 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
         assert steps["tell-dpo"].status == "skipped"
         assert "DPO already on the call" in steps["tell-dpo"].reason
         assert steps["fail-back"].status == "skipped" and steps["verify"].status == "succeeded"
+        await until(pilot, lambda: (session.run_dir / "report.md").exists(), "the reports")
+        assert "Post-incident report" in (session.run_dir / "report.md").read_text()
     events = session.journal.events()
     approvals = [e for e in events if e["type"] == "answered" and e["kind"] == "approval"]
     assert approvals[0]["answer"] == "approve" and approvals[0]["by"] == "ana"
@@ -174,3 +176,4 @@ async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
     assert "run_paused" in types and "run_unpaused" in types
     assert any(e["type"] == "milestone" and e["name"] == "detected" and e["source"] == "operator"
                for e in events)
+
