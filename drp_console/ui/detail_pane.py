@@ -11,7 +11,8 @@ from textual.message import Message
 from textual.widgets import Markdown, SelectionList, Static
 
 from drp_console.ui.clock import clock_text, update_if_changed
-from drp_console.ui.view_model import RunView, StepView
+from drp_console.ui.step_view import StepView
+from drp_console.ui.view_model import RunView
 
 NEXT_KEY = {
     "manual": "tick the checklist with [b]x[/b] (or click), then [b]enter[/b] when done",

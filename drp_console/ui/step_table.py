@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from drp_console.runbook.durations import format_duration
 from drp_console.ui.clock import clock_text
-from drp_console.ui.view_model import StepView
+from drp_console.ui.step_view import StepView
 
 COLUMNS = (("status", "Status", 9), ("id", "Step", 18), ("title", "Title", 30),
            ("role", "Role", 9), ("elapsed", "Time", 7), ("budget", "Budget", 6))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Static
 
-from drp_console.ui.view_model import TimelineEntry
+from drp_console.ui.step_view import TimelineEntry
 
 STYLE = {"note": "bold", "milestone": "bold green4", "error": "red3", "event": ""}
 """Entry kind -> style, readable on dark and light themes."""
