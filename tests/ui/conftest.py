@@ -37,3 +37,17 @@ def replay_app():
         return make_app(events=recorder.events, clock=clock, still=True, operator="ana", **kw)
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def close_sessions():
+    """Close every run session a test opened (simulator, lock, journal), even on failure."""
+    yield
+    from ui_pilot import OPENED
+
+    while OPENED:
+        session = OPENED.pop()
+        try:
+            session.close()
+        except Exception:  # noqa: BLE001 - already closed by the console
+            pass

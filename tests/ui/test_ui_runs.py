@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 from conftest import UI_RUNBOOKS
-from ui_pilot import answer_everything, click_button, console_for, question, select, start_session, until
+from ui_pilot import (
+    answer_everything,
+    click_button,
+    console_for,
+    question,
+    resume_session,
+    select,
+    start_session,
+    until,
+)
 
 from drp_console.journal.events import JOURNAL_NAME
 
@@ -86,8 +95,6 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
 
 
 async def test_quit_mid_run_then_resume_to_the_end(runs_dir):
-    from drp_console.engine.session import RunSession
-
     session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
     run_dir = session.run_dir
     app = console_for(session)
@@ -106,7 +113,7 @@ async def test_quit_mid_run_then_resume_to_the_end(runs_dir):
     types = [e["type"] for e in read_events(Path(run_dir) / JOURNAL_NAME)]
     assert "run_finished" not in types and types.count("step_finished") == 2
 
-    resumed = RunSession.resume(run_dir, operator="ana", runs_dir=runs_dir)
+    resumed = resume_session(run_dir, runs_dir)
     app = console_for(resumed)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
@@ -177,3 +184,34 @@ async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
     assert any(e["type"] == "milestone" and e["name"] == "detected" and e["source"] == "operator"
                for e in events)
 
+
+
+async def test_unknown_step_after_a_crash_is_reconciled_in_the_console(runs_dir):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DRP_TEST_CRASH_AT="call_intent:1", DRP_RUNS_DIR=str(runs_dir))
+    crashed = subprocess.run(
+        [sys.executable, "-m", "drp_console", "run", str(RUNBOOK), "--scenario", str(SCENARIO),
+         "--headless", "--auto-approve", "--operator", "ana"],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert crashed.returncode == -9, crashed.stderr  # killed right after journaling the intent
+    [run_dir] = list(runs_dir.iterdir())
+
+    session = resume_session(run_dir, runs_dir)
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: question(screen, "promote", "unknown"), "promote UNKNOWN")
+        await until(pilot, lambda: screen.view.steps["promote"].word == "UNKNOWN",
+                    "the table to show UNKNOWN")
+        await select(pilot, screen, "promote")
+        await pilot.press("u")
+        await until(pilot, lambda: bool(app.screen.query("#verified")), "the UNKNOWN dialog")
+        await click_button(pilot, "#verified")
+        await answer_everything(pilot, screen)
+        assert screen.view.status == "succeeded"
+    answers = [e for e in session.journal.events()
+               if e["type"] == "answered" and e["kind"] == "unknown"]
+    assert answers and answers[0]["answer"] == "verified" and answers[0]["by"] == "ana"

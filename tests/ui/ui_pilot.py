@@ -8,11 +8,24 @@ from drp_console.engine.session import RunSession
 from drp_console.ui.factory import make_app
 
 
+OPENED: list[RunSession] = []
+"""Sessions the tests opened; the conftest closes them after each test."""
+
+
 def start_session(runbook: Path, runs_dir: Path, *, mode: str = "simulate",
                   scenario: Path | None = None, params: dict | None = None) -> RunSession:
     """A real run session: embedded simulator, journal, lock."""
-    return RunSession.start(runbook, mode=mode, params=params or {}, scenario_path=scenario,
-                            operator="ana", runs_dir=runs_dir)
+    session = RunSession.start(runbook, mode=mode, params=params or {}, scenario_path=scenario,
+                               operator="ana", runs_dir=runs_dir)
+    OPENED.append(session)
+    return session
+
+
+def resume_session(run_dir: Path, runs_dir: Path) -> RunSession:
+    """Reopen a run, as `drp resume` does."""
+    session = RunSession.resume(run_dir, operator="ana", runs_dir=runs_dir)
+    OPENED.append(session)
+    return session
 
 
 def console_for(session: RunSession):
