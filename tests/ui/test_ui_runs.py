@@ -52,7 +52,8 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
         # the injected 503 fails promote (one attempt allowed): the operator retries it
         await until(pilot, lambda: question(screen, "promote", "failed"), "promote to fail")
         await select(pilot, screen, "promote")
-        assert screen.view.steps["promote"].error["http_status"] == 503
+        await until(pilot, lambda: (screen.view.steps["promote"].error or {}).get("http_status")
+                    == 503, "the 503 in the detail")
         await pilot.press("r")
 
         # skip the parallel manual step, with a reason
