@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import UI_RUNBOOKS
-from ui_pilot import console_for, question, start_session, until
+from ui_pilot import console_for, question, select, start_session, until
 
 RUNBOOK = UI_RUNBOOKS / "ui-failover.yaml"
 
@@ -44,3 +44,36 @@ async def test_live_run_cancelled_at_the_project_id_starts_nothing(runs_dir):
         await pilot.press("escape")
         await until(pilot, lambda: not app.is_running, "exit")
     assert _types(session) == ["run_started"]
+
+
+async def test_a_confirm_question_is_answered_only_with_the_name_typed(replay_app):
+    import asyncio
+
+    from ui_recorded import mid_run
+
+    from drp_console.engine.responder import Question
+    from drp_console.ui.responder import UIResponder
+
+    recorder = mid_run("live")
+    recorder.add("waiting", step="promote", kind="confirm", role="dba",
+                 prompt="Promote orders-db-replica-ew4", options=["go", "cancel"], checklist=[],
+                 recommended=None)
+    app = replay_app(recorder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.responder = UIResponder()
+        asked = asyncio.ensure_future(screen.responder.ask(Question(
+            step="promote", kind="confirm", prompt="Promote orders-db-replica-ew4", role="dba",
+            options=("go", "cancel"), expected="orders-db-replica-ew4")))
+        await pilot.pause()
+        await select(pilot, screen, "promote")
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(app.screen.query("#typed")), "the confirm dialog")
+        await pilot.press(*"orders-db", "enter")
+        await pilot.pause(0.2)
+        assert not asked.done(), "a wrong name must not let the step act"
+        app.screen.query_one("#typed").value = ""
+        await pilot.press(*"orders-db-replica-ew4", "enter")
+        await until(pilot, asked.done, "the answer")
+    answer = asked.result()
+    assert (answer.value, answer.typed, answer.by) == ("go", "orders-db-replica-ew4", "ana")
