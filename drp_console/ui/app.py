@@ -71,6 +71,39 @@ class DrpApp(App[int]):
         code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
         self.exit(code)
 
+    def _fatal_error(self) -> None:
+        """An internal error: keep the traceback in a file, show the operator what to do."""
+        import traceback
+
+        from rich.text import Text
+
+        where = self._save_traceback(traceback.format_exc())
+        run = ""
+        for session in self.sessions:
+            run = f" The run is resumable: drp resume {session.ctx.run_id}."
+        self.bell()
+        self._exit_renderables.append(Text(
+            f"drp-console stopped on an internal error.{run} Details for a bug report: {where}"))
+        self._close_messages_no_wait()
+
+    def _save_traceback(self, text: str) -> str:
+        """Write the traceback beside the runs (0600); its path, or a note that it could not be."""
+        import os
+        import time
+
+        try:
+            from drp_console.journal.rundir import default_runs_dir
+
+            folder = (self.runs_dir or default_runs_dir()).parent
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = folder / f"console-error-{time.strftime('%Y%m%dT%H%M%S')}.txt"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(text)
+            return str(path)
+        except Exception as exc:  # noqa: BLE001 - the message must go out anyway
+            return f"(not saved: {exc})"
+
     def close_sessions(self) -> None:
         """Stop embedded simulators, release locks, close journals."""
         while self.sessions:

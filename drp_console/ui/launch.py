@@ -23,4 +23,4 @@ def run_console(session: Any | None, *, runbooks_dir: Path | str | None = None,
                 session.close()
             except Exception:  # noqa: BLE001 - already closed
                 pass
-    return int(code or 0)
+    return int(code if code is not None else (app.return_code or 0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import UI_RUNBOOKS
 from ui_pilot import question, until
@@ -113,3 +114,17 @@ async def test_moving_quickly_through_the_runbooks_rebuilds_the_form(runs_dir):
         await pilot.pause(0.3)
         assert app.screen.current.path.name == "ui-failover.yaml"
         assert len(app.screen.query("#param-fields Input")) == 2
+
+
+async def test_an_internal_error_is_a_sentence_and_a_file_not_a_traceback(runs_dir, tmp_path):
+    app = launcher(tmp_path / "state" / "runs")
+
+    with pytest.raises(ZeroDivisionError):  # run_test re-raises it for the test framework
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _scanned(pilot)
+            app.call_later(lambda: 1 / 0)
+            await pilot.pause(0.3)
+    saved = list((tmp_path / "state").glob("console-error-*.txt"))
+    assert saved and "ZeroDivisionError" in saved[0].read_text()
+    assert (saved[0].stat().st_mode & 0o777) == 0o600
+    assert app.return_code == 1
