@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Static
 
 from drp_console.ui.detail_pane import DetailPane
 from drp_console.ui.header import ClockLine, ModeBanner
@@ -27,6 +27,16 @@ FLUSH_SECONDS = 0.25
 """How often queued engine events reach the widgets."""
 
 
+def key_bar(bindings: list[Binding]) -> str:
+    """Every key of the screen in words, clickable; it wraps rather than hiding keys at 80x24."""
+    shown = []
+    for b in bindings:
+        if b.show:
+            key = "⏎" if b.key == "enter" else b.key
+            shown.append(f"[@click=screen.{b.action}][b]{key}[/b]\u00a0{b.description.lower()}[/]")
+    return "  ".join(shown)
+
+
 class RunScreen(OperatorActions, Screen):
     """One run, live (with an engine) or replayed from its journal (read-only)."""
 
@@ -34,7 +44,7 @@ class RunScreen(OperatorActions, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding("enter", "complete", "Done/answer", show=True, priority=False),
+        Binding("enter", "complete", "Done", show=True, priority=False),
         Binding("space", "complete", "Done", show=False),
         Binding("x", "tick", "Tick"),
         Binding("a", "approve", "Approve"),
@@ -84,7 +94,7 @@ class RunScreen(OperatorActions, Screen):
             yield DetailPane(id="detail")
         with VerticalScroll(id="timeline-box"):
             yield Timeline(id="timeline", tz=self.app.tz_name)
-        yield Footer()
+        yield Static(key_bar(self.BINDINGS), id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#timeline-box").border_title = "Timeline"

@@ -147,3 +147,23 @@ async def test_quit_dialog_names_the_resume_command(replay_app):
         await pilot.press("y")
         await pilot.pause()
     assert results == [True]
+
+
+async def test_every_key_is_on_screen_even_at_80_columns(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.screen.query_one("#keys")
+        text = bar.render().plain.replace("\u00a0", " ")
+        for words in ("⏎ done", "x tick", "a approve", "d decide", "r retry", "s skip",
+                      "u resolve", "n note", "m milestone", "p pause", "R report", "q quit"):
+            assert words in text, words
+        assert bar.region.height == 2 and bar.region.bottom == 24  # wrapped, nothing cut
+
+
+async def test_keys_are_clickable(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        text = app.screen.query_one("#keys").render().plain.replace("\u00a0", " ")
+        await pilot.click("#keys", offset=(1 + text.index("q quit"), 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "QuitDialog"
