@@ -176,8 +176,11 @@ class LauncherScreen(Screen):
             need = " (required)" if spec.get("required") else ""
             secret = " (secret)" if spec.get("secret") else ""
             widgets.append(Label(f"{name}{need}{secret}", classes="form-label"))
-            if spec.get("description"):
-                widgets.append(Static(escape(str(spec["description"])), classes="form-help"))
+            help_text = str(spec.get("description") or "")
+            if spec.get("choices"):
+                help_text += ("; " if help_text else "") + "one of " + ", ".join(spec["choices"])
+            if help_text:
+                widgets.append(Static(escape(help_text), classes="form-help"))
             value = "" if spec.get("default") is None else str(spec["default"]).lower() \
                 if isinstance(spec.get("default"), bool) else str(spec.get("default"))
             field = Input(value, placeholder=str(spec.get("pattern") or name),
