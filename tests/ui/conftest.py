@@ -5,16 +5,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from drp_console.ui.clock import FrozenClock
 from drp_console.ui.factory import make_app
 from ui_recorded import mid_run
-
-HERE = Path(__file__).resolve().parent
-UI_RUNBOOKS = HERE / "runbooks"
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import UI_RUNBOOKS
+from ui_recorded import UI_RUNBOOKS
 from ui_pilot import question, until
 
 from drp_console.cli.ui_cmds import console

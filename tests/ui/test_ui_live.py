@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import UI_RUNBOOKS
+from ui_recorded import UI_RUNBOOKS
 from ui_pilot import console_for, question, select, start_session, until
 
 RUNBOOK = UI_RUNBOOKS / "ui-failover.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import UI_RUNBOOKS
+from ui_recorded import UI_RUNBOOKS
 from ui_pilot import (
     answer_everything,
     click_button,

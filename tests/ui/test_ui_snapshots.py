@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import HERE
-from ui_recorded import Recorder, mid_run
+from ui_recorded import HERE, Recorder, mid_run
 
 from drp_console.ui.clock import FrozenClock
 from drp_console.ui.factory import make_app

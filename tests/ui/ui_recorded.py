@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+"""tests/ui."""
+UI_RUNBOOKS = HERE / "runbooks"
+"""The console tests' own runbooks (one valid, one broken) and scenario."""
 
 T0 = datetime(2026, 11, 27, 14, 0, 0, tzinfo=UTC)
 
