@@ -58,8 +58,8 @@ def score(view: RunView) -> Score:
     else:
         result.rto_line = "RTO: not measured (no objective, or the run did not finish)"
     for step in view.steps.values():
-        by_operator = any(a.get("answer") == "skip" for a in step.answers) or (
-            step.status == "skipped" and step.reason and "operator" in str(step.reason).lower())
+        by_operator = any(a.get("answer") == "skip" for a in step.answers) or bool(
+            step.outputs.get("skipped_by")) or str(step.reason or "").startswith("skipped by ")
         if step.status == "skipped" and by_operator and _is_check(step):
             result.skipped_checks.append(step.id)
             result.points -= 10
