@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Markdown, SelectionList, Static
 
 from drp_console.ui.clock import clock_text, update_if_changed
+from drp_console.ui.modals import prompt_markup
 from drp_console.ui.step_view import StepView
 from drp_console.ui.view_model import RunView
 
@@ -103,7 +104,7 @@ class DetailPane(VerticalScroll):
             prompt = waiting.get("prompt") if waiting.get("kind") != "manual" else None
             text = f"▶ Waiting for {escape(str(who))}: {NEXT_KEY.get(waiting.get('kind'), '')}"
             if prompt:
-                text += f"\n  {escape(str(prompt))}"
+                text += f"\n  {prompt_markup(str(prompt))}"
             update_if_changed(nxt, text)
             nxt.display = True
         else:
