@@ -85,6 +85,11 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
         await until(pilot, lambda: (session.run_dir / "report.md").exists(), "the reports")
         assert "Post-incident report" in (session.run_dir / "report.md").read_text()
     events = session.journal.events()
+    from drp_console.journal.state import RunState
+
+    state = RunState.fold(events)
+    assert {sid: s.status for sid, s in steps.items()} == \
+        {sid: state.step(sid).status for sid in steps}
     approvals = [e for e in events if e["type"] == "answered" and e["kind"] == "approval"]
     assert approvals[0]["answer"] == "approve" and approvals[0]["by"] == "ana"
     assert approvals[0]["role"] == "commander"

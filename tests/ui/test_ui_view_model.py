@@ -73,3 +73,20 @@ def test_finished_run_and_unknown_step():
     assert view.steps["promote"].word == "UNKNOWN"
     r.add("run_finished", status="aborted", reason="operator")
     assert RunView.fold(r.events).status == "aborted"
+
+
+def test_the_console_and_the_journal_state_agree_on_every_step():
+    """The console's fold and the journal's RunState read the same events the same way."""
+    from drp_console.journal.state import RunState
+
+    from ui_recorded import mid_run as recorded
+
+    r = recorded()
+    r.add("step_unknown", step="promote", attempt=2, reason="may have acted")
+    r.add("step_finished", step="smoke-test", status="skipped", reason="not chosen",
+          outputs={}, changed=False, attempts=0)
+    view = RunView.fold(r.events)
+    state = RunState.fold(r.events)
+    assert {sid: s.status for sid, s in view.steps.items()} == \
+        {sid: state.step(sid).status for sid in view.steps}
+    assert view.counts() == (state.steps_done, state.steps_total)
