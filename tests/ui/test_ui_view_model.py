@@ -79,9 +79,7 @@ def test_the_console_and_the_journal_state_agree_on_every_step():
     """The console's fold and the journal's RunState read the same events the same way."""
     from drp_console.journal.state import RunState
 
-    from ui_recorded import mid_run as recorded
-
-    r = recorded()
+    r = mid_run()
     r.add("step_unknown", step="promote", attempt=2, reason="may have acted")
     r.add("step_finished", step="smoke-test", status="skipped", reason="not chosen",
           outputs={}, changed=False, attempts=0)
