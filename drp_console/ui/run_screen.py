@@ -131,7 +131,7 @@ class RunScreen(OperatorActions, Screen):
                                                still=self.app.still), confirmed)
         else:
             self._drive()
-        self._warm_up()
+        self.call_after_refresh(self._warm_up)  # after the first frame: the import is ~1.6 s
 
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def _drive(self) -> None:
