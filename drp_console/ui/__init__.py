@@ -1,1 +1,1 @@
-"""ui package."""
+"""The Textual console: launcher, run screen, dialogs (the only package that imports textual)."""
