@@ -30,6 +30,8 @@ def replay_app():
     def build(recorder=None, *, after: float = 3.0, **kw):
         recorder = recorder or mid_run()
         clock = FrozenClock(recorder.at + timedelta(seconds=after))
+        kw.setdefault("theme", "textual-dark")  # snapshots ignore DRP_THEME / DRP_TZ
+        kw.setdefault("tz_name", "UTC")
         return make_app(events=recorder.events, clock=clock, still=True, operator="ana", **kw)
 
     return build

@@ -24,7 +24,8 @@ def _select(step: str):
 def _launcher(monkeypatch, tmp_path):
     monkeypatch.chdir(HERE)
     return make_app(runbooks_dir=Path("runbooks"), runs_dir=tmp_path / "runs", operator="ana",
-                    still=True, clock=FrozenClock(mid_run().at))
+                    still=True, clock=FrozenClock(mid_run().at), theme="textual-dark",
+                    tz_name="UTC")
 
 
 async def _scanned(pilot) -> None:
