@@ -70,7 +70,9 @@ class RunbookEntry:
                 f"{len(rb.steps)} steps"]
         lines.append(escape(" · ".join(m for m in meta if m)))
         if rb.summary:
-            lines.append(escape(rb.summary.strip()))
+            from drp_console.ui.modals import prompt_markup
+
+            lines.append(prompt_markup(rb.summary.strip()))
         run = self.last_run
         if run is not None:
             lines.append(f"last run: {escape((run.started or '')[:16].replace('T', ' '))} "
