@@ -88,6 +88,8 @@ class RunSession:
         if mode == "live" and not project:
             raise SessionError("live mode needs the project: pass -p project=ID "
                                "(and --confirm-project ID)")
+        if mode == "live":
+            check_live_credentials()
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         run_id = new_run_id(runbook.id)
         journal = Journal.create(runs_dir, run_id, Redactor(secret_values(runbook, values)),
@@ -157,11 +159,13 @@ class RunSession:
                 raise ParameterError(missing[0], f"secret parameter '{missing[0]}' is not kept in "
                                      f"the journal: give it again with -p {missing[0]}=VALUE")
             values = resolve_params(runbook, given)
+            mode = started.get("mode", "simulate")
+            if mode == "live" and not any(e.get("type") == "run_finished" for e in events):
+                check_live_credentials()
             journal = Journal.open(run_dir, Redactor(secret_values(runbook, values)),
                                    operator=operator)
             session = cls(runbook=runbook, ctx=None, journal=journal, lock=lock, cloud=None,  # type: ignore[arg-type]
                           run_dir=run_dir, resumed=True)
-            mode = started.get("mode", "simulate")
             scenario = None
             info = started.get("scenario") or {}
             if mode != "live" and info.get("path") and not started.get("sim_endpoint"):
@@ -260,6 +264,35 @@ def _regions(scenario: Any) -> list[str]:
     for inst in scenario.sql.instances:
         found.add(inst.region)
     return sorted(found)
+
+
+EXIT_NO_CREDENTIALS = 2
+"""The `drp` exit code when live mode finds no Google credentials (a usage problem)."""
+
+
+def check_live_credentials() -> None:
+    """Raise SessionError (exit 2) unless Application Default Credentials can be found.
+
+    Called before a live run is created or resumed (before anything is journaled and before
+    the project is typed), so an operator without credentials learns it at once."""
+    try:
+        import google.auth
+        from google.auth import exceptions as auth_errors
+    except ImportError:  # pragma: no cover - a dependency of the package
+        raise SessionError("live mode needs the google-auth library: reinstall drp-console",
+                           EXIT_NO_CREDENTIALS) from None
+    try:
+        google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
+    except (auth_errors.GoogleAuthError, ValueError, OSError) as exc:
+        detail = " ".join(str(exc).split())
+        if len(detail) > 200:
+            detail = detail[:197] + "..."
+        raise SessionError(
+            "live mode needs Google credentials and none could be loaded"
+            + (f" ({detail})" if detail else "")
+            + ": run `gcloud auth application-default login` (or set "
+            "GOOGLE_APPLICATION_CREDENTIALS to a service account key file), then start again; "
+            "nothing was started", EXIT_NO_CREDENTIALS) from None
 
 
 def parse_incident_start(text: str | None) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from drp_console.cli import cli
-from drp_console.journal import RunLock
+from drp_console.journal import RunLock, lock_holder
 
 DATA = Path(__file__).parent / "data"
 CRASH_RUNBOOK = DATA / "crash-runbook.yaml"
@@ -113,7 +113,69 @@ def test_invalid_runbook_exits_3_with_positions(tmp_path):
     assert "bad.yaml:5:" in res.output
 
 
-def test_live_runs_need_the_project_typed_to_start_and_to_resume_headless(tmp_path):
+LIVE_RUNBOOK = ("format: drp/v1\nid: live-drill\ntitle: Live\nparameters:\n"
+                "  project: {default: acme-prod}\nsteps:\n"
+                "  - {id: declare, title: Declare, type: manual}\n")
+
+
+def no_google_credentials(monkeypatch, tmp_path: Path) -> None:
+    """An environment where Application Default Credentials cannot be found, failing fast."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing-key.json"))
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(home / "gcloud"))
+    monkeypatch.setenv("GCE_METADATA_HOST", "127.0.0.1:1")
+    monkeypatch.setenv("GCE_METADATA_IP", "127.0.0.1:1")
+    monkeypatch.setenv("NO_GCE_CHECK", "True")
+
+
+def fake_user_credentials(monkeypatch, tmp_path: Path) -> None:
+    """Application Default Credentials of a user (loaded without any network call)."""
+    key = tmp_path / "adc.json"
+    key.write_text(json.dumps({"type": "authorized_user", "client_id": "id.example",
+                               "client_secret": "not-a-secret", "refresh_token": "not-a-token"}))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+
+
+@pytest.mark.parametrize("headless", [True, False])
+def test_live_without_credentials_stops_before_anything_is_journaled(tmp_path, monkeypatch,
+                                                                      headless):
+    no_google_credentials(monkeypatch, tmp_path)
+    rb = tmp_path / "live.yaml"
+    rb.write_text(LIVE_RUNBOOK)
+    runs = tmp_path / "runs"
+    args = ["run", str(rb), "--live", "--runs-dir", str(runs)]
+    if headless:
+        args += ["--headless", "--confirm-project", "acme-prod"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2, res.output
+    assert "gcloud auth application-default login" in res.output
+    assert "missing-key.json" in res.output  # says which file it looked for
+    assert "Traceback" not in res.output
+    assert not runs.exists() or not any(runs.iterdir())  # no run was created
+
+
+def test_live_resume_without_credentials_stops_before_journaling(tmp_path, monkeypatch):
+    fake_user_credentials(monkeypatch, tmp_path)
+    rb = tmp_path / "live.yaml"
+    rb.write_text(LIVE_RUNBOOK)
+    runs = tmp_path / "runs"
+    res = drp("run", str(rb), "--live", "--headless", "--confirm-project", "acme-prod",
+              "--runs-dir", str(runs))
+    assert res.exit_code == 5, res.output
+    run_dir = only_run(runs)
+    before = (run_dir / "journal.jsonl").read_bytes()
+    no_google_credentials(monkeypatch, tmp_path)
+    res = CliRunner().invoke(cli, ["resume", run_dir.name, "--headless", "--auto-approve",
+                                   "--confirm-project", "acme-prod", "--runs-dir", str(runs)])
+    assert res.exit_code == 2 and "gcloud auth application-default login" in res.output
+    assert (run_dir / "journal.jsonl").read_bytes() == before
+    assert lock_holder(run_dir) is None  # the lock was released
+
+
+def test_live_runs_need_the_project_typed_to_start_and_to_resume_headless(tmp_path, monkeypatch):
+    fake_user_credentials(monkeypatch, tmp_path)
     rb = tmp_path / "live.yaml"
     rb.write_text("format: drp/v1\nid: live-drill\ntitle: Live\nparameters:\n"
                   "  project: {default: acme-prod}\nsteps:\n"
