@@ -92,7 +92,7 @@ def layout(report: Report) -> Chart:
         start = step.start.t
         end = step.end.t if step.end is not None else end_of_run
         x, w = span(start, end)
-        duration = format_duration(end - start)
+        duration = ("≥" if step.unfinished else "") + format_duration(end - start)
         overrun = budget_x = None
         if step.budget_s is not None:
             budget = step.budget_s / time_scale(step.type, report.header.speed)
@@ -160,7 +160,7 @@ def text_chart(report: Report, width: int = TEXT_WIDTH) -> list[str]:
             budget_end = start + step.budget_s / time_scale(step.type, report.header.speed)
             for k in range(max(first, cell(budget_end)), last + 1):
                 row[k] = "!"
-        duration = format_duration(end - start)
+        duration = ("≥" if step.unfinished else "") + format_duration(end - start)
         lines.append(f"{name} |{''.join(row)}| {duration}")
     axis = [" "] * width
     reached = sorted((m for m in report.milestones if m.at is not None), key=lambda m: m.at.t)

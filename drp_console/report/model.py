@@ -36,6 +36,8 @@ from drp_console.runbook.durations import format_duration
 
 REPORT_FORMAT = "drp-report/v1"
 PEOPLE_STEPS = ("manual", "approval", "decision")
+IN_PROGRESS = "in progress"
+"""The status of a run that has not finished while a console still runs it."""
 MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
 
 
@@ -77,12 +79,19 @@ class Report(Part):
 
 
 def build_report(
-    events: list[dict], tz: str | tzinfo | None = "UTC", *, journal_sha256: str | None = None
+    events: list[dict],
+    tz: str | tzinfo | None = "UTC",
+    *,
+    journal_sha256: str | None = None,
+    in_progress: bool = False,
 ) -> Report:
     """The report of a run from its journal events (in any order; sorted by `seq`).
 
     `tz` is the reader's zone (an IANA name, a tzinfo, or None for this machine's); everything
     is also shown in UTC. Token-shaped strings are redacted again on the way in.
+    `in_progress=True`: the caller knows the run is still going (the console renders it mid-run);
+    a journal without `run_finished` then reads `in progress`, else `interrupted`. Either way
+    there is no end time and durations run up to the last event, marked as such.
     """
     if not events:
         raise ReportError("the journal has no events: there is nothing to report")
@@ -118,12 +127,14 @@ def build_report(
         tool_version=str(start.get("tool_version") or ""),
         zone=zone_name,
         started=when.at(0),
-        ended=when.at(end_index),
+        ended=when.at(finish) if finish is not None else None,
+        last_event=when.at(end_index),
+        finished=finish is not None,
         duration_s=round(when.t[end_index], 3),
         status=str(events[finish].get("status") or "failed") if finish is not None
-        else "interrupted",
+        else IN_PROGRESS if in_progress else "interrupted",
         reason=str(events[finish].get("reason") or "") if finish is not None
-        else "the journal has no run_finished event: the run was interrupted or is still running",
+        else _open_reason(in_progress, str(start.get("run_id", ""))),
         resumed=sum(1 for e in events if e.get("type") == "run_resumed"),
     )
 
@@ -139,7 +150,9 @@ def build_report(
     ]
 
     steps, path = _steps(events, when, doc_list, end_index, speed)
-    objectives, restored_from = _objectives(events, when, doc, marks, speed)
+    not_yet = ("" if finish is not None else
+               "not been recorded yet" if in_progress else "not been recorded before it stopped")
+    objectives, restored_from = _objectives(events, when, doc, marks, speed, not_yet)
     recovery = {
         str(s["on_failure"]): str(s["id"])
         for s in doc_list
@@ -172,6 +185,15 @@ def build_report(
             wall_clock_spans=when.wall_spans,
         ),
     )
+
+
+def _open_reason(in_progress: bool, run_id: str) -> str:
+    if in_progress:
+        return ("the run is still in progress: it has not ended; times and durations are up to "
+                "its last event")
+    return ("the journal has no run_finished event and no console holds the run: it was "
+            f"interrupted and has not ended (`drp resume {run_id}` continues it); durations are "
+            "up to its last event")
 
 
 def _gaps(seqs: list[int], limit: int = 100) -> tuple[int, ...]:
@@ -226,6 +248,7 @@ def _steps(
             people = merged_length(track.waits)
             polling = min(merged_length(track.polls), max(0.0, duration - people))
         finished = track is not None and track.end is not None and has_span
+        unfinished = has_span and not finished and sid in spans
         rows.append(StepRow(
             id=sid,
             title=str(doc_step.get("title") or ""),
@@ -234,7 +257,8 @@ def _steps(
             status=track.status if track else "not run",
             start=when.at(track.start) if has_span else None,
             end=when.at(track.end) if track and track.end is not None else None,
-            duration_s=round(duration, 3) if finished else None,
+            duration_s=round(duration, 3) if finished or unfinished else None,
+            unfinished=unfinished,
             automation_s=round(max(0.0, duration - people - polling), 3),
             polling_s=round(polling, 3),
             people_s=round(people, 3),
@@ -267,7 +291,8 @@ def _verdict(target: float | None, achieved: float | None, speed: float) -> str:
 
 
 def _objectives(
-    events: list[dict], when: Moments, doc: dict, marks: dict[str, int], speed: float
+    events: list[dict], when: Moments, doc: dict, marks: dict[str, int], speed: float,
+    not_yet: str = "",
 ) -> tuple[tuple[Objective, ...], str]:
     targets = as_dict(doc.get("objectives"))
     rto_target, rpo_target = seconds(targets.get("rto")), seconds(targets.get("rpo"))
@@ -282,7 +307,8 @@ def _objectives(
                      f"({when.at(restored).utc_text})")
     else:
         rto = None
-        rto_words = f"from {ref_words}; milestone 'restored' was never recorded"
+        rto_words = (f"from {ref_words}; milestone 'restored' has {not_yet}" if not_yet
+                     else f"from {ref_words}; milestone 'restored' was never recorded")
 
     start = events[0]
     if as_time(start.get("incident_start")):

@@ -59,14 +59,21 @@ class Header(Part):
     """IANA name of the report's second time zone."""
     started: Moment
     """First event (`run_started`)."""
-    ended: Moment
-    """`run_finished`, or the last event when the run did not finish."""
+    ended: Moment | None
+    """`run_finished`; None when the run has not finished (in progress or interrupted)."""
+    last_event: Moment
+    """The journal's last event (`run_finished` when the run finished)."""
+    finished: bool
+    """Whether the journal has `run_finished`. When it has not, `duration_s` and the open steps'
+    durations are counted up to `last_event` only, and the report marks them so."""
     duration_s: float
-    """Seconds from start to end."""
+    """Seconds from start to end, or to the last event when the run has not finished."""
     status: str
-    """`succeeded`, `failed`, `aborted` or `interrupted` (no `run_finished` in the journal)."""
+    """`succeeded`, `failed` or `aborted` (from `run_finished`); without it, `in progress` (the
+    caller says so, or a console holds the run's lock) or `interrupted`."""
     reason: str
-    """Why the run ended so, from `run_finished` ("" when none was given)."""
+    """Why the run ended so, from `run_finished` ("" when none was given); for a run that has
+    not finished, what that means."""
     resumed: int
     """How many times the run was resumed."""
 
@@ -160,7 +167,10 @@ class StepRow(Part):
     end: Moment | None
     """`step_finished` (None when it did not finish)."""
     duration_s: float | None
-    """End minus start; None when either is missing."""
+    """End minus start; for a step that started and has not finished (`unfinished`), up to the
+    report's last event; None for a step that never started."""
+    unfinished: bool
+    """The step started and has no `step_finished`: `duration_s` is a lower bound."""
     automation_s: float
     """Time the console spent working (calls, checks, commands)."""
     polling_s: float

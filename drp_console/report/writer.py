@@ -14,10 +14,15 @@ from drp_console.report.render import FORMATS, render
 JOURNAL_FILE = "journal.jsonl"
 
 
-def load_report(run_dir: Path | str, tz: str | tzinfo | None = None) -> Report:
+def load_report(
+    run_dir: Path | str, tz: str | tzinfo | None = None, *, in_progress: bool | None = None
+) -> Report:
     """The report of the run in `run_dir`, read without changing its journal (a torn last line
-    is ignored). Raises JournalError or ReportError with what to do."""
+    is ignored). A run without `run_finished` is `in progress` when `in_progress` is True, or,
+    when it is None, while a console holds the run's lock; else `interrupted`. Raises
+    JournalError or ReportError with what to do."""
     from drp_console.journal.events import JournalError, parse_journal
+    from drp_console.journal.lock import lock_holder
 
     path = Path(run_dir) / JOURNAL_FILE
     try:
@@ -31,7 +36,9 @@ def load_report(run_dir: Path | str, tz: str | tzinfo | None = None) -> Report:
         raise JournalError(f"cannot read the journal {path}: {exc.strerror or exc}") from exc
     parsed = parse_journal(data, path)
     sha = hashlib.sha256(data[: parsed.good_length]).hexdigest()
-    return build_report(parsed.events, tz, journal_sha256=sha)
+    if in_progress is None:
+        in_progress = lock_holder(run_dir) is not None
+    return build_report(parsed.events, tz, journal_sha256=sha, in_progress=in_progress)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -58,11 +65,13 @@ def write_atomic(path: Path, text: str) -> None:
         os.close(dir_fd)
 
 
-def write_reports(run_dir: Path | str, tz: str | tzinfo | None = None) -> dict[str, Path]:
+def write_reports(
+    run_dir: Path | str, tz: str | tzinfo | None = None, *, in_progress: bool | None = None
+) -> dict[str, Path]:
     """Write `report.md`, `report.html`, `report.json` and `report.csv` into `run_dir`;
-    returns format -> path."""
+    returns format -> path. `in_progress` as for `load_report`."""
     run_dir = Path(run_dir)
-    report = load_report(run_dir, tz)
+    report = load_report(run_dir, tz, in_progress=in_progress)
     written = {}
     for fmt in FORMATS:
         path = run_dir / f"report.{fmt}"
