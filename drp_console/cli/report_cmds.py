@@ -27,7 +27,7 @@ def _fail(message: str, code: int) -> None:
                    "goes to standard output and all four into the run directory.")
 @click.option("--tz", "zone", default=None, metavar="ZONE",
               help="Your time zone, shown beside UTC (IANA name, e.g. Europe/Berlin; default: "
-                   "this machine's).")
+                   "this machine's). A zone on UTC's clock (UTC, Etc/UTC) prints times once.")
 @click.option("--runs-dir", type=click.Path(file_okay=False), default=None,
               help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
 def report(run_ref: str, formats: tuple[str, ...], output: str | None, zone: str | None,

@@ -126,6 +126,7 @@ def build_report(
         regions=tuple(str(r) for r in as_list(start.get("regions"))),
         tool_version=str(start.get("tool_version") or ""),
         zone=zone_name,
+        zone_is_utc=when.utc_only,
         started=when.at(0),
         ended=when.at(finish) if finish is not None else None,
         last_event=when.at(end_index),
@@ -327,7 +328,8 @@ def _objectives(
         what = (f"backup run {point.get('backup_run_id')}" if point.get("kind") == "backup"
                 else "the point in time")
         at_text = at.astimezone(when.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
-        restored_from = (f"{what} taken at {at.strftime('%Y-%m-%d %H:%M:%S UTC')} ({at_text}), "
+        local = "" if when.utc_only else f" ({at_text})"
+        restored_from = (f"{what} taken at {at.strftime('%Y-%m-%d %H:%M:%S UTC')}{local}, "
                          f"restored by step {point.get('step')}")
         rpo_words = f"from {what} ({at.strftime('%Y-%m-%d %H:%M:%S UTC')}) to {incident_words}"
     objectives = (

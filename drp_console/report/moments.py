@@ -37,6 +37,22 @@ def resolve_zone(tz: str | tzinfo | None) -> tuple[tzinfo, str]:
         ) from None
 
 
+def same_as_utc(zone: tzinfo, instants: list[datetime]) -> bool:
+    """Whether `zone` shows the same wall clock as UTC for these instants and all year round
+    (UTC, Etc/UTC, GMT, Africa/Abidjan ...; not Europe/London, whose summer is UTC+1): the
+    report then prints each time once."""
+    if not instants:
+        return False
+    year = instants[0].year
+    probes = list(instants) + [datetime(year, 1, 15, 12, tzinfo=timezone.utc),
+                               datetime(year, 7, 15, 12, tzinfo=timezone.utc)]
+    for at in probes:
+        offset = at.astimezone(zone).utcoffset()
+        if offset is None or offset.total_seconds() != 0:
+            return False
+    return True
+
+
 def _machine_zone() -> str:
     try:
         target = str(Path("/etc/localtime").resolve())
@@ -63,6 +79,8 @@ class Moments:
         self.events = events
         self.zone = zone
         self.t, self.boots, self.wall_spans = offsets(events)
+        self.utc_only = same_as_utc(zone, [self.wall(0), self.wall(len(events) - 1)])
+        """The zone shows the same clock as UTC: texts name each time once, in UTC."""
         self._cache: dict[int, Moment] = {}
 
     def local_text(self, at: datetime) -> str:

@@ -57,6 +57,8 @@ class Header(Part):
     """drp-console version that ran it."""
     zone: str
     """IANA name of the report's second time zone."""
+    zone_is_utc: bool
+    """The zone shows the same clock as UTC (UTC, Etc/UTC, GMT ...): times are printed once."""
     started: Moment
     """First event (`run_started`)."""
     ended: Moment | None
