@@ -73,6 +73,8 @@ class HeadlessResponder:
             return Answer("fail", by=HEADLESS)
         if given is not None and given in allowed:
             return self._answer(q, given)
+        if q.kind == "decision" and given is not None:  # never swap in another option
+            raise NeedsOperator(q, _hint(q, given))
         if q.kind == "manual" and given == "approve" or q.kind == "confirm" and given in (
                 "approve", "done"):
             return self._answer(q, "done" if q.kind == "manual" else "go")
@@ -90,6 +92,8 @@ class HeadlessResponder:
 def _hint(q: Question, given: str | None) -> str:
     choices = q.options if q.kind == "decision" else VALID_ANSWERS[q.kind]
     bad = f"{given!r} is not an answer to it; " if given is not None else ""
+    if q.kind == "decision" and given is not None:
+        bad = f"{given!r} is not offered (see the step's prompt); "
     extra = "" if q.kind == "unknown" else ", or pass --auto-approve"
     return (f"{bad}add `{q.step}: <{'|'.join(choices)}>` to the --answers file{extra}")
 

@@ -220,6 +220,10 @@ class Engine(OperatorCommands, TemplateScope, StepAttempts):
                     skip = self._static_skip(step)
                     if skip:
                         await self._finish(step.id, "skipped", skip)
+                        if step.id in self.chosen:
+                            await self.emit("warning", step=step.id, message=(
+                                f"{step.id} was chosen but is skipped ({skip}): the steps that "
+                                "need it will not run"))
                     else:
                         self._start(step.id, None)
                     changed = True

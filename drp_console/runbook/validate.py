@@ -315,6 +315,7 @@ class _Checker:
         if self.rb.breach_clock and "aware" not in milestones:
             self.warn(("breach_clock",), "the 72-hour clock runs from milestone 'aware', which "
                       "no step records: add milestone: aware to the step where you become aware")
+        self.check_decision_chains(descendants)
         conditional = self.rb.conditional_targets()
         for i, step in enumerate(self.rb.steps):
             loc = ("steps", i)
@@ -347,6 +348,45 @@ class _Checker:
                 if not any(_deletes(s, made) for s in later):
                     self.warn(loc, f"the drill creates {made!r} and no later step deletes it: "
                               "add a teardown step")
+
+
+    def check_decision_chains(self, descendants: dict[str, int]) -> None:
+        """Warn about a `when` on a decision's branch: false, it silently skips the branch."""
+        assert self.ancestors is not None
+        index = {sid: i for i, sid in enumerate(self.ids)}
+        warned: set[str] = set()
+        for decision in self.rb.steps:
+            if not isinstance(decision, DecisionStep):
+                continue
+            for label, target in decision.options.items():
+                if target not in self.known or target == decision.id:
+                    continue
+                chain = [target] + self.ancestors.ids_in(descendants[target])
+                for sid in chain:
+                    step = self.rb.step(sid)
+                    if not step.when or sid in warned:
+                        continue
+                    if sid == target and self._settled_before(step.when, decision.id):
+                        continue  # known when the decision is asked: the option is not offered
+                    warned.add(sid)
+                    first = "it is" if sid == target else f"it follows option '{label}' and is"
+                    self.warn(("steps", index[sid], "when"), (
+                        f"{first} on a branch of decision '{decision.id}': when this `when` is "
+                        "false the step and every step after it are skipped, and the run can end "
+                        "succeeded without doing the branch. Drop the `when` (let a step fail "
+                        "loudly), or put it on the option's target reading only what is known "
+                        "when the decision is asked (the option is then not offered)"))
+
+    def _settled_before(self, expr: str, decision_id: str) -> bool:
+        """Whether an expression reads only what is known when `decision_id` asks."""
+        found = analyse(expr, "expression")
+        if found.error is not None:
+            return False
+        steps_read = [path[1] for path in found.paths if path[0] == "steps" and len(path) >= 2]
+        if "steps" in found.names and not steps_read:
+            return False
+        assert self.ancestors is not None
+        return all(s in self.ancestors[decision_id] for s in steps_read)
 
 
 def _verifies(step: Any) -> bool:

@@ -152,3 +152,29 @@ def test_unexpected_failure_is_one_line_not_a_traceback(tmp_path: Path,
     assert "Traceback" not in result.output
     assert "drp: unexpected error (RuntimeError: disk on fire)" in (
         result.output + (result.stderr if hasattr(result, "stderr") else ""))
+
+
+BRANCH_HEAD = ("  - id: read\n    title: Read\n" + READ +
+               "  - id: choose\n    title: Choose\n    type: decision\n"
+               "    options: {left: left, right: right}\n"
+               "  - {id: left, title: L, type: manual, needs: [choose]}\n")
+
+
+def test_a_when_on_a_decision_branch_is_a_warning_unless_known_when_asked(tmp_path: Path) -> None:
+    # known when the decision asks (a parameter, a step before it): the option is simply not
+    # offered, so no warning
+    settled = BRANCH_HEAD + ("  - {id: right, title: R, type: manual, needs: [choose], "
+                             "when: \"params.project != '' and steps['read'].outputs.state\"}\n")
+    assert messages(tmp_path, settled) == []
+    # a `when` further down the branch: false, it would skip the rest of the branch silently
+    later = BRANCH_HEAD + ("  - {id: right, title: R, type: manual, needs: [choose]}\n"
+                           "  - {id: after, title: A, type: manual, needs: [right], "
+                           "when: \"params.project != ''\"}\n")
+    found = messages(tmp_path, later)
+    assert len(found) == 1 and "steps[4].when" in found[0]
+    assert "follows option 'right'" in found[0] and "skipped" in found[0]
+    # on the target itself but reading a step that has not run when the decision asks
+    unsettled = BRANCH_HEAD + ("  - {id: right, title: R, type: manual, needs: [choose], "
+                               "when: \"steps['left'].status == 'skipped'\"}\n")
+    found = messages(tmp_path, unsettled)
+    assert any("steps[3].when" in m and "branch of decision 'choose'" in m for m in found)

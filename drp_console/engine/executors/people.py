@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun
 from drp_console.engine.responder import Question
+
+TERMINAL = frozenset({"succeeded", "failed", "skipped"})
 
 
 def _text(run: StepRun, text: str | None) -> str:
@@ -47,13 +51,58 @@ async def run_approval(run: StepRun) -> StepResult:
 
 
 async def run_decision(run: StepRun) -> StepResult:
-    """The operator picks one option; its target runs, the other targets are skipped."""
+    """The operator picks one option; its target runs, the other targets are skipped.
+
+    An option whose target could not run (its `when` is already known to be false, or its
+    `modes` leave out this run's mode) is not offered: the prompt says why."""
     step = run.step
-    options: dict[str, str] = dict(step.options)
-    question = Question(step=step.id, kind="decision",
-                        prompt=_text(run, getattr(step, "prompt", None) or step.title),
-                        role=step.role, options=tuple(options),
-                        recommended=getattr(step, "recommended", None))
+    options: dict[str, str] = {}
+    closed: dict[str, str] = {}
+    for label, target in step.options.items():
+        why = _closed(run.engine, target)
+        if why is None:
+            options[label] = target
+        else:
+            closed[label] = why
+    if not options:
+        raise StepFailure("no option of this decision can run: " + "; ".join(
+            f"'{label}' ({why})" for label, why in closed.items()), code="noOption",
+            hint="give the parameters an option needs and start a new run, or skip the step")
+    prompt = _text(run, getattr(step, "prompt", None) or step.title)
+    if closed:
+        prompt += "\n\nNot offered: " + "; ".join(
+            f"*{label}* ({why})" for label, why in closed.items()) + "."
+    recommended = getattr(step, "recommended", None)
+    question = Question(step=step.id, kind="decision", prompt=prompt, role=step.role,
+                        options=tuple(options),
+                        recommended=recommended if recommended in options else None)
     answer = await run.engine.ask(question)
     return StepResult(outputs={"option": answer.value, "next": options[answer.value],
                                "by": answer.by})
+
+
+def _closed(engine: Any, target: str) -> str | None:
+    """Why a decision option's target cannot run in this run, or None (it may run).
+
+    A `when` counts only when everything it reads is settled now: parameters, the run, and
+    steps that have finished."""
+    from drp_console.runbook.references import analyse
+
+    step = engine.runbook.step(target)
+    if step.modes is not None and engine.ctx.mode not in step.modes:
+        return f"it runs only in {', '.join(step.modes)} mode"
+    if not step.when:
+        return None
+    found = analyse(step.when, "expression")
+    if found.error is not None:
+        return None
+    steps_read = [path[1] for path in found.paths if path[0] == "steps" and len(path) >= 2]
+    if "steps" in found.names and not steps_read:
+        return None  # steps[...] read in a way we cannot follow: let the step decide
+    if any(engine.status.get(s) not in TERMINAL for s in steps_read):
+        return None
+    try:
+        holds = engine.evaluate(step.when)
+    except StepFailure:
+        return None
+    return None if holds else f"needs {step.when}"
