@@ -45,6 +45,28 @@ class FormValues:
     """Live mode: the project id as typed to confirm."""
 
 
+def value_text(value: object) -> str:
+    """A parameter value as the operator types it (`true`, not `True`)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def pattern_error(name: str, value: str, pattern: str, secret: bool = False) -> str:
+    """A pattern mismatch in words, then the pattern itself."""
+    kinds = [word for token, word in (("a-z", "lowercase letters"), ("A-Z", "capital letters"),
+                                      ("0-9", "digits"), ("\\d", "digits"))
+             if token in pattern]
+    if "-]" in pattern or "-" in pattern.replace("a-z", "").replace("A-Z", "").replace("0-9", ""):
+        kinds.append("hyphens")
+    if "_" in pattern:
+        kinds.append("underscores")
+    kinds = list(dict.fromkeys(kinds))
+    words = (" and ".join([", ".join(kinds[:-1]), kinds[-1]]) if len(kinds) > 1
+             else "".join(kinds))
+    shown = "the value" if secret else repr(value)
+    use = f" use only {words}, in the form" if words else " it must have the form"
+    return f"{shown} is not a valid {name}:{use} the runbook sets (pattern {pattern})."
+
+
 class LauncherScreen(Screen):
     """Pick a runbook (or an interrupted run), a mode and parameters, and start."""
 
@@ -173,25 +195,33 @@ class LauncherScreen(Screen):
         await fields.remove_children()
         widgets: list[Any] = []
         for name, spec in entry.parameters():
-            need = " (required)" if spec.get("required") else ""
-            secret = " (secret)" if spec.get("secret") else ""
-            widgets.append(Label(f"{name}{need}{secret}", classes="form-label"))
-            help_text = str(spec.get("description") or "")
-            if spec.get("choices"):
-                help_text += ("; " if help_text else "") + "one of " + ", ".join(spec["choices"])
-            if help_text:
-                widgets.append(Static(escape(help_text), classes="form-help"))
-            value = "" if spec.get("default") is None else str(spec["default"]).lower() \
-                if isinstance(spec.get("default"), bool) else str(spec.get("default"))
-            field = Input(value, placeholder=str(spec.get("pattern") or name),
-                          password=bool(spec.get("secret")), id=f"param-{name}")
-            if self.app.still:
-                field.cursor_blink = False
-            widgets.append(field)
-            widgets.append(Static("", classes="field-error", id=f"error-{name}"))
+            widgets += self._param_widgets(name, spec)
         await fields.mount_all(widgets)
         self.query_one("#start", Button).disabled = entry.runbook is None
         self.query_one("#form-error", Static).update("")
+
+    def _param_widgets(self, name: str, spec: dict) -> list[Any]:
+        """The label, help, field and error line of one parameter, whatever its spec holds."""
+        from drp_console.ui.modals import reflow
+
+        need = " (required)" if spec.get("required") else ""
+        secret = " (secret)" if spec.get("secret") else ""
+        out: list[Any] = [Label(escape(f"{name}{need}{secret}"), classes="form-label")]
+        help_text = reflow(str(spec.get("description") or ""))
+        if spec.get("choices"):
+            help_text += ("; " if help_text else "") + "one of " + \
+                ", ".join(value_text(c) for c in spec["choices"])
+        if help_text:
+            out.append(Static(escape(help_text), classes="form-help"))
+        default = spec.get("default")
+        field = Input("" if default is None else value_text(default),
+                      placeholder=str(spec.get("pattern") or name),
+                      password=bool(spec.get("secret")), id=f"param-{name}")
+        if self.app.still:
+            field.cursor_blink = False
+        out.append(field)
+        out.append(Static("", classes="field-error", id=f"error-{name}"))
+        return out
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "mode":
@@ -229,13 +259,17 @@ class LauncherScreen(Screen):
         given = {k: v for k, v in values.params.items() if v != ""}
         for name, spec in entry.runbook.parameters.items():
             if name not in given:
-                if spec.default is None:
+                if spec.is_required and spec.default is None:
                     errors[name] = f"'{name}' is required: type a value."
                 continue
             try:
                 check_value(name, spec, given[name])
             except ParameterError as exc:
-                errors[name] = str(exc)
+                pattern = spec.pattern
+                if pattern is not None and "does not match" in str(exc):
+                    errors[name] = pattern_error(name, given[name], pattern, spec.secret)
+                else:
+                    errors[name] = str(exc)
         if not errors:
             try:
                 from drp_console.runbook.params import resolve_params

@@ -12,11 +12,40 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 
-def prompt_markup(text: str | None) -> str:
-    """A runbook prompt (Markdown) as console markup: escaped, with **bold** kept."""
+def reflow(text: str | None) -> str:
+    """Join a paragraph's hard line breaks (YAML `|` blocks) so the console wraps it evenly.
+
+    Blank lines, list items, indented lines and fenced code keep their own lines.
+    """
     import re
 
-    return re.sub(r"\*\*(.+?)\*\*", r"[b]\1[/b]", escape(text or ""))
+    out: list[str] = []
+    fenced = False
+    for line in (text or "").strip("\n").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            fenced = not fenced
+            out.append(line)
+            continue
+        joinable = (not fenced and stripped and not line.startswith((" ", "\t"))
+                    and not re.match(r"([-*+]|\d+[.)]|#+|>|\|)\s", stripped))
+        if joinable and out and out[-1].strip() and _joinable_tail(out[-1]):
+            out[-1] = out[-1].rstrip() + " " + stripped
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def _joinable_tail(line: str) -> bool:
+    """Whether the next line may be glued onto this one (not code, not a table row)."""
+    return not line.startswith((" ", "\t", "```", "|"))
+
+
+def prompt_markup(text: str | None) -> str:
+    """A runbook prompt (Markdown) as console markup: reflowed, escaped, with **bold** kept."""
+    import re
+
+    return re.sub(r"\*\*(.+?)\*\*", r"[b]\1[/b]", escape(reflow(text)))
 
 
 @dataclass(frozen=True)

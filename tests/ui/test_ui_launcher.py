@@ -42,7 +42,8 @@ async def test_form_errors_are_shown_beside_their_field(runs_dir):
         screen.query_one("#param-replica").value = "Bad_Name"
         await pilot.click("#start")
         await pilot.pause()
-        assert "does not match" in str(screen.query_one("#error-replica").render())
+        shown = str(screen.query_one("#error-replica").render())
+        assert "lowercase letters" in shown and "^[a-z][a-z0-9-]*$" in shown
         assert str(screen.query_one("#error-project").render()) == ""
         assert not list(runs_dir.glob("*")), "no run may start from an invalid form"
 
@@ -128,3 +129,51 @@ async def test_an_internal_error_is_a_sentence_and_a_file_not_a_traceback(runs_d
     assert saved and "ZeroDivisionError" in saved[0].read_text()
     assert (saved[0].stat().st_mode & 0o777) == 0o600
     assert app.return_code == 1
+
+
+ODD_PARAMS = """format: drp/v1
+id: odd-params
+title: Every parameter shape
+summary: |
+  A summary written
+  over several lines.
+parameters:
+  size: {description: Servers to start, default: 3, choices: [2, 3, 4, 6]}
+  flag: {description: A switch, default: false}
+  count: {default: 7}
+  optional: {description: Not needed, required: false}
+  token: {description: A secret, secret: true, pattern: "^[a-z]+$"}
+  zone: {description: "Where\\nit goes", default: europe-west1-c, choices: [europe-west1-c, b]}
+steps:
+  - id: one
+    title: One step
+    type: manual
+    instructions: Do it.
+"""
+
+
+async def test_every_parameter_shape_renders_and_checks(runs_dir, tmp_path):
+    folder = tmp_path / "books"
+    folder.mkdir()
+    (folder / "odd.yaml").write_text(ODD_PARAMS)
+    app = make_app(runbooks_dir=folder, runs_dir=runs_dir, operator="ana", still=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _scanned(pilot)
+        screen = app.screen
+        assert screen.current is not None and screen.current.runbook is not None
+        helps = " ".join(str(w.render()) for w in screen.query(".form-help"))
+        assert "one of 2, 3, 4, 6" in helps
+        assert screen.query_one("#param-size").value == "3"
+        assert screen.query_one("#param-flag").value == "false"
+        assert "A summary written over several lines." in str(
+            screen.query_one("#runbook-info").render())
+        screen.query_one("#param-token").value = "Bad1"
+        screen.query_one("#param-size").value = "5"
+        screen.action_start()
+        await pilot.pause()
+        errors = {n: str(screen.query_one(f"#error-{n}").render())
+                  for n in ("size", "token", "optional")}
+        assert "choose one of 2, 3, 4, 6" in errors["size"]
+        assert "lowercase letters" in errors["token"] and "^[a-z]+$" in errors["token"]
+        assert "Bad1" not in errors["token"]  # a secret is never shown
+        assert errors["optional"] == ""  # required: false needs no value
