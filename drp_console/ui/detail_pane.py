@@ -77,7 +77,9 @@ class DetailPane(VerticalScroll):
         self._shown_md: str | None = None
         self._shown_list: tuple | None = None
         self._filling = False
-        self.query_one("#detail-checklist").display = False
+        checklist = self.query_one("#detail-checklist")
+        checklist.display = False
+        checklist.can_focus = False  # ticked with x or the mouse; enter/space stay the screen's
 
     def show(self, view: RunView, step: StepView | None, ticked: set[int], now: datetime,
              params: dict) -> None:

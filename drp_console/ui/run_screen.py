@@ -43,9 +43,9 @@ class RunScreen(OperatorActions, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-huge")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    BINDINGS = [
-        Binding("enter", "complete", "Done", show=True, priority=False),
-        Binding("space", "complete", "Done", show=False),
+    BINDINGS = [  # enter/space are the screen's wherever the focus is (no widget may eat them)
+        Binding("enter", "complete", "Done", show=True, priority=True),
+        Binding("space", "complete", "Done", show=False, priority=True),
         Binding("x", "tick", "Tick"),
         Binding("a", "approve", "Approve"),
         Binding("d", "decide", "Decide"),

@@ -221,3 +221,19 @@ async def test_unknown_step_after_a_crash_is_reconciled_in_the_console(runs_dir)
     answers = [e for e in session.journal.events()
                if e["type"] == "answered" and e["kind"] == "unknown"]
     assert answers and answers[0]["answer"] == "verified" and answers[0]["by"] == "ana"
+
+
+async def test_enter_and_space_work_with_the_focus_in_the_detail_pane(runs_dir):
+    session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: question(screen, "declare"), "declare to wait")
+        await select(pilot, screen, "declare")
+        await pilot.pause(0.3)
+        await pilot.press("tab", "tab")  # as the QA did: the focus leaves the steps table
+        assert app.focused is not screen.query_one("StepTable")
+        await pilot.press("x", "x", "space")
+        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded",
+                    "declare done with the focus in the detail pane")
+        assert screen.view.steps["declare"].status == "succeeded"
