@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from ui_recorded import UI_RUNBOOKS
 from ui_pilot import console_for, question, select, start_session, until
 
 RUNBOOK = UI_RUNBOOKS / "ui-failover.yaml"
+
+
+@pytest.fixture(autouse=True)
+def credentials(monkeypatch, tmp_path):
+    """Application Default Credentials that load (a live session checks them before it opens)."""
+    key = tmp_path / "adc.json"
+    key.write_text(json.dumps({"type": "authorized_user", "client_id": "id.example",
+                               "client_secret": "not-a-secret", "refresh_token": "none"}))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
 
 
 def _types(session) -> list[str]:
