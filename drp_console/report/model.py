@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from drp_console.report import sections
+from drp_console.report import restore, sections
 from drp_console.report.coerce import as_dict, as_int, as_list, as_time
 from drp_console.report.intake import ReportError, events_sha256, prepare
 from drp_console.report.moments import Moments, resolve_zone
@@ -209,10 +209,11 @@ def _gaps(seqs: list[int], limit: int = 100) -> tuple[int, ...]:
 
 def _milestone(events: list[dict], when: Moments, name: str, i: int | None) -> MilestoneRow:
     if i is None:
-        return MilestoneRow(name=name, at=None, step="", source="")
+        return MilestoneRow(name=name, at=None, step="", source="", by="")
     event = events[i]
     return MilestoneRow(name=name, at=when.at(i), step=str(event.get("step") or ""),
-                        source=str(event.get("source") or ""))
+                        source=str(event.get("source") or ""),
+                        by=str(event.get("operator") or ""))
 
 
 def time_scale(step_type: object, speed: float) -> float:
@@ -325,13 +326,8 @@ def _objectives(
     at = as_time(point.get("at")) if point is not None else None
     if point is not None and at is not None:
         rpo = max(0.0, (incident - at).total_seconds())
-        what = (f"backup run {point.get('backup_run_id')}" if point.get("kind") == "backup"
-                else "the point in time")
-        at_text = at.astimezone(when.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
-        local = "" if when.utc_only else f" ({at_text})"
-        restored_from = (f"{what} taken at {at.strftime('%Y-%m-%d %H:%M:%S UTC')}{local}, "
-                         f"restored by step {point.get('step')}")
-        rpo_words = f"from {what} ({at.strftime('%Y-%m-%d %H:%M:%S UTC')}) to {incident_words}"
+        restored_from, what = restore.describe(point, at, events, when)
+        rpo_words = f"from {what} to {incident_words}"
     objectives = (
         Objective(name="RTO", target_s=rto_target, achieved_s=None if rto is None else round(rto, 3),
                   verdict=_verdict(rto_target, rto, speed), measured=rto_words),

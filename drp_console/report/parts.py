@@ -140,6 +140,9 @@ class MilestoneRow(Part):
     """Step that recorded it ("" when an operator did)."""
     source: str
     """`step`, `operator`, or "" when not recorded."""
+    by: str
+    """The operator of the console when it was recorded (for source `operator`, the person who
+    recorded it by hand; "" when not recorded)."""
 
 
 class Interval(Part):
