@@ -155,10 +155,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("runbook", type=click.Path())
 @click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
               help="A parameter value (repeatable).")
-@click.option("--mode", type=click.Choice(["live", "simulate", "training"]), default="live",
-              show_default=True, help="The mode to plan for (steps' modes decide what runs).")
+@click.option("--mode", type=click.Choice(["live", "simulate", "training"]), default=None,
+              help="The mode to plan for, as `drp run` would run it (default: simulate); "
+              "steps' `modes:` decide what runs.")
 @guarded
-def plan(runbook: str, pairs: tuple[str, ...], mode: str) -> int:
+def plan(runbook: str, pairs: tuple[str, ...], mode: str | None) -> int:
     """Show what a runbook would do, without doing anything.
 
     Resolved parameters (secrets masked), the steps in order with their parallel groups, what
@@ -181,17 +182,37 @@ def plan(runbook: str, pairs: tuple[str, ...], mode: str) -> int:
     except ParameterError as exc:
         click.echo(f"drp plan: {exc}", err=True)
         return EXIT_USAGE
-    click.echo(render_plan(make_plan(doc, values, mode)))
+    click.echo(render_plan(make_plan(doc, values, mode or "simulate"), default_mode=not mode))
     return EXIT_OK
 
 
-def render_plan(p: Any) -> str:
+def _notes(p: Any, s: Any) -> list[str]:
+    notes = []
+    if s.conditional:
+        notes.append("only when chosen")
+    if not s.runs_in_mode:
+        modes = ", ".join(p.runbook.step(s.id).modes or ())
+        notes.append(f"skipped in {p.mode} mode (modes: {modes})")
+    if s.when is not None:
+        verdict = {True: "true: runs", False: "false: skipped", None: "decided during the run"}
+        notes.append(f"when {s.when} -> {verdict[s.when_value]}")
+    if s.not_offered:
+        notes.append("not offered with these parameters: " + ", ".join(s.not_offered))
+    if s.role:
+        notes.append(f"role {s.role}")
+    return notes
+
+
+def render_plan(p: Any, default_mode: bool = False) -> str:
     """The plan as text."""
     from drp_console.runbook.durations import format_duration
+    from drp_console.runbook.plan import yaml_text
 
     rb = p.runbook
+    how = " (the default; plan another with --mode live or --mode training)" \
+        if default_mode else ""
     lines = [f"{rb.title}  ({rb.id}" + (f" v{rb.version}" if rb.version else "") + ")",
-             f"mode: {p.mode}"]
+             f"mode: {p.mode}{how}"]
     objectives = [f"{k.upper()} {format_duration(v)}" for k, v in
                   (("rto", rb.objectives.rto), ("rpo", rb.objectives.rpo)) if v is not None]
     if objectives:
@@ -199,7 +220,7 @@ def render_plan(p: Any) -> str:
     if p.params:
         lines.append("parameters:")
         width = max(len(n) for n in p.params)
-        lines.extend(f"  {n.ljust(width)} = {v}" for n, v in p.params.items())
+        lines.extend(f"  {n.ljust(width)} = {yaml_text(v)}" for n, v in p.params.items())
     lines.append("steps:")
     marks = {"people": "person", "read": "read", "mutating": "CHANGES",
              "destructive": "DESTROYS", "local": "local"}
@@ -208,17 +229,16 @@ def render_plan(p: Any) -> str:
         lines.append(f"  group {group}{together}")
         for s in steps:
             est = format_duration(s.estimate) if s.estimate is not None else "-"
-            notes = []
-            if s.conditional:
-                notes.append("only when chosen")
-            if not s.runs_in_mode:
-                notes.append(f"skipped in {p.mode}")
-            if s.role:
-                notes.append(f"role {s.role}")
+            notes = _notes(p, s)
             extra = f"  [{'; '.join(notes)}]" if notes else ""
             lines.append(f"    {s.id}  {s.type:<8} {marks[s.effect]:<8} {est:>7}  "
                          f"{s.title}{extra}")
             lines.append(f"        {s.action}")
+    for why, words in (("modes", f"left out in {p.mode} mode by their modes:"),
+                       ("when", "skipped: their when is false with these parameters:")):
+        ids = [s.id for s in p.steps if s.skipped == why]
+        if ids:
+            lines.append(f"{words} {', '.join(ids)}")
     lines.append(f"critical path: {format_duration(p.critical_seconds)} "
                  f"({' -> '.join(p.critical_path)})")
     if p.restored_seconds is not None:

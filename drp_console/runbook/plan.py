@@ -41,6 +41,21 @@ class PlannedStep:
     """Runs only when a decision or a failure chooses it."""
     runs_in_mode: bool = True
     """False when `modes` leaves out the planned mode."""
+    when: str | None = None
+    """The step's `when`, as written."""
+    when_value: bool | None = None
+    """The `when` evaluated with the parameters; None when only the run can tell (or no when)."""
+    not_offered: tuple[str, ...] = ()
+    """A decision's options whose target could not run with these parameters (not offered)."""
+
+    @property
+    def skipped(self) -> str | None:
+        """Why the step would be skipped whatever happens, or None."""
+        if not self.runs_in_mode:
+            return "modes"
+        if self.when_value is False:
+            return "when"
+        return None
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,30 @@ class _LaterSteps(Mapping):
         return 0
 
 
+def yaml_text(value: Any) -> str:
+    """A parameter value as YAML spells it (`false`, not `False`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def _when_value(expr: str | None, ctx: Mapping[str, Any]) -> bool | None:
+    """A `when` evaluated from parameters and the run alone; None when it reads steps."""
+    if not expr:
+        return None
+    from drp_console.runbook.references import analyse
+
+    found = analyse(expr, "expression")
+    if found.error is not None or "steps" in found.names:
+        return None
+    try:
+        return bool(templating.evaluate(expr, ctx))
+    except Exception:  # e.g. run.id compared with something: only the run can tell
+        return None
+
+
 def _describe(step: Any, ctx: Mapping[str, Any]) -> tuple[str, str]:
     def show(value: Any) -> Any:
         if isinstance(value, dict):
@@ -132,7 +171,7 @@ def _describe(step: Any, ctx: Mapping[str, Any]) -> tuple[str, str]:
         return "local", " ".join(str(a) for a in show(list(step.run)))
     if isinstance(step, DecisionStep):
         options = ", ".join(f"{label} -> {target}" for label, target in step.options.items())
-        return "people", f"choose: {options}"
+        return "people", f"choose: {options}"  # options not offered are added by make_plan
     prompt = getattr(step, "prompt", None) or step.title
     return "people", str(show(prompt))
 
@@ -144,7 +183,10 @@ def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simul
                                                  "operator": "<run.operator>",
                                                  "project": params.get("project", "")})
     ctx["steps"] = _LaterSteps()
+    shown = dict(ctx)  # for display: booleans spelled as in YAML
+    shown["params"] = {k: yaml_text(v) if isinstance(v, bool) else v for k, v in params.items()}
     conditional = runbook.conditional_targets()
+    whens = {s.id: _when_value(s.when, ctx) for s in runbook.steps}
     group: dict[str, int] = {}
     finish: dict[str, float] = {}
     via: dict[str, str | None] = {}
@@ -157,13 +199,21 @@ def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simul
         in_mode = step.modes is None or mode in step.modes
         start_from = max(deps, key=lambda d: finish[d], default=None)
         via[sid] = start_from
+        runs = in_mode and whens[sid] is not False
         finish[sid] = (finish[start_from] if start_from else 0.0) + (
-            (estimate or 0.0) if in_mode else 0.0)
-        effect, action = _describe(step, ctx)
+            (estimate or 0.0) if runs else 0.0)
+        effect, action = _describe(step, shown)
+        not_offered: tuple[str, ...] = ()
+        if isinstance(step, DecisionStep):
+            not_offered = tuple(
+                label for label, target in step.options.items() if runbook.has_step(target)
+                and (whens[target] is False or (runbook.step(target).modes is not None
+                                                and mode not in runbook.step(target).modes)))
         planned.append(PlannedStep(
             id=sid, title=step.title, type=step.type, group=group[sid],
             needs=runbook.needs(sid), effect=effect, action=action, estimate=estimate,
-            role=step.role, conditional=sid in conditional, runs_in_mode=in_mode))
+            role=step.role, conditional=sid in conditional, runs_in_mode=in_mode,
+            when=step.when, when_value=whens[sid], not_offered=not_offered))
     restored = [finish[s.id] for s in runbook.steps if s.milestone == "restored"]
     path: list[str] = []
     end = max(finish, key=lambda s: finish[s], default=None)

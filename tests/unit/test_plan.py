@@ -127,3 +127,43 @@ def test_decision_targets_are_conditional() -> None:
     assert conditional == {"go-no-go", "wait-for-region"}
     order = [s.id for s in plan.steps]
     assert order.index("choose") < order.index("go-no-go") < order.index("promote")
+
+
+def test_plan_assumes_simulate_like_drp_run_and_names_what_modes_leave_out(tmp_path: Path) -> None:
+    path = write(tmp_path, BODY)
+    default = CliRunner().invoke(cli, ["plan", str(path), "-p", "token=x"])
+    assert default.exit_code == 0, default.output
+    assert default.output.splitlines()[1].startswith("mode: simulate (the default")
+    assert "left out in simulate mode by their modes: rehearse" in default.output
+    live = CliRunner().invoke(cli, ["plan", str(path), "-p", "token=x", "--mode", "live"])
+    assert live.output.splitlines()[1] == "mode: live"
+    assert "[skipped in live mode (modes: training)]" in live.output
+    assert "left out in live mode by their modes: rehearse" in live.output
+
+
+def test_plan_spells_booleans_as_yaml_and_evaluates_when() -> None:
+    runner = CliRunner()
+    path = str(RUNBOOKS / "zone-outage-web.yaml")
+    off = runner.invoke(cli, ["plan", path])
+    assert off.exit_code == 0, off.output
+    assert "scale_dr_region = false" in off.output and "False" not in off.output
+    assert "when params.scale_dr_region -> false: skipped" in off.output
+    assert "skipped: their when is false with these parameters: scale-dr-region" in off.output
+    on = runner.invoke(cli, ["plan", path, "-p", "scale_dr_region=true"])
+    assert "scale_dr_region = true" in on.output
+    assert "when params.scale_dr_region -> true: runs" in on.output
+    assert "skipped: their when" not in on.output
+
+
+def test_plan_says_which_options_a_decision_will_not_offer() -> None:
+    rb = load_runbook(RUNBOOKS / "cloudsql-restore-backup.yaml")
+    base = {"project": "acme-prod", "instance": "orders-db"}
+    without = make_plan(rb, {**base, "recover_to": ""})
+    choose = next(s for s in without.steps if s.id == "choose")
+    assert choose.not_offered == ("clone to a point in time",)
+    with_time = make_plan(rb, {**base, "recover_to": "2026-11-27T09:41:00Z"})
+    choose = next(s for s in with_time.steps if s.id == "choose")
+    assert choose.not_offered == ()
+    clone = next(s for s in with_time.steps if s.id == "clone-pitr")
+    assert clone.when_value is True
+    assert "pointInTime=2026-11-27T09:41:00Z" in clone.action
