@@ -101,8 +101,10 @@ def _hint(q: Question, given: str | None) -> str:
 class EventPrinter:
     """One line per journaled event: time (UTC), step, what happened."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, runbook: Any = None) -> None:
         self.out = out
+        self.runbook = runbook
+        """The runbook, to name a failed step's `on_failure` (optional)."""
         self._progress: dict[str, tuple[object, int]] = {}
 
     def __call__(self, event: dict) -> None:
@@ -111,7 +113,7 @@ class EventPrinter:
             if self._progress.get(str(event.get("operation"))) == key:
                 return
             self._progress[str(event.get("operation"))] = key
-        text = describe(event)
+        text = describe(event, self.runbook)
         if text is None:
             return
         ts = str(event.get("ts", ""))[11:19]
@@ -119,9 +121,17 @@ class EventPrinter:
         self.out.flush()
 
 
-def describe(e: dict) -> str | None:
+_WAITING = {"manual": "work to be marked done", "approval": "an approval",
+            "decision": "a decision", "confirm": "the typed confirmation",
+            "failed": "what to do about the failure (retry, skip or fail)",
+            "unknown": "a check of what the step did"}
+
+
+def describe(e: dict, runbook: Any = None) -> str | None:
     """A short human description of an event (None: not worth a line)."""
     t = e.get("type")
+    if t == "answered" and e.get("kind") == "failed":
+        return _failed_answer(e, runbook)
     if t == "step_started":
         return f"started (attempt {e.get('attempt')})"
     if t == "call_intent":
@@ -139,7 +149,7 @@ def describe(e: dict) -> str | None:
         return f"attempt {e.get('attempt')} failed ({kind}): {err.get('message')}{retry}"
     if t == "waiting":
         who = f" for {e['role']}" if e.get("role") else ""
-        return f"waiting{who}: {e.get('kind')}"
+        return f"waiting{who}: {_WAITING.get(str(e.get('kind')), e.get('kind'))}"
     if t == "answered":
         role = f" ({e['role']})" if e.get("role") else ""
         return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}"
@@ -168,10 +178,31 @@ def describe(e: dict) -> str | None:
     return None
 
 
+def _failed_answer(e: dict, runbook: Any) -> str:
+    """`failed; headless policy: let it fail (on_failure: abort)` and the like."""
+    who = "headless policy" if e.get("by") == HEADLESS else str(e.get("by"))
+    answer = e.get("answer")
+    if answer == "fail":
+        policy = None
+        if runbook is not None and e.get("step"):
+            try:
+                policy = runbook.step(e["step"]).on_failure
+            except Exception:  # an unknown step: say less rather than nothing
+                policy = None
+        what = "let it fail" + (f" (on_failure: {policy})" if policy else "")
+    elif answer == "retry":
+        what = "retry it"
+    elif answer == "skip":
+        what = "skip it" + (f" ({e['reason']})" if e.get("reason") else "")
+    else:
+        what = str(answer)
+    return f"failed; {who}: {what}"
+
+
 def run_headless(session: Any, responder: Any, out: TextIO) -> int:
     """Run the session's engine to its end, printing progress; returns the exit code."""
     engine = session.engine(responder)
-    engine.subscribe(EventPrinter(out))
+    engine.subscribe(EventPrinter(out, session.runbook))
     ctx = session.ctx
     world = f", scenario {session.scenario.id}" if session.scenario else ""
     world += f" at {ctx.speed:g}x" if ctx.mode != "live" else f", project {ctx.project}"

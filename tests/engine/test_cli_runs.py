@@ -43,6 +43,8 @@ def test_faults_are_retried_and_an_operation_error_takes_the_recovery_path(tmp_p
     assert finished == {"check": "succeeded", "promote": "succeeded", "start-web-2": "failed",
                         "start-web-3": "succeeded", "done": "succeeded"}
     assert "result: succeeded" in res.output
+    assert "failed; headless policy: let it fail (on_failure: start-web-3)" in res.output
+    assert "fail by headless" not in res.output
 
 
 def test_unanswerable_question_exits_5_naming_the_step(tmp_path):
