@@ -353,7 +353,6 @@ class _Checker:
     def check_decision_chains(self, descendants: dict[str, int]) -> None:
         """Warn about a `when` on a decision's branch: false, it silently skips the branch."""
         assert self.ancestors is not None
-        index = {sid: i for i, sid in enumerate(self.ids)}
         warned: set[str] = set()
         for decision in self.rb.steps:
             if not isinstance(decision, DecisionStep):
@@ -370,7 +369,7 @@ class _Checker:
                         continue  # known when the decision is asked: the option is not offered
                     warned.add(sid)
                     first = "it is" if sid == target else f"it follows option '{label}' and is"
-                    self.warn(("steps", index[sid], "when"), (
+                    self.warn(("steps", self.ids.index(sid), "when"), (
                         f"{first} on a branch of decision '{decision.id}': when this `when` is "
                         "false the step and every step after it are skipped, and the run can end "
                         "succeeded without doing the branch. Drop the `when` (let a step fail "
@@ -383,10 +382,9 @@ class _Checker:
         if found.error is not None:
             return False
         steps_read = [path[1] for path in found.paths if path[0] == "steps" and len(path) >= 2]
-        if "steps" in found.names and not steps_read:
-            return False
-        assert self.ancestors is not None
-        return all(s in self.ancestors[decision_id] for s in steps_read)
+        ancestry = self.ancestors
+        return ancestry is not None and ("steps" not in found.names or bool(steps_read)) and \
+            all(s in ancestry[decision_id] for s in steps_read)
 
 
 def _verifies(step: Any) -> bool:

@@ -196,3 +196,37 @@ def test_milestone_recorded_when_step_succeeds(tmp_path):
     eng = engine_for(runbook(manual("a", milestone="declared")), tmp_path, ScriptedResponder())
     state = run(eng)
     assert "declared" in state.milestones
+
+
+def test_a_decision_offers_only_options_whose_target_can_run(tmp_path):
+    rb = runbook(
+        manual("first"),
+        {"id": "pick", "title": "pick", "type": "decision", "recommended": "clone",
+         "options": {"restore": "r", "clone": "c", "drill": "d", "later": "l"}},
+        manual("r", needs=["pick"]), manual("c", needs=["pick"], when="params.at != ''"),
+        manual("d", needs=["pick"], modes=["training"]),
+        # reads a step that has not run when the decision asks: offered, decided later
+        manual("l", needs=["pick"], when="steps['r'].status == 'succeeded'"))
+    responder = ScriptedResponder({"pick": "later"})
+    eng = engine_for(rb, tmp_path, responder, params={"at": ""})
+    state = run(eng)
+    (asked,) = [q for q in responder.asked if q.step == "pick"]
+    assert asked.options == ("restore", "later")
+    assert asked.recommended is None  # the recommended option is not offered
+    assert "Not offered: *clone* (needs params.at != '')" in asked.prompt
+    assert "*drill* (it runs only in training mode)" in asked.prompt
+    done = finished(eng)
+    assert done["l"][0] == "skipped"  # chosen, but its when turned out false: said loudly
+    warnings = [e["message"] for e in eng.journal.events() if e["type"] == "warning"]
+    assert any("l was chosen but is skipped" in w for w in warnings)
+    assert state.status == "succeeded"
+
+
+def test_a_decision_with_no_option_that_can_run_fails(tmp_path):
+    rb = runbook({"id": "pick", "title": "pick", "type": "decision", "options": {"clone": "c"}},
+                 manual("c", needs=["pick"], when="params.at != ''"))
+    eng = engine_for(rb, tmp_path, ScriptedResponder(), params={"at": ""})
+    state = run(eng)
+    done = finished(eng)
+    assert done["pick"][0] == "failed" and "no option of this decision can run" in done["pick"][1]
+    assert state.status == "failed"
