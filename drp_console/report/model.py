@@ -190,8 +190,8 @@ def build_report(
 
 def _open_reason(in_progress: bool, run_id: str) -> str:
     if in_progress:
-        return ("the run is still in progress: it has not ended; times and durations are up to "
-                "its last event")
+        return ("a console is still running it: no end yet; durations count up to the last "
+                "event so far (in progress)")
     return ("the journal has no run_finished event and no console holds the run: it was "
             f"interrupted and has not ended (`drp resume {run_id}` continues it); durations are "
             "up to its last event")
