@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Markdown, SelectionList, Static
 
 from drp_console.ui.clock import clock_text, update_if_changed
-from drp_console.ui.modals import prompt_markup
+from drp_console.ui.modals import prompt_markup, reflow
 from drp_console.ui.step_view import StepView
 from drp_console.ui.view_model import RunView
 
@@ -31,6 +31,15 @@ _PARAM = re.compile(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 def fill_params(text: str, params: dict) -> str:
     """Show `{{ params.x }}` in instructions with the run's (redacted) value."""
     return _PARAM.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+def without_explain(prompt: str | None, explain: object) -> str | None:
+    """The engine's prompt without the training `explain` it appends (shown once, apart)."""
+    if not prompt or not explain:
+        return prompt
+    chunks = prompt.split("\n\n")
+    drop = len(str(explain).strip().split("\n\n"))
+    return "\n\n".join(chunks[:-drop]) if len(chunks) > drop else ""
 
 
 def _mask(value: object) -> str:
@@ -101,9 +110,11 @@ class DetailPane(VerticalScroll):
         bits.append(f"status [b]{step.icon} {step.word}[/b]")
         update_if_changed(head, " · ".join(bits))
         waiting = step.waiting
+        explain = step.doc.get("explain") if view.mode == "training" else None
         if waiting:
             who = waiting.get("role") or step.role or "the operator"
             prompt = waiting.get("prompt") if waiting.get("kind") != "manual" else None
+            prompt = without_explain(prompt, explain)
             text = f"▶ Waiting for {escape(str(who))}: {NEXT_KEY.get(waiting.get('kind'), '')}"
             if prompt:
                 text += f"\n  {prompt_markup(str(prompt))}"
@@ -113,13 +124,13 @@ class DetailPane(VerticalScroll):
             nxt.display = False
         kind = (waiting or {}).get("kind")
         if kind == "manual" and waiting.get("prompt"):
-            md = str(waiting["prompt"])  # the engine's rendering of the instructions
+            md = without_explain(str(waiting["prompt"]), explain)  # the engine's rendering
         elif step.doc.get("instructions"):
             md = fill_params(str(step.doc["instructions"]), params)
         else:
             md = "" if waiting else fill_params(str(step.doc.get("prompt") or ""), params)
-        if view.mode == "training" and step.doc.get("explain"):
-            md += "\n\n> **Why (training):** " + fill_params(str(step.doc["explain"]), params)
+        if explain:  # once, here (the engine's prompts carry it too: taken out above)
+            md += "\n\n> **Why (training):** " + fill_params(reflow(str(explain)), params)
         checked = step.doc.get("check") or step.doc.get("until")
         if view.mode == "training" and checked:
             md += f"\n\n> **Hint:** this step checks `{checked}` on the API's answer."
@@ -138,6 +149,11 @@ class DetailPane(VerticalScroll):
     def _show_checklist(self, step: StepView, ticked: set[int]) -> None:
         checklist = self.query_one("#detail-checklist", SelectionList)
         items = list((step.waiting or {}).get("checklist") or step.doc.get("checklist") or [])
+        if step.waiting is None:  # answered: what was ticked is in the journal's answer
+            done = next((set(a.get("checklist") or ()) for a in reversed(step.answers)
+                         if a.get("kind") == "manual"), None)
+            if done is not None:
+                ticked = {i for i, item in enumerate(items) if str(item) in done}
         state = (step.id, tuple(items), tuple(sorted(ticked)))
         checklist.display = bool(items)
         if state == self._shown_list:

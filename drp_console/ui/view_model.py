@@ -210,10 +210,11 @@ class RunView:
         step.waiting = {k: e.get(k) for k in
                         ("kind", "role", "prompt", "options", "checklist", "recommended")}
         who = e.get("role") or "the operator"
-        what = {"manual": "to be done", "approval": "approval", "decision": "a decision",
-                "confirm": "a typed confirmation", "failed": "retry or skip",
-                "unknown": "reconciliation (UNKNOWN)"}.get(str(e.get("kind")), "an answer")
-        self._say(at, f"{step.id}: waiting for {who}: {what}")
+        what = {"manual": "do it and mark it done", "approval": "approve or reject",
+                "decision": "choose an option", "confirm": "type the confirmation",
+                "failed": "retry or skip it", "unknown": "reconcile it (UNKNOWN)"
+                }.get(str(e.get("kind")), "answer")
+        self._say(at, f"{step.id}: waiting for {who} to {what}")
 
     def _on_answered(self, e: dict, at: datetime | None) -> None:
         step = self._step(e)
