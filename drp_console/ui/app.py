@@ -42,6 +42,8 @@ class DrpApp(App[int]):
         """Live: the project id was already typed (the CLI's `--confirm-project`)."""
         self.sessions: list[Any] = []
         """Sessions this app opened or was given; closed when it ends."""
+        self.resume_hint: str | None = None
+        """Printed to the terminal after the app exits when a run was left unfinished."""
         if still:
             self.animation_level = "none"
 
@@ -69,7 +71,14 @@ class DrpApp(App[int]):
         """Close the run's session and leave with the run's exit code."""
         self.close_sessions()
         code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
+        run_id = getattr(view, "run_id", None)
+        if run_id and getattr(view, "finished", None) is None and self.screen_has_engine():
+            self.resume_hint = f"Run {run_id} is not finished. Resume it with: drp resume {run_id}"
         self.exit(code)
+
+    def screen_has_engine(self) -> bool:
+        """Whether a run screen drives a live engine (a replay cannot be resumed)."""
+        return any(getattr(s, "engine", None) is not None for s in self.screen_stack)
 
     def _fatal_error(self) -> None:
         """An internal error: keep the traceback in a file, show the operator what to do."""

@@ -23,4 +23,6 @@ def run_console(session: Any | None, *, runbooks_dir: Path | str | None = None,
                 session.close()
             except Exception:  # noqa: BLE001 - already closed
                 pass
+    if app.resume_hint:
+        print(app.resume_hint)  # after the app has left the screen: stays in the terminal
     return int(code if code is not None else (app.return_code or 0))

@@ -114,6 +114,7 @@ async def test_quit_mid_run_then_resume_to_the_end(runs_dir):
         await pilot.press("y")
         await until(pilot, lambda: not app.is_running, "the app to exit", timeout=15)
     assert app.return_code == 0
+    assert app.resume_hint.endswith(f"drp resume {session.ctx.run_id}")
     from drp_console.journal import read_events
 
     types = [e["type"] for e in read_events(Path(run_dir) / JOURNAL_NAME)]
@@ -237,3 +238,24 @@ async def test_enter_and_space_work_with_the_focus_in_the_detail_pane(runs_dir):
         await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded",
                     "declare done with the focus in the detail pane")
         assert screen.view.steps["declare"].status == "succeeded"
+
+
+def test_quitting_an_unfinished_run_prints_how_to_resume(runs_dir, monkeypatch, capsys):
+    from textual.app import App
+
+    from drp_console.ui.app import DrpApp
+    from drp_console.ui.launch import run_console
+
+    async def operator(pilot) -> None:  # the keys a person presses in the terminal
+        screen = pilot.app.screen
+        await until(pilot, lambda: question(screen, "declare"), "declare")
+        await pilot.press("q")
+        await until(pilot, lambda: bool(pilot.app.screen.query("#quit")), "quit dialog")
+        await pilot.press("y")
+
+    monkeypatch.setattr(DrpApp, "run", lambda self: App.run(self, headless=True,
+                                                             size=(120, 40), auto_pilot=operator))
+    session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
+    code = run_console(session, runs_dir=runs_dir, operator="ana")
+    assert code == 0
+    assert f"drp resume {session.ctx.run_id}" in capsys.readouterr().out
