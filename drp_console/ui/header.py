@@ -38,13 +38,12 @@ class ModeBanner(Static):
             if speed and float(speed) != 1:
                 where += f" ({float(speed):g}x)"
         version = f" (v{view.version})" if view.version not in (None, "") else ""
-        text = Text()
-        text.append(f" {word} · {where} ", style="bold")
-        text.append(f"· {meaning}  ")
-        text.append(f"[{view.operator}]  ")
-        text.append(f"{view.title}{version}", style="bold")
+        text = Text()  # what must never be cut comes first: mode, pause, runbook title
+        text.append(f" {word} ", style="bold")
         if view.status == "paused":
-            text.append("   ⏸ PAUSED", style="bold")
+            text.append("⏸ PAUSED ", style="bold")
+        text.append(f"· {view.title}{version} ", style="bold")
+        text.append(f"· {where} · {meaning} · {view.operator}")
         update_if_changed(self, text)
 
 

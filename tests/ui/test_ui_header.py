@@ -46,10 +46,17 @@ async def test_breach_clock_counts_72_hours_from_aware(replay_app):
 
 
 async def test_each_mode_says_what_it_is_in_words(replay_app):
-    for mode, words, css in (("live", "LIVE · acme-prod", "mode-live"),
+    for mode, words, css in (("live", "· acme-prod · REAL CHANGES", "mode-live"),
                              ("simulate", "SIMULATION", "mode-simulate"),
                              ("training", "TRAINING", "mode-training")):
         app = replay_app(mid_run(mode))
         async with app.run_test(size=(140, 40)):
             banner = app.screen.query_one("#mode-banner")
             assert words in str(banner.render()) and banner.has_class(css)
+
+
+async def test_the_banner_keeps_mode_and_title_when_the_line_is_cut(replay_app):
+    app = replay_app(mid_run("simulate"))
+    async with app.run_test(size=(80, 24)):
+        banner = str(app.screen.query_one("#mode-banner").render())
+        assert banner.startswith(" SIMULATION · Promote the cross-region Cloud SQL replica")

@@ -35,7 +35,8 @@ async def test_live_run_waits_for_the_project_id_typed(runs_dir):
         await until(pilot, lambda: bool(app.screen.query("#typed")), "the project confirmation")
         run = app.screen_stack[1]
         banner = str(run.query_one("#mode-banner").render())
-        assert banner.startswith(" LIVE · acme-prod") and "REAL CHANGES" in banner
+        assert banner.startswith(" LIVE · Promote the replica")
+        assert "acme-prod" in banner and "REAL CHANGES" in banner
         assert run.query_one("#mode-banner").has_class("mode-live")
         await pilot.press(*"acme-stage", "enter")
         await pilot.pause(0.3)
