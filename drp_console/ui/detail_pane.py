@@ -8,7 +8,8 @@ from datetime import datetime
 from rich.markup import escape
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, SelectionList, Static
+from textual.containers import Vertical
+from textual.widgets import Markdown, Static
 
 from drp_console.ui.clock import clock_text, update_if_changed
 from drp_console.ui.modals import prompt_markup, reflow
@@ -42,6 +43,26 @@ def without_explain(prompt: str | None, explain: object) -> str | None:
     return "\n\n".join(chunks[:-drop]) if len(chunks) > drop else ""
 
 
+def wrappable_code(md: str) -> str:
+    """Fenced code as one inline-code line each (hard breaks): a narrow pane wraps it, never cuts.
+
+    A fence is shown by Textual without wrapping, which cut commands at the pane's edge.
+    """
+    out: list[str] = []
+    fenced = False
+    for line in md.split("\n"):
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            out.append("")
+            continue
+        if fenced:
+            code = line.rstrip().replace("`", "\u02cb")
+            out.append(f"`{code}`\\" if code.strip() else "")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _mask(value: object) -> str:
     text = str(value)
     return text if len(text) <= 70 else text[:67] + "…"
@@ -61,6 +82,39 @@ def _catalog_kind(call: str | None) -> str:
     return kind + (", destructive" if getattr(entry, "destructive", False) else "")
 
 
+class ChecklistItem(Static):
+    """One checklist line: its box and its text, wrapped under the text (a click toggles it)."""
+
+    def __init__(self, index: int, text: str, ticked: bool) -> None:
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1, no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row("☑" if ticked else "☐", text)
+        super().__init__(grid, classes="checklist-item" + (" -ticked" if ticked else ""))
+        self.index = index
+        """The item's position in the checklist."""
+
+    def on_click(self) -> None:
+        self.post_message(Checklist.Toggled(self.index))
+
+
+class Checklist(Vertical):
+    """The checklist of a manual step, each item wrapped in full (never cut)."""
+
+    class Toggled(Message):
+        """An item was clicked."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+            """The item clicked."""
+
+    selected: list[int] = []
+    """Indices of the ticked items, as shown."""
+
+
 class DetailPane(VerticalScroll):
     """Header, next action, instructions, checklist and facts of one step."""
 
@@ -77,18 +131,15 @@ class DetailPane(VerticalScroll):
     def compose(self):
         yield Static(id="detail-head")
         yield Static(id="detail-next")
+        yield Checklist(id="detail-checklist")  # what to do next comes first
         yield Markdown(id="detail-instructions")
-        yield SelectionList[int](id="detail-checklist")
         yield Static(id="detail-facts")
 
     def on_mount(self) -> None:
         self._shown_step: str | None = None
         self._shown_md: str | None = None
         self._shown_list: tuple | None = None
-        self._filling = False
-        checklist = self.query_one("#detail-checklist")
-        checklist.display = False
-        checklist.can_focus = False  # ticked with x or the mouse; enter/space stay the screen's
+        self.query_one("#detail-checklist").display = False  # never focused: x/enter are the screen's
 
     def show(self, view: RunView, step: StepView | None, ticked: set[int], now: datetime,
              params: dict) -> None:
@@ -136,6 +187,7 @@ class DetailPane(VerticalScroll):
             md += f"\n\n> **Hint:** this step checks `{checked}` on the API's answer."
         if view.mode == "training" and step.type == "decision" and step.doc.get("recommended"):
             md += f"\n\n> **Hint:** the authors recommend *{step.doc['recommended']}*."
+        md = wrappable_code(md)
         box = self.query_one("#detail-instructions", Markdown)
         if md != self._shown_md:
             self._shown_md = md
@@ -145,9 +197,21 @@ class DetailPane(VerticalScroll):
         update_if_changed(self.query_one("#detail-facts", Static),
                           self._facts(step, now, params))
         self._shown_step = step.id
+        self.call_after_refresh(self._hint_more)
+
+    def _hint_more(self) -> None:
+        """Say on the border when part of the step is below the fold, and how to reach it."""
+        more = self.max_scroll_y > 0 and self.scroll_y < self.max_scroll_y
+        hint = "↓ more: tab here, then pgdn" if more else ""
+        if self.border_subtitle != hint:
+            self.border_subtitle = hint
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._hint_more()
 
     def _show_checklist(self, step: StepView, ticked: set[int]) -> None:
-        checklist = self.query_one("#detail-checklist", SelectionList)
+        checklist = self.query_one("#detail-checklist", Checklist)
         items = list((step.waiting or {}).get("checklist") or step.doc.get("checklist") or [])
         if step.waiting is None:  # answered: what was ticked is in the journal's answer
             done = next((set(a.get("checklist") or ()) for a in reversed(step.answers)
@@ -159,11 +223,11 @@ class DetailPane(VerticalScroll):
         if state == self._shown_list:
             return
         self._shown_list = state
-        self._filling = True
-        checklist.clear_options()
-        checklist.add_options([(str(item), i, i in ticked) for i, item in enumerate(items)])
-        checklist.border_title = f"Checklist {len(ticked)}/{len(items)}"
-        self._filling = False
+        checklist.remove_children()
+        checklist.mount_all([ChecklistItem(i, str(item), i in ticked)
+                             for i, item in enumerate(items)])
+        checklist.selected = sorted(i for i in ticked if i < len(items))
+        checklist.border_title = f"Checklist {len(checklist.selected)}/{len(items)}"
 
     def _facts(self, step: StepView, now: datetime, params: dict) -> str:
         lines: list[str] = []
@@ -214,8 +278,10 @@ class DetailPane(VerticalScroll):
             lines.append(f"answered {escape(str(answer.get('answer')))} by {escape(str(by))}")
         return "\n".join(lines)
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_checklist_toggled(self, event: Checklist.Toggled) -> None:
         event.stop()
-        if self._filling or self._shown_step is None:
+        step = self._shown_step
+        if step is None or self._shown_list is None or self._shown_list[0] != step:
             return
-        self.post_message(self.Ticked(self._shown_step, set(event.selection_list.selected)))
+        ticked = set(self._shown_list[2]) ^ {event.index}
+        self.post_message(self.Ticked(step, ticked))

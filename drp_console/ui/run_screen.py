@@ -234,3 +234,4 @@ class RunScreen(OperatorActions, Screen):
 
     def on_detail_pane_ticked(self, event: DetailPane.Ticked) -> None:
         self.ticks[event.step_id] = set(event.ticked)
+        self._show_detail()

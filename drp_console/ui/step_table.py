@@ -16,7 +16,8 @@ from drp_console.ui.step_view import StepView
 COLUMNS = (("status", "Status", 9), ("id", "Step", 18), ("title", "Title", 30),
            ("role", "Role", 9), ("elapsed", "Time", 7), ("budget", "Budget", 6))
 """(key, label, width); the title's width follows the table's."""
-TITLE_MIN, TITLE_MAX = 12, 60
+TITLE_MIN = 20
+STEP_MIN, STEP_MAX = 10, 30
 
 
 
@@ -31,10 +32,8 @@ def row_cells(step: StepView, now: datetime) -> tuple:
     """The cells of one step's row at time `now`."""
     status = Text(f"{step.icon} {step.word}", style=_status_style(step.shown_status))
     ident = ("∥ " if step.parallel else "  ") + step.id
-    title = step.title
-    if step.status == "skipped" and step.reason:
-        title = f"skipped: {step.reason}"
-    elif step.status == "running" and step.progress is not None:
+    title = step.title  # a skipped step keeps it: the reason is in the detail pane
+    if step.status == "running" and step.progress is not None:
         title = f"{step.title} ({step.progress}%)"
     elapsed = step.elapsed(now)
     elapsed_text = Text(clock_text(elapsed) if elapsed is not None else "—", justify="right")
@@ -61,34 +60,48 @@ class StepTable(DataTable):
         self._shown: dict[str, tuple] = {}
         self._steps: dict[str, StepView] | None = None
         self._now: datetime | None = None
+        self._fitted_for = -1
 
     BINDINGS = [Binding("enter", "select_cursor", "Done/answer")]
 
     def on_mount(self) -> None:
-        self._title_width = COLUMNS[2][2]
-        self._add_columns()
-
-    def _add_columns(self) -> None:
         for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=self._title_width if key == "title" else width)
+            self.add_column(label, key=key, width=width)
+
+    def _fit_columns(self) -> None:
+        """Step as wide as the longest id, Title all the width that is left."""
+        from textual.widgets.data_table import ColumnKey
+
+        available = self.scrollable_content_region.width
+        if available <= 0:
+            return
+        ids = max((len(sid) for sid in (self._steps or {})), default=STEP_MIN) + 2
+        widths = {key: width for key, _, width in COLUMNS}
+        others = sum(w for k, w in widths.items() if k not in ("title", "id"))
+        room = available - others - 2 * len(COLUMNS) - 1  # for the id and the title
+        widths["id"] = max(STEP_MIN, min(STEP_MAX, ids, room - TITLE_MIN))
+        widths["title"] = max(TITLE_MIN, room - widths["id"])
+        changed = False
+        for key, width in widths.items():
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and column.width != width:
+                column.width = width
+                changed = True
+        if changed:
+            self._require_update_dimensions = True
+            self._clear_caches()
+            self.refresh()
 
     def on_resize(self) -> None:
-        others = sum(width + 2 for key, width in ((k, w) for k, _, w in COLUMNS) if key != "title")
-        title = max(TITLE_MIN, min(TITLE_MAX, self.scrollable_content_region.width - others - 4))
-        if title != self._title_width and self._steps is not None:
-            self._title_width = title
-            cursor = self.cursor_row
-            self.clear(columns=True)
-            self._shown.clear()
-            self._add_columns()
-            self.fill(self._steps, self._now)
-            self.move_cursor(row=cursor)
-        self._title_width = title
+        self._fit_columns()
 
     def fill(self, steps: dict[str, StepView], now: datetime,
              only: set[str] | None = None) -> None:
         """Bring rows up to date (all, or the `only` ones), touching only cells that changed."""
         self._steps, self._now = steps, now
+        if len(steps) != self._fitted_for:  # new steps may have longer ids
+            self._fitted_for = len(steps)
+            self._fit_columns()
         if only is not None and len(self._shown) == len(steps):
             chosen = [(sid, steps[sid]) for sid in only if sid in steps]
         else:

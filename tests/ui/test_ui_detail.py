@@ -44,3 +44,62 @@ async def test_a_done_step_shows_its_checklist_ticked(replay_app):
         assert app.screen.query_one("StepTable").selected_step == "declare"
         assert sorted(checklist.selected) == [0, 1]
         assert checklist.border_title == "Checklist 2/2"
+
+
+def _visible_text(app) -> str:
+    """The screen as plain text (from the SVG screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\u00a0", " ")
+
+
+async def test_at_80x24_the_next_action_and_the_checklist_are_on_screen(replay_app):
+    from ui_recorded import mid_run
+
+    app = replay_app(mid_run())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        screen.query_one("StepTable").select("notify-dpo")
+        await pilot.pause(0.3)
+        pane = screen.query_one(DetailPane)
+        for part in ("#detail-next", "#detail-checklist"):
+            region = screen.query_one(part).region
+            assert region.height and pane.region.contains_region(region), part
+        assert "DPO informed" in _visible_text(app)
+
+
+async def test_long_code_and_checklist_lines_wrap_and_titles_get_the_width(replay_app):
+    import copy
+
+    from ui_recorded import RUNBOOK_DOC
+
+    doc = copy.deepcopy(RUNBOOK_DOC)
+    doc["steps"][0]["instructions"] = ("Restart the API:\n\n```\nkubectl -n orders rollout "
+                                       "restart deploy/orders-api --context prod-europe\n```\n")
+    doc["steps"][0]["checklist"] = ["Lag compared with the 5-minute objective and written in "
+                                    "the incident channel", "DBA paged"]
+    r = Recorder("simulate", doc).start()
+    r.add("step_started", step="declare", attempt=1)
+    app = replay_app(r)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        text = " ".join(_visible_text(app).split())
+        assert "deploy/orders-api" in text
+        assert "Lag compared with the 5-minute" in text and "incident channel" in text
+        assert "Declare the incident" in text  # the title column is wide enough
+
+
+def test_a_skipped_step_keeps_its_title_and_shows_the_reason_in_the_detail():
+    from datetime import datetime, timezone
+
+    from drp_console.ui.step_table import row_cells
+    from drp_console.ui.view_model import RunView
+
+    r = Recorder("simulate").start()
+    r.add("step_finished", step="declare", status="skipped", reason="not needed: declared by phone",
+          outputs={}, changed=False, attempts=0)
+    view = RunView.fold(r.events)
+    cells = row_cells(view.steps["declare"], datetime.now(timezone.utc))
+    assert str(cells[2]) == "Declare the incident"
