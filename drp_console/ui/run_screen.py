@@ -222,6 +222,13 @@ class RunScreen(OperatorActions, Screen):
         self.query_one(DetailPane).show(self.view, step, self.ticks.get(step_id or "", set()),
                                         self.app.clock.now(), self.view.params)
 
+    def on_screen_resume(self) -> None:
+        """Back from a dialog or the report: the keys go to the steps table again."""
+        table = self.query_one(StepTable)
+        focused = self.focused
+        if focused is None or not focused.is_attached or not focused.display:
+            table.focus()
+
     def on_resize(self) -> None:
         self.call_after_refresh(self.query_one("#timeline-box").scroll_end, animate=False)
 

@@ -167,3 +167,50 @@ async def test_keys_are_clickable(replay_app):
         await pilot.click("#keys", offset=(1 + text.index("q quit"), 0))
         await pilot.pause()
         assert type(app.screen).__name__ == "QuitDialog"
+
+
+async def test_q_works_at_once_after_closing_the_report_with_escape(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        run = app.screen
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ReportScreen"
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.screen is run and app.focused is run.query_one("StepTable")
+        await pilot.press("q")
+        await pilot.pause(0.2)
+        assert app.screen.query("#quit"), "the first q after the report opens the quit dialog"
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.focused is run.query_one("StepTable")
+
+
+async def test_the_focus_comes_back_to_the_steps_after_a_dialog_even_if_it_was_lost(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        run = app.screen
+        run.set_focus(None)
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert app.screen is run and app.focused is run.query_one("StepTable")
+        await pilot.press("q")
+        await pilot.pause(0.2)
+        assert app.screen.query("#quit")
+
+
+async def test_the_report_in_the_console_reads_at_120_columns(replay_app):
+    import html
+    import re
+
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("R")
+        await pilot.pause(0.5)
+        md = app.screen.query_one("Markdown")._markdown
+        assert "|---" not in md and "| ---" not in md, "tables are lists, which wrap"
+        text = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+        assert "Roles: commander" in text and "Started" in text
