@@ -205,7 +205,8 @@ class OperatorActions:
         from drp_console.ui.report_screen import ReportScreen
 
         self.flush()
-        self.app.push_screen(ReportScreen(self.view, self._events_for_report()))
+        run_dir = getattr(self.session, "run_dir", None)
+        self.app.push_screen(ReportScreen(self.view, self._events_for_report(), run_dir))
 
     def _events_for_report(self) -> list[dict]:
         if self.session is not None:
