@@ -25,6 +25,8 @@ from drp_console.ui.view_model import RunView
 
 FLUSH_SECONDS = 0.25
 """How often queued engine events reach the widgets."""
+DETAIL_SETTLE = 0.12
+"""Rapid cursor moves (paging) redraw the detail pane once they pause this long."""
 
 
 def key_bar(bindings: list[Binding]) -> str:
@@ -83,6 +85,8 @@ class RunScreen(OperatorActions, Screen):
         self._queue: list[dict] = list(events or [])
         self._drive_task: asyncio.Task | None = None
         self._pending_select: str | None = None
+        self._detail_timer: Any = None
+        self._detail_shown_at = 0.0
 
     # ---- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -209,7 +213,8 @@ class RunScreen(OperatorActions, Screen):
         if target:
             self._pending_select = None
             table.select(target)
-        self._show_detail()
+        if self._detail_timer is None:  # while the cursor is racing, the settle timer redraws
+            self._show_detail()
         timeline = self.query_one(Timeline)
         before = timeline._count
         timeline.show(self.view.timeline)
@@ -233,6 +238,26 @@ class RunScreen(OperatorActions, Screen):
         self.call_after_refresh(self.query_one("#timeline-box").scroll_end, animate=False)
 
     def on_step_table_step_selected(self, event: StepTable.StepSelected) -> None:
+        """A single move redraws at once; a burst of moves (paging) once it settles.
+
+        Each redraw of the detail pane can change its height, which lays out the whole screen
+        (the 1,000-row table with it): at a page every 50 ms that was most of the loop lag.
+        """
+        import time
+
+        now = time.monotonic()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if now - self._detail_shown_at >= DETAIL_SETTLE:
+            self._detail_shown_at = now
+            self._show_detail()
+        else:
+            self._detail_shown_at = now
+            self._detail_timer = self.set_timer(DETAIL_SETTLE, self._settled)
+
+    def _settled(self) -> None:
+        self._detail_timer = None
         self._show_detail()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -103,3 +103,26 @@ def test_a_skipped_step_keeps_its_title_and_shows_the_reason_in_the_detail():
     view = RunView.fold(r.events)
     cells = row_cells(view.steps["declare"], datetime.now(timezone.utc))
     assert str(cells[2]) == "Declare the incident"
+
+
+async def test_a_burst_of_cursor_moves_redraws_the_detail_once_it_settles(replay_app):
+    from ui_recorded import mid_run
+
+    app = replay_app(mid_run())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        table = screen.query_one("StepTable")
+        table.focus()
+        await pilot.press("home")
+        await pilot.pause(0.3)
+        pane = screen.query_one(DetailPane)
+        shown: list[str] = []
+        real_show = pane.show
+        pane.show = lambda view, step, *a: (shown.append(step.id if step else ""),
+                                            real_show(view, step, *a))
+        for _ in range(6):  # as fast as a held key or paging: no pause between the moves
+            table.action_cursor_down()
+        await pilot.pause(0.4)
+        assert table.selected_step == "keep-or-fail-back"
+        assert pane.border_title.startswith("keep-or-fail-back ·")
+        assert len(shown) < 6 and shown[-1] == "keep-or-fail-back"
