@@ -54,7 +54,7 @@ class RunbookEntry:
         out = []
         for name, spec in self.runbook.parameters.items():
             data = spec.model_dump()
-            data["required"] = spec.default is None
+            data["required"] = spec.is_required and spec.default is None
             out.append((name, data))
         return out
 

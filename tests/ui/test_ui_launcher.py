@@ -177,3 +177,5 @@ async def test_every_parameter_shape_renders_and_checks(runs_dir, tmp_path):
         assert "lowercase letters" in errors["token"] and "^[a-z]+$" in errors["token"]
         assert "Bad1" not in errors["token"]  # a secret is never shown
         assert errors["optional"] == ""  # required: false needs no value
+        labels = [str(w.render()) for w in screen.query("#param-fields .form-label")]
+        assert "optional" in labels and "token (required) (secret)" in labels
