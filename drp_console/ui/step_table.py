@@ -16,8 +16,9 @@ from drp_console.ui.step_view import StepView
 COLUMNS = (("status", "Status", 9), ("id", "Step", 18), ("title", "Title", 30),
            ("role", "Role", 9), ("elapsed", "Time", 7), ("budget", "Budget", 6))
 """(key, label, width); the title's width follows the table's."""
-TITLE_MIN = 20
+TITLE_MIN = 12
 STEP_MIN, STEP_MAX = 10, 30
+ROLE_MIN, ROLE_MAX = 4, 12
 
 
 
@@ -69,7 +70,8 @@ class StepTable(DataTable):
             self.add_column(label, key=key, width=width)
 
     def _fit_columns(self) -> None:
-        """Step as wide as the longest id, Title all the width that is left."""
+        """Step as wide as the longest id (ids are how people name steps: they are never cut
+        while the title can shrink), Role as wide as the longest role, Title the rest."""
         from textual.widgets.data_table import ColumnKey
 
         available = self.scrollable_content_region.width
@@ -77,6 +79,8 @@ class StepTable(DataTable):
             return
         ids = max((len(sid) for sid in (self._steps or {})), default=STEP_MIN) + 2
         widths = {key: width for key, _, width in COLUMNS}
+        roles = [len(str(step.role or "—")) for step in (self._steps or {}).values()]
+        widths["role"] = max(ROLE_MIN, min(ROLE_MAX, max(roles, default=widths["role"])))
         others = sum(w for k, w in widths.items() if k not in ("title", "id"))
         room = available - others - 2 * len(COLUMNS) - 1  # for the id and the title
         widths["id"] = max(STEP_MIN, min(STEP_MAX, ids, room - TITLE_MIN))
