@@ -63,6 +63,17 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(console)
 
 
+def param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    """The `-p NAME=VALUE` options of a command as a mapping (a usage error otherwise)."""
+    given: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"-p {pair!r}: write -p name=value")
+        given[name.strip()] = value
+    return given
+
+
 def main() -> None:
     """Entry point of the `drp` console script."""
     sys.exit(cli.main(standalone_mode=True))

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from drp_console.cli import param_pairs
+
 EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 2, 3, 4
 
 
@@ -49,16 +51,6 @@ def _guarded(action: Callable[[], int]) -> int:
         _fail(f"unexpected error: {exc!r}. The run's journal is intact; report this and "
               "resume the run with `drp resume`", 1)
     return 1
-
-
-def _params(pairs: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.UsageError(f"-p takes NAME=VALUE, got {pair!r}")
-        out[name.strip()] = value
-    return out
 
 
 def _responder(answers: str | None, auto_approve: bool) -> Any:
@@ -121,7 +113,7 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
         answers: str | None, auto_approve: bool, operator: str | None, runs_dir: str | None,
         params: tuple[str, ...]) -> None:
     """Start a run of RUNBOOK (simulated unless --live)."""
-    given = _params(params)
+    given = param_pairs(params)
     if live:
         if scenario or sim_endpoint:
             raise click.UsageError("--live acts on real Google Cloud: drop --scenario/--sim-endpoint")
@@ -162,7 +154,7 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
            auto_approve: bool, operator: str | None, runs_dir: str | None,
            params: tuple[str, ...]) -> None:
     """Continue RUN (an id, a unique prefix, or a run directory) after a crash or a stop."""
-    given = _params(params)
+    given = param_pairs(params)
 
     def body() -> int:
         from drp_console.engine.session import RunSession

@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from drp_console.cli import param_pairs
+
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
 _SCENARIO_FORMAT = re.compile(r"^format:\s*[\"']?drp-sim/", re.MULTILINE)
 
@@ -141,16 +143,6 @@ def validate(paths: tuple[str, ...]) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    given: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.UsageError(f"-p {pair!r}: write -p name=value")
-        given[name.strip()] = value
-    return given
-
-
 @click.command()
 @click.argument("runbook", type=click.Path())
 @click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
@@ -170,7 +162,7 @@ def plan(runbook: str, pairs: tuple[str, ...], mode: str | None) -> int:
     from drp_console.runbook.params import ParameterError, resolve_params
     from drp_console.runbook.plan import make_plan
 
-    given = _parse_params(pairs)
+    given = param_pairs(pairs)
     try:
         doc = load_runbook(runbook)
     except InvalidDocument as exc:

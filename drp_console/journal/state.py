@@ -18,9 +18,9 @@ from drp_console.journal.step_state import (
     LOG_CAP,
     Milestone,
     StepState,
-    seconds_of,
 )
 from drp_console.journal.timing import Instant, parse_ts, span
+from drp_console.runbook.durations import seconds_of
 
 STEP_STATUSES = ("pending", "running", "waiting", "succeeded", "failed", "skipped", "unknown")
 """Every status a step can have."""

@@ -14,20 +14,6 @@ LOG_CAP = 500
 """Output lines kept per step."""
 
 
-def seconds_of(value: Any) -> float | None:
-    """Seconds from a runbook document value: a number, or a duration string."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    from drp_console.runbook.durations import parse_duration
-
-    try:
-        return parse_duration(str(value))
-    except ValueError:
-        return None
-
-
 @dataclass
 class Milestone:
     """The first time a named milestone was reached."""

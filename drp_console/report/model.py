@@ -29,10 +29,9 @@ from drp_console.report.timeline import (
     critical_path,
     merged_length,
     needs_of,
-    seconds,
     track_steps,
 )
-from drp_console.runbook.durations import format_duration
+from drp_console.runbook.durations import format_duration, seconds_of
 
 REPORT_FORMAT = "drp-report/v1"
 PEOPLE_STEPS = ("manual", "approval", "decision")
@@ -241,7 +240,7 @@ def _steps(
     for sid in order:
         doc_step = by_id.get(sid, {})
         track = tracks.get(sid)
-        budget = seconds(doc_step.get("budget"))
+        budget = seconds_of(doc_step.get("budget"))
         duration = people = polling = 0.0
         has_span = track is not None and track.start is not None
         if has_span:
@@ -297,7 +296,7 @@ def _objectives(
     not_yet: str = "",
 ) -> tuple[tuple[Objective, ...], str]:
     targets = as_dict(doc.get("objectives"))
-    rto_target, rpo_target = seconds(targets.get("rto")), seconds(targets.get("rpo"))
+    rto_target, rpo_target = seconds_of(targets.get("rto")), seconds_of(targets.get("rpo"))
 
     ref_name = next((n for n in ("detected", "declared") if n in marks), None)
     ref = marks[ref_name] if ref_name else 0

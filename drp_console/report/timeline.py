@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from drp_console.report.coerce import as_dict, as_int, as_list, as_time
-from drp_console.runbook.durations import parse_duration
 
 # a finishing step may start its dependents a moment before its own end is journaled
 _SLACK = 0.5
@@ -24,20 +23,6 @@ def parse_ts(text: object) -> datetime:
     if when is None:
         raise ValueError(f"{text!r} is not an ISO-8601 time")
     return when
-
-
-def seconds(value: object) -> float | None:
-    """A runbook duration as seconds: numbers as they are, strings like `5m` parsed."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return parse_duration(value)
-        except ValueError:
-            return None
-    return None
 
 
 def offsets(events: list[dict]) -> tuple[list[float], int, int]:

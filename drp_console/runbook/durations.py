@@ -35,3 +35,18 @@ def format_duration(seconds: float) -> str:
     if minutes:
         return f"{sign}{minutes}m{secs:02d}s"
     return f"{sign}{secs}s"
+
+
+def seconds_of(value: object) -> float | None:
+    """Seconds from a journaled runbook value: a number as it is, a duration string parsed,
+    anything else (None, a bool, a malformed string) None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return parse_duration(value)
+        except ValueError:
+            return None
+    return None

@@ -174,7 +174,7 @@ class LauncherScreen(Screen):
         if event.option_list.id == "resume-list" and event.option.id:
             self.resume(Path(event.option.id))
         elif event.option_list.id == "runbook-list":
-            first = self.query(f"#param-fields Input")
+            first = self.query("#param-fields Input")
             (first.first() if first else self.query_one("#mode")).focus()
 
     async def _select(self, entry: RunbookEntry) -> None:

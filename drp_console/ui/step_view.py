@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+
+from drp_console.runbook.durations import seconds_of
 
 STATUS_ICON = {
     "pending": ("○", "pending"),
@@ -18,20 +19,6 @@ STATUS_ICON = {
 """Status -> (icon, word): the word is always shown, colour never carries meaning alone."""
 
 
-
-
-def seconds(value: Any) -> float | None:
-    """A duration from the runbook document: float seconds, or a duration string."""
-    if value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    from drp_console.runbook.durations import parse_duration
-
-    try:
-        return parse_duration(str(value))
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -168,7 +155,7 @@ def build_steps(doc: dict) -> dict[str, StepView]:
         sid = step["id"]
         views[sid] = StepView(
             id=sid, title=str(step.get("title") or sid), type=str(step.get("type") or ""),
-            doc=step, role=step.get("role"), budget=seconds(step.get("budget")),
+            doc=step, role=step.get("role"), budget=seconds_of(step.get("budget")),
             parallel=sid not in conditional and per_depth.get(depth[sid], 0) > 1,
         )
     return views

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from drp_console.runbook.durations import seconds_of
 from drp_console.ui.clock import parse_ts
-from drp_console.ui.step_view import StepView, TimelineEntry, build_steps, seconds
+from drp_console.ui.step_view import StepView, TimelineEntry, build_steps
 
 @dataclass
 class RunView:
@@ -141,8 +142,8 @@ class RunView:
         self.started = at
         self.incident_start = parse_ts(e.get("incident_start"))
         objectives = doc.get("objectives") or {}
-        self.rto = seconds(objectives.get("rto"))
-        self.rpo = seconds(objectives.get("rpo"))
+        self.rto = seconds_of(objectives.get("rto"))
+        self.rpo = seconds_of(objectives.get("rpo"))
         self.breach_clock = bool(doc.get("breach_clock"))
         self.steps = build_steps(doc)
         self._say(at, f"run started by {self.operator} ({self.mode})")
