@@ -94,6 +94,24 @@ class StepState:
     """Every answer given: kind, answer, by, role, reason, checklist, ts."""
     log: list[dict] = field(default_factory=list)
     """Captured output lines (stream, text), the last 500."""
+    asked: Instant | None = None
+    """When the open question (or the last one) was asked."""
+    ticks: dict[int, bool] = field(default_factory=dict)
+    """Checklist items ticked (index -> ticked) for the open question, journaled one by one."""
+    operations: list[str] = field(default_factory=list)
+    """Names of every operation submitted for it, in order."""
+    failures: list[dict] = field(default_factory=list)
+    """Every failed attempt: attempt, error, retry_in, at (Instant)."""
+    unknowns: list[dict] = field(default_factory=list)
+    """Every time it became UNKNOWN: reason, at (Instant)."""
+    waits: list[list[float]] = field(default_factory=list)
+    """People's spans [start, end] on the run's clock (end -1 while open)."""
+    polls: list[list[float]] = field(default_factory=list)
+    """Operation spans [start, end] on the run's clock (end -1 while open)."""
+    resume: dict = field(default_factory=dict)
+    """Where the latest attempt got to, for a resume: phase (started, intent, submitted,
+    completed, attempt_failed, unknown, rerun, finished), intent, operation, pending, result,
+    error, retry_in."""
     _phase: str | None = field(default=None, repr=False)
     _phase_since: Instant | None = field(default=None, repr=False)
     _asked_seq: int = field(default=0, repr=False)
@@ -123,6 +141,21 @@ class StepState:
                 setattr(self, self._phase, getattr(self, self._phase) + seconds)
             self.approximate = self.approximate or approx
         self._phase, self._phase_since = phase, at
+
+    def _open(self, spans: list[list[float]], at: Instant) -> None:
+        self._close(spans, at)
+        spans.append([at.t, -1.0])
+
+    @staticmethod
+    def _close(spans: list[list[float]], at: Instant) -> None:
+        if spans and spans[-1][1] < 0:
+            spans[-1][1] = at.t
+
+    @property
+    def checklist_ticked(self) -> list[bool]:
+        """The open question's checklist items, each ticked or not (from the journal)."""
+        items = (self.question or {}).get("checklist") or []
+        return [bool(self.ticks.get(i)) for i in range(len(items))]
 
     def _begin(self, at: Instant) -> None:
         if self.started is None:

@@ -29,6 +29,7 @@ from drp_console.journal.events import (
     JournalError,
     parse_journal,
 )
+from drp_console.journal.event_types import Record
 from drp_console.journal.redact import Redactor
 
 _BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id"
@@ -45,6 +46,14 @@ def boot_id() -> str | None:
         except OSError:
             _boot_id = ""
     return _boot_id or None
+
+
+def _unpack(event: Record | str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    if isinstance(event, Record):
+        if fields:
+            raise TypeError("give a record or a type with fields, not both")
+        return str(event.TYPE), event.fields()
+    return str(event), fields
 
 
 def login_name() -> str:
@@ -266,17 +275,20 @@ class Journal:
 
     # -- writing -------------------------------------------------------------------------------
 
-    async def write(self, type: str, **fields: Any) -> dict:
-        """Journal one event; returns it (with seq, ts, mono) once it is fsynced."""
+    async def write(self, event: Record | str, **fields: Any) -> dict:
+        """Journal one event (a record, or a type and its fields); returns it (with seq, ts,
+        mono) once it is fsynced."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._enqueue(type, fields, _Pending({}, b"", loop=loop, future=future))
+        kind, body = _unpack(event, fields)
+        self._enqueue(kind, body, _Pending({}, b"", loop=loop, future=future))
         return await future
 
-    def write_sync(self, type: str, **fields: Any) -> dict:
+    def write_sync(self, event: Record | str, **fields: Any) -> dict:
         """Journal one event from a thread without a running loop; returns it once fsynced."""
         pending = _Pending({}, b"", done=threading.Event())
-        self._enqueue(type, fields, pending)
+        kind, body = _unpack(event, fields)
+        self._enqueue(kind, body, pending)
         assert pending.done is not None
         pending.done.wait()
         if pending.error is not None:
