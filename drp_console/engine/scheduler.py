@@ -144,7 +144,7 @@ class Engine(OperatorCommands, TemplateScope, StepAttempts):
     async def run(self) -> Any:
         """Run (or resume) to the end, or until stopped; returns the folded RunState."""
         self._wake = asyncio.Event()
-        plan = plan_resume(self.runbook, self.journal.events())
+        plan = plan_resume(self.runbook, self.state())
         if plan.finished_run is None:
             if self.cloud is not None and hasattr(self.cloud, "warm_up"):
                 # the client libraries take seconds to import: load them while people read
