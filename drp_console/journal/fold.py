@@ -188,7 +188,8 @@ def _answered(s: RunState, e: Event, at: Instant) -> None:
     }
     step.answers.append(answer)
     s.answers.append(answer)
-    person = s.person(answer["by"], at) if answer["by"] else None
+    by = e.get("by") or e.get("operator")
+    person = s.person(str(by), at) if by else None
     if person is not None:
         person.answers += 1
         if answer["role"] and answer["role"] not in person.roles:

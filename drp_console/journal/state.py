@@ -86,15 +86,15 @@ class RunState:
     """running, paused, succeeded, failed, aborted, interrupted."""
     reason: str | None = None
     """Why the run finished or paused."""
-    runbook: dict = field(default_factory=dict)
+    runbook: dict[str, Any] = field(default_factory=dict)
     """id, title, version, hash, path."""
-    runbook_doc: dict = field(default_factory=dict)
+    runbook_doc: dict[str, Any] = field(default_factory=dict)
     """The runbook as JSON (steps, objectives, roles, ...)."""
     mode: str | None = None
     """live, simulate, training."""
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     """Resolved parameters (secrets as `***`)."""
-    scenario: dict | None = None
+    scenario: dict[str, Any] | None = None
     """id, title, path, speed of the simulated world, None in live mode."""
     project: str | None = None
     """The Google Cloud project."""
@@ -110,21 +110,21 @@ class RunState:
     """Step id -> state, in runbook order."""
     milestones: dict[str, Milestone] = field(default_factory=dict)
     """Milestone name -> its first occurrence."""
-    notes: list[dict] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
     """Notes: text, tag, step, by, ts."""
-    warnings: list[dict] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     """Warnings: message, step, ts."""
-    restore_point: dict | None = None
+    restore_point: dict[str, Any] | None = None
     """The latest restore point: step, kind, at, backup_run_id."""
-    created: list[dict] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)
     """Resources created: step, kind, name, location."""
-    deleted: list[dict] = field(default_factory=list)
+    deleted: list[dict[str, Any]] = field(default_factory=list)
     """Resources deleted: step, kind, name, location."""
-    resumes: list[dict] = field(default_factory=list)
+    resumes: list[dict[str, Any]] = field(default_factory=list)
     """Each resume: ts, operator, host, pid."""
     last_seq: int = 0
     """The sequence number of the last event folded."""
-    run_started: dict | None = None
+    run_started: dict[str, Any] | None = None
     """The `run_started` event itself (tool version, host, regions, ...)."""
     clock: RunClock = field(default_factory=RunClock)
     """The run's clock: each event's offset from the start (monotonic within one boot)."""
@@ -138,15 +138,15 @@ class RunState:
     """Sequence numbers missing between the first and the last (at most 100)."""
     people: dict[str, Person] = field(default_factory=dict)
     """Everyone named in the journal, in order of appearance."""
-    answers: list[dict] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
     """Every answer of the run, in order: step, kind, answer, by, role, reason, checklist, at."""
-    pauses: list[dict] = field(default_factory=list)
+    pauses: list[dict[str, Any]] = field(default_factory=list)
     """Pauses and unpauses in order: paused (bool), reason, by, at."""
-    backup_runs: dict[str, dict] = field(default_factory=dict)
+    backup_runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Backup runs (id -> record with startTime, endTime) that call results showed."""
 
     @classmethod
-    def fold(cls, events: list[dict], *, lock_free: bool = False) -> RunState:
+    def fold(cls, events: list[dict[str, Any]], *, lock_free: bool = False) -> RunState:
         """The state after `events`; with `lock_free` an unfinished run is `interrupted`."""
         state = cls()
         for event in events:
@@ -155,7 +155,7 @@ class RunState:
             state.status = "interrupted"
         return state
 
-    def apply(self, event: dict) -> RunState:
+    def apply(self, event: dict[str, Any]) -> RunState:
         """Fold one more event into this state (in place, no I/O); returns the state."""
         seq = event.get("seq")
         if isinstance(seq, int) and not isinstance(seq, bool):
@@ -208,7 +208,7 @@ class RunState:
         return sum(1 for s in self.steps.values() if s.status in FINISHED)
 
     @property
-    def questions(self) -> list[dict]:
+    def questions(self) -> list[dict[str, Any]]:
         """Open questions to people, oldest first: step, kind, role, prompt, options, ..."""
         waiting = [s for s in self.steps.values() if s.question is not None]
         waiting.sort(key=lambda s: s._asked_seq)
