@@ -156,3 +156,105 @@ def _export_dir(source: Path, fmt: str, folder: Path, runs_dir: Path) -> int:
                        "(`drp validate` shows why)")
         return EXIT_INVALID
     return EXIT_OK
+
+
+def _as_of(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(timezone.utc)
+    from drp_console.journal.timing import parse_ts
+
+    when = parse_ts(text if "T" in text else f"{text}T00:00:00Z")
+    if when is None:
+        raise click.UsageError(f"--as-of {text!r}: write a date (2026-12-31) or a UTC time "
+                               "(2026-12-31T18:00:00Z)")
+    return when
+
+
+def _runbooks_for(target: str | None) -> tuple[list[Any], str | None] | None:
+    """(runbooks given as files, the one runbook id asked for or None); None when invalid."""
+    from drp_console.plandoc.drills import KnownRunbook
+    from drp_console.plandoc.export import runbook_files
+
+    if target is None:
+        folder = Path("runbooks")
+        paths = runbook_files(folder) if folder.is_dir() else []
+        only = None
+    elif Path(target).is_dir():
+        paths, only = runbook_files(Path(target)), None
+    elif Path(target).is_file():
+        paths, only = [Path(target)], ""
+    else:  # a runbook id
+        return [], target
+    known = []
+    for path in paths:
+        doc = _load_or_report(path)
+        if doc is None:
+            if only == "" or target is not None:
+                return None
+            continue  # ./runbooks by default: a broken file there does not hide the history
+        known.append(KnownRunbook(doc.id, doc.title, doc.review_every))
+        if only == "":
+            only = doc.id
+    return known, only
+
+
+@click.command()
+@click.argument("runbook", required=False)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the history as an HTML page with an RTO trend chart per runbook "
+                   "and the drills register.")
+@click.option("--runs-dir", type=click.Path(file_okay=False), default=None,
+              help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
+@click.option("--as-of", "as_of", metavar="DATE", default=None,
+              help="Judge overdue drills as of this date or UTC time (default: now).")
+@guarded
+def history(runbook: str | None, html_path: str | None, runs_dir: str | None,
+            as_of: str | None) -> int:
+    """Every run of each runbook over time: mode, date, result, RTO and RPO achieved against
+    target, people, steps skipped by a person, open actions; then the drills register: when
+    each runbook was last tested, live or in a game-day, and which are overdue by their
+    `review_every`.
+
+    RUNBOOK is a runbook file, a directory of runbooks, or a runbook id; without it, every run
+    and the runbooks in ./runbooks. Only runs at speed 1 count toward RTO trends and tests.
+    """
+    from drp_console.plandoc.drills import known_runbooks, load_drills, register
+    from drp_console.plandoc.history import history_context, history_text
+
+    when = _as_of(as_of)
+    given = _runbooks_for(runbook)
+    if given is None:
+        return EXIT_INVALID
+    files, only = given
+    drills, problems = load_drills(_runs_dir(runs_dir), only)
+    for problem in problems:
+        _say("history", f"run left out, its journal cannot be read: {problem}")
+    runbooks = known_runbooks(drills, files)
+    if only is not None:
+        runbooks = [rb for rb in runbooks if rb.id == only]
+        if not runbooks:
+            _say("history", f"no runbook {only!r}: no run of it in the runs directory and no "
+                            "such file (give the runbook's file or id, or --runs-dir)")
+            return EXIT_USAGE
+    entries = register(drills, runbooks, when)
+    click.echo(history_text(runbooks, drills, entries, when), nl=False)
+    if html_path:
+        return _write_history_html(Path(html_path), history_context(runbooks, drills, entries,
+                                                                     when))
+    return EXIT_OK
+
+
+def _write_history_html(path: Path, context: dict[str, Any]) -> int:
+    from drp_console.plandoc.export import write_text
+    from drp_console.plandoc.render import render_history
+
+    if not path.parent.is_dir():
+        _say("history", f"cannot write {path}: the directory {path.parent} does not exist")
+        return EXIT_USAGE
+    try:
+        write_text(path, render_history(context))
+    except OSError as exc:
+        _say("history", f"cannot write {path}: {exc.strerror or exc}")
+        return 1
+    click.echo(str(path), err=True)
+    return EXIT_OK

@@ -117,11 +117,11 @@ class PlanDoc:
 def against(achieved: float | None, target: float | None) -> str:
     """`1h10m (target 2h, met)`, or what is missing."""
     if achieved is None:
-        return "not measured" + (f" (target {duration(target)})" if target is not None else "")
+        return "not measured" + (f" (target {written(target)})" if target is not None else "")
     if target is None:
         return f"{duration(achieved)} (no target)"
     verdict = "met" if achieved <= target else "MISSED"
-    return f"{duration(achieved)} (target {duration(target)}, {verdict})"
+    return f"{duration(achieved)} (target {written(target)}, {verdict})"
 
 
 def last_drill_of(drill: Drill | None) -> LastDrill | None:
@@ -131,7 +131,8 @@ def last_drill_of(drill: Drill | None) -> LastDrill | None:
     date = drill.started.strftime("%Y-%m-%d %H:%M UTC") if drill.started else "unknown date"
     rto = against(drill.rto_achieved, drill.rto_target)
     if drill.rto_achieved is not None and not drill.real_time:
-        rto += f" at speed x{drill.speed:g}, not real time"
+        rto = (f"{duration(drill.rto_achieved)} at x{drill.speed:g} (accelerated: not "
+               f"comparable with the target of {written(drill.rto_target)})")
     return LastDrill(drill.run_id, date, drill.mode, drill.kind, drill.result, rto,
                      against(drill.rpo_achieved, drill.rpo_target))
 
