@@ -14,7 +14,6 @@ from drp_console.plandoc.graph_svg import effect_of
 from drp_console.runbook.durations import format_duration
 from drp_console.runbook.graph import order
 from drp_console.runbook.model import (
-    duration_text,
     ApprovalStep,
     DecisionStep,
     GcpStep,
@@ -22,6 +21,7 @@ from drp_console.runbook.model import (
     Runbook,
     Step,
     WaitStep,
+    duration_text,
 )
 from drp_console.runbook.plan import yaml_text
 

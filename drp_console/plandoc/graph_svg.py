@@ -120,12 +120,12 @@ def step_graph_svg(runbook: Runbook) -> str:
     boxes, width, height = layout(runbook)
     at = {b.id: b for b in boxes}
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="step-graph" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" class="step-graph" role="img" '
+         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'),
         f"<title>Step graph of {escape(runbook.id)}</title>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
-        "</defs>",
+        ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
+         "</defs>"),
     ]
     parts += [_arrow(at[e.source], at[e.target], e) for e in edges_of(runbook)
               if e.source in at and e.target in at]

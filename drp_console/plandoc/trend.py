@@ -11,6 +11,7 @@ from html import escape
 
 from drp_console.plandoc.drills import Drill
 from drp_console.runbook.durations import format_duration
+from drp_console.runbook.model import duration_text
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 16, 44
@@ -42,11 +43,11 @@ def trend_svg(drills: list[Drill], target: float | None, name: str = "") -> str:
     def x_of(i: int) -> float:
         return round(LEFT + (i + 0.5) * plot_w / max(len(points), 1), 1)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="rto-trend" role="img" '
-           f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="rto-trend" role="img" '
+            f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">'),
            f"<title>RTO achieved per drill{': ' + escape(name) if name else ''}</title>",
-           f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" '
-           f'y2="{TOP + plot_h}"/>',
+           (f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" '
+            f'y2="{TOP + plot_h}"/>'),
            f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>']
     step = _tick(top)
     for k in range(int(top // step) + 1):
@@ -58,7 +59,7 @@ def trend_svg(drills: list[Drill], target: float | None, name: str = "") -> str:
         out.append(f'<line class="target" data-seconds="{target:g}" x1="{LEFT}" y1="{y}" '
                    f'x2="{WIDTH - RIGHT}" y2="{y}"/>')
         out.append(f'<text class="target-label" x="{WIDTH - RIGHT}" y="{y - 4}" '
-                   f'text-anchor="end">RTO target {format_duration(target)}</text>')
+                   f'text-anchor="end">RTO target {duration_text(target)}</text>')
     if not points:
         out.append(f'<text class="empty" x="{LEFT + 10}" y="{TOP + plot_h / 2}">No drill at '
                    "speed 1 has measured the RTO yet.</text>")

@@ -84,7 +84,7 @@ def test_the_table_lists_every_run_oldest_first_against_the_targets(runs: Path) 
 
 
 def _trend_svg(html: str) -> ET.Element:
-    found = re.search(r'<svg[^>]*class="rto-trend".*?</svg>', html, re.S)
+    found = re.search(r'<svg[^>]*class="rto-trend".*?</svg>', html, re.DOTALL)
     assert found, "no trend chart in the page"
     return ET.fromstring(found.group(0))
 
