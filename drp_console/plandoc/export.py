@@ -6,9 +6,7 @@ document behind.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,20 +68,10 @@ def plan_text(runbook: Runbook, fmt: str, drills: list[Drill]) -> str:
 
 
 def write_text(path: Path, text: str) -> Path:
-    """Write a file through a temporary file in its directory and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write a file atomically (the report's writer: temp file, fsync, rename); the path."""
+    from drp_console.report.writer import write_atomic
+
+    write_atomic(path, text)
     return path
 
 

@@ -15,10 +15,10 @@ from drp_console.runbook.catalog import CATALOG
 from drp_console.runbook.graph import Ancestry
 from drp_console.runbook.model import DecisionStep, GcpStep, Runbook, Step, WaitStep
 
-BOX_W, BOX_H = 210, 40
-GAP_X, GAP_Y = 24, 34
+BOX_W, BOX_H = 210, 54
+GAP_X, GAP_Y = 24, 40
 MARGIN = 12
-_TITLE_CHARS = 32
+_LINE_CHARS = 34
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,19 @@ def rows_of(runbook: Runbook) -> list[list[str]]:
 
 
 def edges_of(runbook: Runbook) -> list[Edge]:
-    """Every arrow: needs, decision options and on_failure."""
-    edges = [Edge(n, s.id, "needs") for s in runbook.steps for n in runbook.needs(s.id)
-             if runbook.has_step(n)]
+    """Every arrow: needs, decision options and on_failure (an option or on_failure arrow
+    stands for the needs arrow between the same two steps)."""
+    chosen: list[Edge] = []
     for step in runbook.steps:
         if isinstance(step, DecisionStep):
-            edges += [Edge(step.id, target, "option", label)
-                      for label, target in step.options.items() if runbook.has_step(target)]
+            chosen += [Edge(step.id, target, "option", label)
+                       for label, target in step.options.items() if runbook.has_step(target)]
         if step.on_failure not in ("abort", "continue") and runbook.has_step(step.on_failure):
-            edges.append(Edge(step.id, step.on_failure, "failure", "on failure"))
-    return edges
+            chosen.append(Edge(step.id, step.on_failure, "failure", "on failure"))
+    pairs = {(e.source, e.target) for e in chosen}
+    needs = [Edge(n, s.id, "needs") for s in runbook.steps for n in runbook.needs(s.id)
+             if runbook.has_step(n) and (n, s.id) not in pairs]
+    return needs + chosen
 
 
 def layout(runbook: Runbook) -> tuple[list[Box], int, int]:
@@ -98,6 +101,21 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _lines(title: str) -> list[str]:
+    """A title on at most two lines of a box, cut at words; `…` when it is longer."""
+    lines = [""]
+    for word in title.split():
+        joined = f"{lines[-1]} {word}".strip()
+        if len(joined) <= _LINE_CHARS or not lines[-1]:
+            lines[-1] = joined
+        elif len(lines) == 1:
+            lines.append(word)
+        else:
+            lines[-1] = _short(lines[-1] + " " + word, _LINE_CHARS)
+            break
+    return [_short(line, _LINE_CHARS) for line in lines]
+
+
 def _arrow(a: Box, b: Box, edge: Edge) -> str:
     if b.y > a.y:
         x1, y1, x2, y2 = a.x + BOX_W / 2, a.y + BOX_H, b.x + BOX_W / 2, b.y
@@ -107,10 +125,9 @@ def _arrow(a: Box, b: Box, edge: Edge) -> str:
         x1, y1, x2, y2 = a.x + BOX_W, a.y + BOX_H / 2, b.x + BOX_W, b.y + BOX_H / 2
         d = f"M{x1:.1f},{y1:.1f} C{x1 + 40:.1f},{y1:.1f} {x2 + 40:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
     label = ""
-    if edge.label:
-        lx, ly = (x1 + x2) / 2 + 4, (y1 + y2) / 2 + 3
-        label = (f'<text class="edge-label" x="{lx:.1f}" y="{ly:.1f}">'
-                 f"{escape(_short(edge.label, 30))}</text>")
+    if edge.label:  # just above where the arrow ends: labels of one decision never meet
+        label = (f'<text class="edge-label" x="{x2:.1f}" y="{y2 - 9:.1f}" '
+                 f'text-anchor="middle">{escape(_short(edge.label, 32))}</text>')
     return (f'<path class="edge {edge.kind}" data-from="{escape(edge.source)}" '
             f'data-to="{escape(edge.target)}" d="{d}" marker-end="url(#arrow)"/>{label}')
 
@@ -137,8 +154,9 @@ def step_graph_svg(runbook: Runbook) -> str:
             f"<title>{escape(box.id)}: {escape(step.title)}</title>"
             f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
             f'<text class="id" x="{box.x + 8:.1f}" y="{box.y + 16:.1f}">'
-            f"{escape(_short(box.id, _TITLE_CHARS))}</text>"
-            f'<text class="title" x="{box.x + 8:.1f}" y="{box.y + 31:.1f}">'
-            f"{escape(_short(step.title, _TITLE_CHARS + 2))}</text></g>")
+            f"{escape(_short(box.id, _LINE_CHARS - 2))}</text>"
+            + "".join(f'<text class="title" x="{box.x + 8:.1f}" y="{box.y + 31 + 13 * k:.1f}">'
+                      f"{escape(line)}</text>" for k, line in enumerate(_lines(step.title)))
+            + "</g>")
     parts.append("</svg>")
     return "\n".join(parts)

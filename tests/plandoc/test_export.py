@@ -109,6 +109,8 @@ def test_author_markup_cannot_reach_the_html_page(tmp_path: Path) -> None:
     assert "<script>" not in res.output and "<img" not in res.output
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in res.output
     assert "<strong>bold</strong>" in res.output
+    style = res.output.split("<style>")[1].split("</style>")[0]
+    assert '"DejaVu Sans"' in style and "&#34;" not in style  # our stylesheet, unescaped
 
 
 def test_a_directory_exports_every_runbook_and_an_index(tmp_path: Path) -> None:
