@@ -191,7 +191,8 @@ def _runbooks_for(target: str | None) -> tuple[list[Any], str | None] | None:
             if only == "" or target is not None:
                 return None
             continue  # ./runbooks by default: a broken file there does not hide the history
-        known.append(KnownRunbook(doc.id, doc.title, doc.review_every))
+        known.append(KnownRunbook(doc.id, doc.title, doc.review_every, doc.objectives.rto,
+                                  doc.objectives.rpo))
         if only == "":
             only = doc.id
     return known, only

@@ -168,6 +168,10 @@ class KnownRunbook:
     """Its title."""
     review_every: float | None
     """Its `review_every` in seconds."""
+    rto: float | None = None
+    """Its RTO target in seconds (from the file; None when only runs named it)."""
+    rpo: float | None = None
+    """Its RPO target in seconds (from the file; None when only runs named it)."""
 
 
 def known_runbooks(drills: list[Drill], files: list[KnownRunbook]) -> list[KnownRunbook]:

@@ -61,12 +61,12 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], indent: str = "
 
 def _runbook_lines(rb: KnownRunbook, drills: list[Drill]) -> list[str]:
     runs = [d for d in drills if d.runbook_id == rb.id]
-    first = runs[-1] if runs else None
-    targets = []
-    if first is not None:
-        targets = [f"RTO {written(first.rto_target)}", f"RPO {written(first.rpo_target)}"]
-    every = f", tested every {written(rb.review_every)}" if rb.review_every else ""
-    lines = [f"{rb.id}: {rb.title}" + (f" ({', '.join(targets)}{every})" if targets else every)]
+    rto = rb.rto if rb.rto is not None or not runs else runs[-1].rto_target
+    rpo = rb.rpo if rb.rpo is not None or not runs else runs[-1].rpo_target
+    said = [f"RTO {written(rto)}", f"RPO {written(rpo)}"]
+    if rb.review_every:
+        said.append(f"tested every {written(rb.review_every)}")
+    lines = [f"{rb.id}: {rb.title} ({', '.join(said)})"]
     if not runs:
         return lines + ["  no runs"]
     rows = [run_row(d) for d in runs]
@@ -105,7 +105,7 @@ def history_context(runbooks: list[KnownRunbook], drills: list[Drill],
     sections = []
     for rb in runbooks:
         runs = [d for d in drills if d.runbook_id == rb.id]
-        target = runs[-1].rto_target if runs else None
+        target = rb.rto if rb.rto is not None or not runs else runs[-1].rto_target
         sections.append({"id": rb.id, "title": rb.title, "rows": [run_row(d) for d in runs],
                          "chart": trend_svg(runs, target, rb.id) if runs else ""})
     return {"sections": sections, "register": [register_row(e) for e in register],
