@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -81,19 +82,26 @@ def export(runbook: str, fmt: str | None, output: str | None, runs_dir: str | No
     doc = _load_or_report(source)
     if doc is None:
         return EXIT_INVALID
-    return _export_one(doc, fmt, target, _drills(_runs_dir(runs_dir), "export"))
+    as_dir = bool(output) and output.endswith(("/", os.sep))  # `-o plans/`: a directory
+    return _export_one(doc, fmt, target, _drills(_runs_dir(runs_dir), "export"), as_dir)
 
 
-def _export_one(doc: Any, fmt: str, target: Path | None, drills: list[Any]) -> int:
+def _export_one(doc: Any, fmt: str, target: Path | None, drills: list[Any],
+                as_dir: bool = False) -> int:
     from drp_console.plandoc.export import plan_text, write_plan
     from drp_console.plandoc.pdf import PdfError
 
     if target is None:
         click.echo(plan_text(doc, fmt, drills), nl=False)
         return EXIT_OK
-    if target.is_dir():
+    if target.is_dir() or as_dir:
         from drp_console.plandoc.export import EXTENSIONS
 
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _say("export", f"cannot create the directory {target}: {exc.strerror or exc}")
+            return 1
         target = target / f"{doc.id}{EXTENSIONS[fmt]}"
     if not target.parent.is_dir():
         _say("export", f"cannot write {target}: the directory {target.parent} does not exist")

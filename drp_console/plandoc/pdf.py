@@ -40,7 +40,8 @@ def print_pdf(html: str, out: Path, browser: str | None = None) -> Path:
         command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                    "--disable-background-networking", "--disable-component-update",
                    "--disable-sync", "--disable-extensions", f"--user-data-dir={tmp}/profile",
-                   "--no-pdf-header-footer", f"--print-to-pdf={printed}", page.as_uri()]
+                   "--no-pdf-header-footer", "--print-to-pdf-no-header",  # new and old name
+                   f"--print-to-pdf={printed}", page.as_uri()]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S,
                                   check=False)

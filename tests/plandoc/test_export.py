@@ -130,6 +130,18 @@ def test_a_directory_exports_every_runbook_and_an_index(tmp_path: Path) -> None:
                for rid in ids)
 
 
+def test_a_run_whose_journal_cannot_be_read_is_left_out_with_a_line(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    (runs / "20260101T000000Z-x-0000").mkdir(parents=True)
+    (runs / "20260101T000000Z-x-0000" / "journal.jsonl").write_bytes(
+        b'garbage\n{"v": 1, "seq": 1, "type": "run_started"}\n')  # damaged in the middle
+    for args in (["export", str(GOLDEN_RUNBOOK)], ["history", "cloudsql-restore-backup"]):
+        res = drp(*args, "--runs-dir", str(runs))
+        assert "20260101T000000Z-x-0000" in res.output, res.output
+        assert "run left out" in res.output
+    assert drp("export", str(GOLDEN_RUNBOOK), "--runs-dir", str(runs)).exit_code == 0
+
+
 def test_errors_exit_with_their_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("format: drp/v1\nid: broken\ntitle: B\nsteps: []\n")
@@ -147,6 +159,9 @@ def test_errors_exit_with_their_codes(tmp_path: Path, monkeypatch: pytest.Monkey
     res = drp("export", str(GOLDEN_RUNBOOK), "-o", str(tmp_path / "missing" / "p.md"),
               "--runs-dir", str(tmp_path))
     assert res.exit_code == 2 and "does not exist" in res.output
+    res = drp("export", str(GOLDEN_RUNBOOK), "-o", f"{tmp_path / 'new'}/", "-f", "html",
+              "--runs-dir", str(tmp_path))  # a trailing slash names a directory
+    assert res.exit_code == 0 and (tmp_path / "new" / "cloudsql-restore-backup.html").is_file()
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no Chromium to be found
