@@ -67,7 +67,8 @@ def trend_svg(drills: list[Drill], target: float | None, name: str = "") -> str:
     if len(coords) > 1:
         out.append('<polyline class="trend" points="'
                    + " ".join(f"{x},{y}" for x, y in coords) + '"/>')
-    for (x, y), drill in zip(coords, points):
+    every = -(-len(points) // 10)  # at most about ten date labels under the axis
+    for i, ((x, y), drill) in enumerate(zip(coords, points)):
         rto = drill.rto_achieved or 0.0
         missed = target is not None and rto > target
         date = drill.started.strftime("%Y-%m-%d") if drill.started else "?"
@@ -76,7 +77,8 @@ def trend_svg(drills: list[Drill], target: float | None, name: str = "") -> str:
             f'data-run="{escape(drill.run_id)}" data-seconds="{rto:g}">'
             f"<title>{escape(date)} {escape(drill.kind)}: RTO {format_duration(rto)}"
             f"{' (missed)' if missed else ''}</title></circle>")
-        out.append(f'<text class="date" x="{x}" y="{TOP + plot_h + 16}" text-anchor="middle">'
-                   f"{escape(date)}</text>")
+        if i % every == 0 or i == len(points) - 1:
+            out.append(f'<text class="date" x="{x}" y="{TOP + plot_h + 16}" '
+                       f'text-anchor="middle">{escape(date)}</text>')
     out.append("</svg>")
     return "\n".join(out)
