@@ -82,14 +82,14 @@ def export(runbook: str, fmt: str | None, output: str | None, runs_dir: str | No
     doc = _load_or_report(source)
     if doc is None:
         return EXIT_INVALID
-    as_dir = bool(output) and output.endswith(("/", os.sep))  # `-o plans/`: a directory
+    as_dir = output is not None and output.endswith(("/", os.sep))  # `-o plans/`: a dir
     return _export_one(doc, fmt, target, _drills(_runs_dir(runs_dir), "export"), as_dir)
 
 
 def _export_one(doc: Any, fmt: str, target: Path | None, drills: list[Any],
                 as_dir: bool = False) -> int:
     from drp_console.plandoc.export import plan_text, write_plan
-    from drp_console.plandoc.pdf import PdfError
+    from drp_console.plandoc.pdf import NoBrowser, PdfError
 
     if target is None:
         click.echo(plan_text(doc, fmt, drills), nl=False)
@@ -108,9 +108,9 @@ def _export_one(doc: Any, fmt: str, target: Path | None, drills: list[Any],
         return EXIT_USAGE
     try:
         click.echo(str(write_plan(doc, fmt, target, drills)))
-    except PdfError as exc:
+    except PdfError as exc:  # no Chromium: exit 2; Chromium failed to print: exit 1
         _say("export", str(exc))
-        return EXIT_USAGE
+        return EXIT_USAGE if isinstance(exc, NoBrowser) else 1
     except OSError as exc:
         _say("export", f"cannot write {target}: {exc.strerror or exc}")
         return 1
@@ -125,7 +125,7 @@ def _export_dir(source: Path, fmt: str, folder: Path, runs_dir: Path) -> int:
         write_index,
         write_plan,
     )
-    from drp_console.plandoc.pdf import PdfError, find_browser
+    from drp_console.plandoc.pdf import NoBrowser, PdfError, find_browser
 
     files = runbook_files(source)
     if not files:
@@ -152,9 +152,9 @@ def _export_dir(source: Path, fmt: str, folder: Path, runs_dir: Path) -> int:
             click.echo(str(write_plan(doc, fmt, folder / name, drills)))
             entries.append(index_entry(doc, drills, name))
         click.echo(str(write_index(entries, fmt, folder)))
-    except PdfError as exc:
+    except PdfError as exc:  # no Chromium: exit 2; Chromium failed to print: exit 1
         _say("export", str(exc))
-        return EXIT_USAGE
+        return EXIT_USAGE if isinstance(exc, NoBrowser) else 1
     except OSError as exc:
         _say("export", f"cannot write into {folder}: {exc.strerror or exc}")
         return 1

@@ -14,7 +14,11 @@ TIMEOUT_S = 180
 
 
 class PdfError(Exception):
-    """No browser to print with, or the print failed; the message says what to do."""
+    """The print failed; the message says what to do."""
+
+
+class NoBrowser(PdfError):
+    """No Chromium to print with."""
 
 
 def find_browser() -> str | None:
@@ -30,7 +34,7 @@ def print_pdf(html: str, out: Path, browser: str | None = None) -> Path:
     """Write `html` as a PDF at `out` (through a temporary file and a throwaway profile)."""
     browser = browser or find_browser()
     if browser is None:
-        raise PdfError("PDF needs Chromium and none was found (looked for "
+        raise NoBrowser("PDF needs Chromium and none was found (looked for "
                        + ", ".join(BROWSERS) + "): install it (apt-get install chromium) or "
                        "export --format html and print that")
     with tempfile.TemporaryDirectory(prefix="drp-pdf-") as tmp:

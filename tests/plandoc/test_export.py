@@ -169,3 +169,10 @@ def test_errors_exit_with_their_codes(tmp_path: Path, monkeypatch: pytest.Monkey
               "--runs-dir", str(tmp_path))
     assert res.exit_code == 2 and "Chromium" in res.output
     assert not (tmp_path / "p.pdf").exists()
+    broken = empty / "chromium"  # a browser that crashes: exit 1, and no PDF left behind
+    broken.write_text("#!/bin/sh\necho 'Trace/breakpoint trap' >&2\nexit 133\n")
+    broken.chmod(0o755)
+    res = drp("export", str(GOLDEN_RUNBOOK), "-o", str(tmp_path / "p.pdf"),
+              "--runs-dir", str(tmp_path))
+    assert res.exit_code == 1 and "printed no PDF (exit 133: Trace/breakpoint trap)" in res.output
+    assert not (tmp_path / "p.pdf").exists()
