@@ -60,19 +60,25 @@ def _aliases(tree: ast.AST) -> frozenset[str]:
     return frozenset(names)
 
 
+def _imports_fold(node: ast.AST) -> bool:
+    """`import ...journal.fold`, `from ...journal.fold import ...`, `from ...journal import
+    fold`, or an import of `HANDLERS`."""
+    if isinstance(node, ast.Import):
+        return any(a.name.endswith("journal.fold") for a in node.names)
+    if not isinstance(node, ast.ImportFrom) or not node.module:
+        return False
+    names = {a.name for a in node.names}
+    return (node.module.endswith("journal.fold") or "HANDLERS" in names
+            or (node.module.endswith("journal") and "fold" in names))
+
+
 def _findings_in(tree: ast.AST) -> list[tuple[int, str, str]]:
     """(line, what, event type or "") for each way the source folds events itself."""
     out: list[tuple[int, str, str]] = []
     aliases = _aliases(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
-        if isinstance(node, ast.ImportFrom) and node.module and (
-                node.module.endswith("journal.fold")
-                or (node.module.endswith("journal") and any(a.name == "fold" for a in node.names))
-                or any(a.name == "HANDLERS" for a in node.names)):
-            out.append((line, "imports the journal's fold handlers", ""))
-        elif isinstance(node, ast.Import) and any(a.name.endswith("journal.fold")
-                                                  for a in node.names):
+        if _imports_fold(node):
             out.append((line, "imports the journal's fold handlers", ""))
         elif isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
