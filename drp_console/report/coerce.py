@@ -31,3 +31,10 @@ def as_int(value: object, default: int = 0) -> int:
 def text(value: object) -> str:
     """A field as text: "" for None."""
     return "" if value is None else str(value)
+
+
+def doc_steps(doc: object) -> dict[str, dict]:
+    """A journaled runbook document's steps by id, as plain data (what the fold does not keep of
+    them: a decision's recommended option, say); odd entries are passed over."""
+    steps = as_list(as_dict(doc).get("steps"))
+    return {s["id"]: s for s in steps if isinstance(s, dict) and isinstance(s.get("id"), str)}

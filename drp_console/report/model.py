@@ -10,7 +10,7 @@ from datetime import tzinfo
 
 from drp_console.journal.state import RunState
 from drp_console.report import clocks, deviations, header, people
-from drp_console.report.coerce import as_int
+from drp_console.report.coerce import as_int, doc_steps
 from drp_console.report.critical_path import predecessors, recovery_sources, runbook_of
 from drp_console.report.intake import ReportError, events_sha256, prepare
 from drp_console.report.moments import Moments, resolve_zone
@@ -101,13 +101,14 @@ def report_of(
 ) -> Report:
     """The report of a folded run (its events redacted and clipped by `intake.prepare`)."""
     zone, zone_name = resolve_zone(tz)
-    assert state.started is not None and state.last is not None, "intake checks for run_started"
+    if state.started is None or state.last is None:
+        raise ReportError("the run has no run_started event: is it a drp-console run journal?")
     when = Moments(zone, state.started, state.last)
     speed = header.speed_of(state)
     runbook = runbook_of(state)
-    docs = people.doc_steps(state)
+    docs = doc_steps(state.runbook_doc)
     run = RunSpan(end=header.end_of_run(state), last=state.last)
-    steps, path = step_rows(state, when, predecessors(runbook), run, speed)
+    steps, path = step_rows(state, when, predecessors(runbook), run, speed, docs)
     not_yet = ("" if state.ended is not None else
                "not been recorded yet" if in_progress else "not been recorded before it stopped")
     objectives, restored_from = clocks.objectives(state, when, speed, not_yet)

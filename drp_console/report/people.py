@@ -4,16 +4,9 @@ raised in them; read from the run-state fold."""
 from __future__ import annotations
 
 from drp_console.journal.state import RunState
-from drp_console.report.coerce import as_dict, as_list, text
+from drp_console.report.coerce import text
 from drp_console.report.moments import Moments
 from drp_console.report.parts import ActionItem, Approval, NoteRow, Person
-
-
-def doc_steps(state: RunState) -> dict[str, dict]:
-    """The journaled runbook's steps by id, as plain data (what the fold does not keep of them:
-    a decision's recommended option, say)."""
-    steps = as_list(as_dict(state.runbook_doc).get("steps"))
-    return {s["id"]: s for s in steps if isinstance(s, dict) and isinstance(s.get("id"), str)}
 
 
 def people(state: RunState, when: Moments) -> tuple[Person, ...]:

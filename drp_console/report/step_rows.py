@@ -4,12 +4,13 @@ cloud operations and people, budget, critical path), read from the run-state fol
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from drp_console.journal.state import RunState
 from drp_console.journal.step_state import StepState
 from drp_console.journal.timing import Instant
-from drp_console.report.coerce import as_dict, as_list, text
+from drp_console.report.coerce import as_dict, text
 from drp_console.report.critical_path import critical_path
 from drp_console.report.moments import Moments
 from drp_console.report.parts import Interval, StepRow
@@ -45,12 +46,10 @@ def closed(spans: list[list[float]], last: float) -> list[tuple[float, float]]:
 
 def step_rows(
     state: RunState, when: Moments, preds: dict[str, tuple[str, ...]], run: RunSpan,
-    speed: float,
+    speed: float, listed: Collection[str],
 ) -> tuple[tuple[StepRow, ...], list[str]]:
     """A row per step in runbook order (then steps the runbook does not list), and the
-    critical path."""
-    listed = {s.get("id") for s in as_list(as_dict(state.runbook_doc).get("steps"))
-              if isinstance(s, dict) and isinstance(s.get("id"), str)}
+    critical path. `listed`: the ids of the runbook's steps."""
     spans: dict[str, tuple[float, float]] = {}
     for sid, step in state.steps.items():
         if step.started is not None and step.status != "skipped":
