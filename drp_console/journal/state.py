@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from drp_console.journal.event_types import STEP_EVENTS
 from drp_console.journal.fold import HANDLERS
