@@ -1,7 +1,7 @@
 """The `drp` command line: one click group whose commands load their modules only when used.
 
 Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_cmds`,
-`ui_cmds`); this file only wires them, so `drp --help` and start-up stay cheap.
+`ui_cmds`, `journal_cmds`); this file only wires them, so `drp --help` and start-up stay cheap.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "runs": "run_cmds:runs",
     "report": "report_cmds:report",
     "console": "ui_cmds:console",
+    "journal": "journal_cmds:journal",
 }
 
 

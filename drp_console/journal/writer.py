@@ -48,7 +48,8 @@ def boot_id() -> str | None:
     return _boot_id or None
 
 
-def _unpack(event: Record | str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def unpack_event(event: Record | str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The type and fields of what `write` was given: a record, or a type and its fields."""
     if isinstance(event, Record):
         if fields:
             raise TypeError("give a record or a type with fields, not both")
@@ -64,6 +65,35 @@ def login_name() -> str:
         return "unknown"
 
 
+def redacted_body(redactor: Redactor, fields: dict[str, Any]) -> dict[str, Any]:
+    """An event's own fields, redacted; ValueError when one reuses a header field's name."""
+    clash = [name for name in fields if name in HEADER_FIELDS]
+    if clash:
+        raise ValueError(f"event fields may not be named {', '.join(clash)}")
+    body: dict[str, Any] = redactor.redact(fields)
+    return body
+
+
+def new_event(seq: int, type: str, operator: str, clock: JournalClock, body: dict[str, Any]) -> dict[str, Any]:
+    """One event: the header every journal line starts with, then its (redacted) fields."""
+    event: dict[str, Any] = {
+        "v": SCHEMA_VERSION,
+        "seq": seq,
+        "ts": clock.now().astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "mono": round(clock.monotonic(), 6),
+        "boot": boot_id(),
+        "type": type,
+        "operator": operator,
+    }
+    event.update(body)
+    return event
+
+
+def encode_event(event: dict[str, Any]) -> bytes:
+    """An event as its journal line (compact UTF-8 JSON and a newline), the same in every backend."""
+    return (json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
 class JournalClock(Protocol):
     """Where event times come from; the engine's `Clock` fits."""
 
@@ -74,7 +104,9 @@ class JournalClock(Protocol):
         """Aware UTC wall time."""
 
 
-class _SystemTime:
+class SystemTime:
+    """The system's clocks (the default `JournalClock`)."""
+
     def monotonic(self) -> float:
         import time
 
@@ -167,7 +199,7 @@ class Journal:
         self.redactor = redactor
         """Applied to every event's fields before it is written."""
         self._fd = fd
-        self._clock: JournalClock = clock or _SystemTime()
+        self._clock: JournalClock = clock or SystemTime()
         self._events = events
         self._size = size
         self._next_seq = len(events) + 1
@@ -280,7 +312,7 @@ class Journal:
         mono) once it is fsynced."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        kind, body = _unpack(event, fields)
+        kind, body = unpack_event(event, fields)
         self._enqueue(kind, body, _Pending({}, b"", loop=loop, future=future))
         written: dict[str, Any] = await future
         return written
@@ -288,7 +320,7 @@ class Journal:
     def write_sync(self, event: Record | str, **fields: Any) -> dict[str, Any]:
         """Journal one event from a thread without a running loop; returns it once fsynced."""
         pending = _Pending({}, b"", done=threading.Event())
-        kind, body = _unpack(event, fields)
+        kind, body = unpack_event(event, fields)
         self._enqueue(kind, body, pending)
         assert pending.done is not None
         pending.done.wait()
@@ -297,29 +329,15 @@ class Journal:
         return pending.event
 
     def _enqueue(self, type: str, fields: dict[str, Any], pending: _Pending) -> None:
-        clash = [name for name in fields if name in HEADER_FIELDS]
-        if clash:
-            raise ValueError(f"event fields may not be named {', '.join(clash)}")
-        body = self.redactor.redact(fields)
+        body = redacted_body(self.redactor, fields)
         with self._lock:
             if self._closing or self._closed:
                 raise JournalError(f"the journal {self.path} is closed; reopen the run to write to it")
             if self._failure is not None:
                 raise JournalError(self._failure)
-            event = {
-                "v": SCHEMA_VERSION,
-                "seq": self._next_seq,
-                "ts": self._clock.now().astimezone(timezone.utc).isoformat(timespec="microseconds"),
-                "mono": round(self._clock.monotonic(), 6),
-                "boot": boot_id(),
-                "type": type,
-                "operator": self.operator,
-            }
-            event.update(body)
+            event = new_event(self._next_seq, type, self.operator, self._clock, body)
             pending.event = event
-            pending.line = (
-                json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
-            ).encode("utf-8")
+            pending.line = encode_event(event)
             self._next_seq += 1
             self._queue.append(pending)
             self._wake.notify()
