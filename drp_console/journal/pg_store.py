@@ -105,8 +105,11 @@ class PgStore:
 
     def check_schema(self) -> None:
         """JournalError unless `drp journal init` created tables this version understands."""
-        with self.transaction("read the schema version") as conn:
-            version = pg_schema.current_version(conn)
+        with connect(self.url) as conn:  # not pooled: an unreachable server says why, at once
+            try:
+                version = pg_schema.current_version(conn)
+            except psycopg.Error as exc:
+                raise translate(self.url, exc, "read the schema version") from None
         if version is None:
             raise JournalError(f"the database {safe_url(self.url)} holds no drp journal yet: run "
                                f"`drp journal init {safe_url(self.url)}` once, then try again")

@@ -1,0 +1,92 @@
+"""`drp journal init|export|import` and `drp runs --journal` against a real server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+from click.testing import CliRunner
+
+from drp_console.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNBOOK = ROOT / "tests" / "engine" / "data" / "faulty-runbook.yaml"
+
+
+def drp(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+
+
+def test_init_creates_the_schema_once_and_is_idempotent(pg_url: str) -> None:
+    first = drp("journal", "init", pg_url)
+    assert first.exit_code == 0, first.output
+    assert "upgraded from version 0 to 1" in first.output
+    second = drp("journal", "init", pg_url)
+    assert second.exit_code == 0, second.output
+    assert "already at version 1" in second.output
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT version FROM drp.schema_version").fetchall() == [(1,)]
+
+
+def test_init_on_an_unreachable_server_is_one_sentence() -> None:
+    res = drp("journal", "init", "postgresql://u:pw-9f3a@127.0.0.1:9/db")
+    assert res.exit_code == 2
+    assert res.output.startswith("drp: the journal database postgresql://u:***@127.0.0.1:9/db "
+                                 "is unreachable")
+    assert "pw-9f3a" not in res.output and "Traceback" not in res.output
+
+
+def test_a_run_goes_to_the_database_and_back_byte_for_byte(journal_url: str, tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    res = drp("run", str(RUNBOOK), "--headless", "--auto-approve", "--runs-dir", str(runs))
+    assert res.exit_code == 0, res.output
+    (run_dir,) = [p for p in runs.iterdir() if p.is_dir()]
+    original = (run_dir / "journal.jsonl").read_bytes()
+
+    res = drp("journal", "import", str(run_dir), "--journal", journal_url)
+    assert res.exit_code == 0, res.output
+    count = len(original.splitlines())
+    assert f"run {run_dir.name}: {count} events imported" in res.output
+
+    again = drp("journal", "import", str(run_dir / "journal.jsonl"), "--journal", journal_url)
+    assert again.exit_code == 2 and "already exists" in again.output
+
+    out = tmp_path / "exported.jsonl"
+    res = drp("journal", "export", run_dir.name[:24], "-o", str(out), env={"DRP_JOURNAL": journal_url})
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes() == original
+    refused = drp("journal", "export", run_dir.name, "--journal", journal_url, "-o", str(out))
+    assert refused.exit_code == 2 and "already exists" in refused.output
+
+    local = drp("runs", "--runs-dir", str(runs))
+    both = drp("runs", "--runs-dir", str(runs), "--journal", journal_url)
+    assert both.exit_code == 0, both.output
+    local_row = next(line for line in local.output.splitlines() if run_dir.name in line)
+    shared_row = next(line for line in both.output.splitlines() if "[shared]" in line)
+    assert shared_row.replace(" [shared]", "").split() == local_row.split()  # the same fold
+
+
+def test_a_torn_last_line_is_left_out_of_the_import(journal_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+    path.write_bytes(b'{"v":1,"seq":1,"ts":"2026-11-29T12:00:00.000000+00:00","mono":1.0,"boot":null,'
+                     b'"type":"run_started","operator":"alice","run_id":"r-1"}\n{"v":1,"seq":2,"ty')
+    res = drp("journal", "import", str(path), "--journal", journal_url)
+    assert res.exit_code == 0, res.output
+    assert "run r-1: 1 events imported (ignored 18 bytes" in res.output
+
+
+def test_a_bad_journal_url_is_a_usage_error(tmp_path: Path) -> None:
+    res = drp("runs", "--runs-dir", str(tmp_path), "--journal", "mysql://x@y/z")
+    assert res.exit_code == 2 and "must be a PostgreSQL URL" in res.output
+    res = drp("journal", "export", "r", "-o", str(tmp_path / "x"), env={"DRP_JOURNAL": ""})
+    assert res.exit_code == 2 and "--journal URL or DRP_JOURNAL" in res.output
+
+
+def test_local_runs_never_import_psycopg() -> None:
+    code = ("import sys, drp_console.journal, drp_console.journal.backend, drp_console.cli.run_cmds, "
+            "drp_console.cli.journal_cmds; print('psycopg' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    assert out.stdout.strip() == "False"
