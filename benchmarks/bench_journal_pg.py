@@ -20,10 +20,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "pg"))
 
-from drp_console.journal import Journal, Redactor  # noqa: E402
-from drp_console.journal.pg import PgJournal  # noqa: E402
-from drp_console.journal.pg_follow import follow  # noqa: E402
-from drp_console.journal.pg_store import init_database  # noqa: E402
+from drp_console.journal import Journal, Redactor
+from drp_console.journal.pg import PgJournal
+from drp_console.journal.pg_follow import follow
+from drp_console.journal.pg_store import init_database
 
 
 def _percentiles(samples: list[float]) -> str:

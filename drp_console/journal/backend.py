@@ -10,6 +10,7 @@ redacted before they leave the process; every event has the same header and the 
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
@@ -76,13 +77,14 @@ def journal_url(option: str | None = None) -> str | None:
 
 
 def safe_url(url: str) -> str:
-    """The URL without its password, for messages and listings (secrets are never printed)."""
+    """The URL without its password (in the user part or `?password=`), for messages and listings
+    (secrets are never printed)."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "<unparseable URL>"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = (parts.username or "") + ":***"
-    return parts._replace(netloc=f"{user}@{netloc[-1]}").geturl()
+    masked = url
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[-1]
+        masked = masked.replace(parts.netloc, f"{parts.username or ''}:***@{host}", 1)
+    return re.sub(r"(?i)([?&]password=)[^&#]*", r"\1***", masked)

@@ -175,6 +175,9 @@ class PgJournal:
                 pg_lease.check_token(conn, self._run_id, self.lease.token)
                 row = conn.execute("SELECT last_seq FROM drp.runs WHERE run_id = %s FOR UPDATE",
                                    (self._run_id,)).fetchone()
+                if row is None:
+                    raise JournalError(f"run {self._run_id} is gone from {self.where}: it was "
+                                       "deleted from the journal database; nothing was written")
                 last = int(row[0])
                 for i, pending in enumerate(batch, 1):
                     pending.event["seq"] = last + i

@@ -15,7 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from drp_console.journal.events import SCHEMA_VERSION, JournalError, newer_schema_message
+from drp_console.journal.events import (
+    SCHEMA_VERSION,
+    JournalError,
+    newer_schema_message,
+)
 
 try:
     import psycopg

@@ -15,7 +15,7 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[test]'")
 
-from pg_server import PgServer, NoServer, start_server  # noqa: E402  (tests/pg is on sys.path)
+from pg_server import NoServer, PgServer, start_server
 
 
 @pytest.fixture(scope="session")

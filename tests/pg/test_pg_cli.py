@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 from click.testing import CliRunner
 
 from drp_console.cli import cli
@@ -90,3 +91,21 @@ def test_local_runs_never_import_psycopg() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_urls_are_shown_without_passwords_and_checked(monkeypatch) -> None:
+    from drp_console.journal.backend import journal_url, safe_url
+
+    assert safe_url("postgresql://u:pw@h:5/db?sslmode=require") == \
+        "postgresql://u:***@h:5/db?sslmode=require"
+    assert safe_url("postgresql:///db?host=/tmp/s&password=pw&user=u") == \
+        "postgresql:///db?host=/tmp/s&password=***&user=u"
+    monkeypatch.delenv("DRP_JOURNAL", raising=False)
+    assert journal_url(None) is None
+    monkeypatch.setenv("DRP_JOURNAL", "postgres://u@h/db")
+    assert journal_url(None) == "postgres://u@h/db"
+    assert journal_url("postgresql://x@y/z") == "postgresql://x@y/z"  # the option wins
+    monkeypatch.setenv("DRP_JOURNAL", "http://u:pw@h/db")
+    with pytest.raises(ValueError, match="DRP_JOURNAL must be a PostgreSQL URL") as caught:
+        journal_url(None)
+    assert "pw" not in str(caught.value)

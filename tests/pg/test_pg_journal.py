@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -32,7 +32,7 @@ class FixedClock:
         return 1000.0 + self.tick / 8
 
     def now(self) -> datetime:
-        return datetime(2026, 11, 29, 12, 0, self.tick % 60, 123456, tzinfo=timezone.utc)
+        return datetime(2026, 11, 29, 12, 0, self.tick % 60, 123456, tzinfo=UTC)
 
 
 def _write_story(journal: JournalBackend) -> None:
