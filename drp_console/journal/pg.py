@@ -16,7 +16,7 @@ A heartbeat thread renews the lease every third of its time; `close()` releases 
 
 from __future__ import annotations
 
-import asyncio
+import json
 import threading
 from typing import Any
 
@@ -24,25 +24,24 @@ import psycopg
 
 from drp_console.journal import pg_lease
 from drp_console.journal.backend import safe_url
-from drp_console.journal.event_types import Record
 from drp_console.journal.events import JournalError
 from drp_console.journal.pg_commands import Command
 from drp_console.journal.pg_lease import Lease, LeaseLost
 from drp_console.journal.pg_store import PgStore, connect, insert_events, translate
-from drp_console.journal.redact import Redactor
-from drp_console.journal.writer import (
+from drp_console.journal.queued import (
     JournalClock,
+    Pending,
+    QueuedWriter,
     SystemTime,
-    _Pending,
     encode_event,
-    login_name,
     new_event,
     redacted_body,
-    unpack_event,
 )
+from drp_console.journal.redact import Redactor
+from drp_console.journal.writer import login_name
 
 
-class PgJournal:
+class PgJournal(QueuedWriter):
     """One run's events in the shared journal database, written by the lease holder."""
 
     def __init__(self, store: PgStore, run_id: str, lease: Lease, redactor: Redactor,
@@ -61,7 +60,7 @@ class PgJournal:
         self._events = events
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._queue: list[_Pending] = []
+        self._queue: list[Pending] = []
         self._closing = self._closed = False
         self._failure: JournalError | None = None
         self._conn: psycopg.Connection[Any] | None = None
@@ -111,27 +110,7 @@ class PgJournal:
 
     # -- writing -------------------------------------------------------------------------------
 
-    async def write(self, event: Record | str, **fields: Any) -> dict[str, Any]:
-        """Journal one event; returns it (with seq, ts, mono) once committed."""
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        kind, body = unpack_event(event, fields)
-        self._enqueue(kind, body, _Pending({}, b"", loop=loop, future=future))
-        written: dict[str, Any] = await future
-        return written
-
-    def write_sync(self, event: Record | str, **fields: Any) -> dict[str, Any]:
-        """Journal one event from a thread without a running loop; returns it once committed."""
-        pending = _Pending({}, b"", done=threading.Event())
-        kind, body = unpack_event(event, fields)
-        self._enqueue(kind, body, pending)
-        assert pending.done is not None
-        pending.done.wait()
-        if pending.error is not None:
-            raise pending.error
-        return pending.event
-
-    def _enqueue(self, type: str, fields: dict[str, Any], pending: _Pending) -> None:
+    def _enqueue(self, type: str, fields: dict[str, Any], pending: Pending) -> None:
         body = redacted_body(self.redactor, fields)
         with self._lock:
             if self._closing or self._closed:
@@ -144,13 +123,7 @@ class PgJournal:
             self._wake.notify()
 
     def _run(self) -> None:
-        while True:
-            with self._lock:
-                while not self._queue and not self._closing:
-                    self._wake.wait()
-                if not self._queue:
-                    return
-                batch, self._queue = self._queue, []
+        while (batch := self._next_batch()) is not None:
             try:
                 self._commit(batch)
             except JournalError as exc:
@@ -161,13 +134,9 @@ class PgJournal:
                 for pending in failed:
                     pending.settle(exc)
                 continue
-            with self._lock:
-                self._events.extend(p.event for p in batch)
-                self._commits += 1
-            for pending in batch:
-                pending.settle(None)
+            self._committed(batch)
 
-    def _commit(self, batch: list[_Pending]) -> None:
+    def _commit(self, batch: list[Pending]) -> None:
         """Append a batch in one fenced transaction (JournalError, nothing written, on failure)."""
         try:
             conn = self._connection()
@@ -193,13 +162,20 @@ class PgJournal:
         """The writer's connection; a new one (and any events committed unseen) after a loss."""
         if self._conn is not None and not self._conn.closed:
             return self._conn
-        self._conn = connect(self.store.url)
+        conn = connect(self.store.url)
         with self._lock:
             known = len(self._events)
-        missed = self.store.events(self._run_id, after_seq=known)
+        try:
+            with conn.transaction():
+                rows = conn.execute("SELECT line FROM drp.events WHERE run_id = %s AND seq > %s"
+                                    " ORDER BY seq", (self._run_id, known)).fetchall()
+        except BaseException:
+            conn.close()
+            raise
         with self._lock:
-            self._events.extend(missed)
-        return self._conn
+            self._events.extend(json.loads(r[0]) for r in rows)
+        self._conn = conn
+        return conn
 
     def _heartbeats(self) -> None:
         while not self._stop_beat.wait(self.lease.ttl / 3):
@@ -218,11 +194,6 @@ class PgJournal:
         """Joiners' pending commands, marked taken, only while this journal drives the run."""
         return self.store.take_commands(self._run_id, token=self.lease.token, limit=limit)
 
-    def events(self) -> list[dict[str, Any]]:
-        """Every committed event of this run, in sequence order (a new list)."""
-        with self._lock:
-            return list(self._events)
-
     @property
     def run_id(self) -> str:
         """The run id."""
@@ -232,18 +203,6 @@ class PgJournal:
     def where(self) -> str:
         """The database, for messages (`postgresql://user@host/db`, no password)."""
         return safe_url(self.store.url)
-
-    @property
-    def last_seq(self) -> int:
-        """The sequence number of the last committed event (0 when empty)."""
-        with self._lock:
-            return len(self._events)
-
-    @property
-    def commits(self) -> int:
-        """How many transactions have committed events (fewer than events when grouped)."""
-        with self._lock:
-            return self._commits
 
     def close(self, *, release: bool = True) -> None:
         """Commit what is queued, stop the threads, release the lease (unless `release=False`),

@@ -112,3 +112,11 @@ def list_commands(conn: Any, run_id: str) -> list[Command]:
     rows = conn.execute(f"SELECT {_COLUMNS} FROM drp.commands WHERE run_id = %s ORDER BY id",
                         (run_id,)).fetchall()
     return [_command(r) for r in rows]
+
+
+def get_command(conn: Any, command_id: int) -> Command:
+    """One command by id (JournalError when there is none)."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM drp.commands WHERE id = %s", (command_id,)).fetchone()
+    if row is None:
+        raise JournalError(f"there is no command {command_id} in the journal database")
+    return _command(row)

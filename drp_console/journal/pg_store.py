@@ -129,9 +129,8 @@ class PgStore:
     def create_run(self, run_id: str) -> None:
         """Register a new run; JournalError when the id is taken."""
         with self.transaction(f"create run {run_id}") as conn:
-            row = conn.execute("INSERT INTO drp.runs (run_id) VALUES (%s) ON CONFLICT DO NOTHING"
-                               " RETURNING run_id", (run_id,)).fetchone()
-        if row is None:
+            created = _insert_run(conn, run_id)
+        if not created:
             raise JournalError(f"run {run_id} already exists in {safe_url(self.url)}: resume or "
                                "join it, or start a new run")
 
@@ -174,7 +173,7 @@ class PgStore:
         """Copy a whole journal into a new run, in one transaction; JournalError if the run id
         exists or the events are not 1..n. `lines` are the events' journal lines as read (kept
         byte for byte); without them each event is encoded as the journal writes it."""
-        from drp_console.journal.writer import encode_event
+        from drp_console.journal.queued import encode_event
 
         if lines is None:
             lines = [encode_event(e).decode("utf-8") for e in events]
@@ -187,9 +186,7 @@ class PgStore:
             if event.get("v", 0) > SCHEMA_VERSION:
                 raise JournalError(newer_schema_message(run_id, event["v"]))
         with self.transaction(f"import run {run_id}") as conn:
-            row = conn.execute("INSERT INTO drp.runs (run_id) VALUES (%s) ON CONFLICT DO NOTHING"
-                               " RETURNING run_id", (run_id,)).fetchone()
-            if row is None:
+            if not _insert_run(conn, run_id):
                 raise JournalError(f"run {run_id} already exists in {safe_url(self.url)}: it was "
                                    "imported or started there before; nothing was imported")
             insert_events(conn, run_id, list(zip(events, lines)))
@@ -252,6 +249,11 @@ class PgStore:
         with self.transaction(f"finish command {command_id}") as conn:
             pg_commands.finish_command(conn, command_id, status, result)
 
+    def command(self, command_id: int) -> Command:
+        """One command as it is now (a joiner's console watches its status and result)."""
+        with self.transaction(f"read command {command_id}") as conn:
+            return pg_commands.get_command(conn, command_id)
+
     def commands(self, run_id: str) -> list[Command]:
         """Every command of the run, oldest first."""
         with self.transaction(f"read the commands of run {run_id}") as conn:
@@ -266,6 +268,13 @@ class PgStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _insert_run(conn: Any, run_id: str) -> bool:
+    """Register a run id; False when it is already there."""
+    row = conn.execute("INSERT INTO drp.runs (run_id) VALUES (%s) ON CONFLICT DO NOTHING"
+                       " RETURNING run_id", (run_id,)).fetchone()
+    return row is not None
 
 
 def insert_events(conn: Any, run_id: str, rows: list[tuple[dict[str, Any], str]]) -> None:

@@ -80,6 +80,7 @@ def test_joiners_commands_reach_the_driver_once(journal_url: str) -> None:
     driver.store.finish_command(ids[1], "rejected", {"reason": "no such step"})
     assert [(c.status, c.result) for c in joiner.commands(RUN_ID)] == [
         ("done", {"event_seq": 7}), ("rejected", {"reason": "no such step"})]
+    assert joiner.command(ids[0]).status == "done"
     with pytest.raises(JournalError, match="not an action"):
         joiner.submit_command(RUN_ID, "drop_table", by="bob")
     joiner.close()
