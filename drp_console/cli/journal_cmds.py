@@ -54,7 +54,7 @@ def journal() -> None:
 @journal.command("init")
 @click.argument("url", metavar="URL")
 def init(url: str) -> None:
-    """Create or upgrade the journal's tables in the database URL (safe to run again)."""
+    """Create or upgrade the journal tables in URL (idempotent)."""
 
     def body() -> int:
         from drp_console.journal.backend import safe_url
@@ -113,7 +113,9 @@ def _write_new(path: Path, data: bytes) -> None:
 @click.argument("source", metavar="FILE", type=click.Path(exists=True))
 @_journal_option
 def import_(source: str, journal: str | None) -> None:
-    """Copy a journal file (or a run directory) into the shared database as a new run."""
+    """Copy a journal file or run directory into the database.
+
+    The run keeps its id; a run id already in the database is refused."""
 
     def body() -> int:
         from drp_console.journal.events import JOURNAL_NAME, parse_journal

@@ -11,11 +11,9 @@ import itertools
 import os
 from collections.abc import Iterator
 
+import psycopg
 import pytest
-
-psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[test]'")
-
-from pg_server import NoServer, PgServer, start_server
+from pg_server import NoServer, PgServer, start_server  # tests/pg is on sys.path
 
 
 @pytest.fixture(scope="session")

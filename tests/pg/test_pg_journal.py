@@ -198,3 +198,17 @@ def test_an_unreachable_database_is_one_sentence_without_the_password() -> None:
     with pytest.raises(JournalError) as caught:
         PgJournal.create(url, RUN_ID, Redactor())
     assert "unreachable" in str(caught.value) and "s3cret-pw" not in str(caught.value)
+
+
+def test_the_heartbeat_keeps_the_lease_alive(journal_url: str) -> None:
+    journal = PgJournal.create(journal_url, RUN_ID, Redactor(), ttl=1)
+    first = journal.lease.expires_at
+    stop = threading.Event()
+    for _ in range(500):  # a guard against hanging, not a timing assertion
+        if journal.lease.expires_at > first:
+            break
+        stop.wait(0.01)
+    assert journal.lease.expires_at > first and journal.lease.token == 1
+    with PgStore(journal_url) as store:
+        assert store.lease(RUN_ID)["expires_at"] >= journal.lease.expires_at
+    journal.close()
