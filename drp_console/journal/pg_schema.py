@@ -101,6 +101,30 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             FOR EACH ROW EXECUTE FUNCTION drp.commands_submitted();
         """,
     ),
+    (
+        2,
+        "participants, run files",
+        """
+        CREATE TABLE drp.participants (
+            run_id text NOT NULL REFERENCES drp.runs ON DELETE CASCADE,
+            who    text NOT NULL,
+            host   text NOT NULL,
+            pid    integer NOT NULL,
+            role   text NOT NULL CHECK (role IN ('driver', 'joiner', 'watcher')),
+            joined timestamptz NOT NULL DEFAULT now(),
+            seen   timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (run_id, who, host, pid)
+        );
+        CREATE TABLE drp.run_files (
+            run_id  text NOT NULL REFERENCES drp.runs ON DELETE CASCADE,
+            name    text NOT NULL,
+            data    bytea NOT NULL,
+            updated timestamptz NOT NULL DEFAULT now(),
+            token   bigint,
+            PRIMARY KEY (run_id, name)
+        );
+        """,
+    ),
 ]
 """(version, what it adds, SQL): applied in order, each once."""
 

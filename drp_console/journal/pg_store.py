@@ -30,7 +30,7 @@ except ImportError as _missing:  # installed with drp-console; a trimmed install
         "pip install 'psycopg[binary]' psycopg-pool, or leave --journal/DRP_JOURNAL unset"
     ) from None
 
-from drp_console.journal import pg_commands, pg_lease, pg_schema
+from drp_console.journal import pg_commands, pg_lease, pg_presence, pg_schema
 from drp_console.journal.backend import safe_url
 from drp_console.journal.pg_commands import Command
 from drp_console.journal.pg_lease import Lease
@@ -258,6 +258,33 @@ class PgStore:
         """Every command of the run, oldest first."""
         with self.transaction(f"read the commands of run {run_id}") as conn:
             return pg_commands.list_commands(conn, run_id)
+
+    # -- participants and run files (see `pg_presence`) ---------------------------------------
+
+    def announce(self, run_id: str, who: str, role: str) -> None:
+        """Say this console is on the run (driver, joiner or watcher); call it again to stay."""
+        with self.transaction(f"join run {run_id}") as conn:
+            pg_presence.announce(conn, run_id, who, role)
+
+    def leave(self, run_id: str, who: str) -> None:
+        """Take this console off the run's participants."""
+        with self.transaction(f"leave run {run_id}") as conn:
+            pg_presence.leave(conn, run_id, who)
+
+    def participants(self, run_id: str, *, stale: float = 30.0) -> list[dict[str, Any]]:
+        """Who is on the run now (drivers first)."""
+        with self.transaction(f"list who is on run {run_id}") as conn:
+            return pg_presence.participants(conn, run_id, stale=stale)
+
+    def put_file(self, run_id: str, name: str, data: bytes, *, token: int) -> None:
+        """Store a run file (e.g. a simulated run's world.json), fenced by the lease token."""
+        with self.transaction(f"store {name} of run {run_id}") as conn:
+            pg_presence.put_file(conn, run_id, name, data, token=token)
+
+    def get_file(self, run_id: str, name: str) -> bytes | None:
+        """A run file's content, or None."""
+        with self.transaction(f"read {name} of run {run_id}") as conn:
+            return pg_presence.get_file(conn, run_id, name)
 
     def close(self) -> None:
         """Close the pool's connections (idempotent)."""

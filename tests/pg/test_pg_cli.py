@@ -23,12 +23,34 @@ def drp(*args: str, env: dict[str, str] | None = None):
 def test_init_creates_the_schema_once_and_is_idempotent(pg_url: str) -> None:
     first = drp("journal", "init", pg_url)
     assert first.exit_code == 0, first.output
-    assert "upgraded from version 0 to 1" in first.output
+    assert "upgraded from version 0 to 2" in first.output
     second = drp("journal", "init", pg_url)
     assert second.exit_code == 0, second.output
-    assert "already at version 1" in second.output
+    assert "already at version 2" in second.output
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT version FROM drp.schema_version").fetchall() == [(1,)]
+        rows = conn.execute("SELECT version FROM drp.schema_version ORDER BY version").fetchall()
+    assert rows == [(1,), (2,)]
+
+
+def test_init_upgrades_an_older_journal_and_keeps_its_runs(pg_url: str, monkeypatch) -> None:
+    from drp_console.journal import JournalError, Redactor, pg_schema
+    from drp_console.journal.pg import PgJournal
+    from drp_console.journal.pg_store import init_database
+
+    with monkeypatch.context() as m:  # a database initialised by the version before this one
+        m.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:1])
+        m.setattr(pg_schema, "LATEST", 1)
+        assert init_database(pg_url) == (0, 1)
+        old = PgJournal.create(pg_url, "r-1", Redactor())
+        old.write_sync("note", text="kept", tag=None, step=None)
+        old.close()
+    with pytest.raises(JournalError, match="run `drp journal init` to upgrade it to v2"):
+        PgJournal.open(pg_url, "r-1", Redactor())
+    res = drp("journal", "init", pg_url)
+    assert res.exit_code == 0 and "upgraded from version 1 to 2" in res.output
+    again = PgJournal.open(pg_url, "r-1", Redactor())
+    assert [e["text"] for e in again.events()] == ["kept"]
+    again.close()
 
 
 def test_init_on_an_unreachable_server_is_one_sentence() -> None:

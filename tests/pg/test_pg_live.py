@@ -156,3 +156,27 @@ def test_a_server_restart_mid_append_fails_cleanly_then_appends_resume(
     assert all(by_seq[e["seq"]] == e for e in acknowledged)  # every acknowledged event is there
     assert len(acknowledged) >= after_restart + 5  # appends work again
     assert acknowledged[-1]["seq"] == stored[-1]["seq"]
+
+
+def test_participants_and_the_drivers_fenced_run_files(journal_url: str) -> None:
+    driver = PgJournal.create(journal_url, RUN_ID, Redactor(), operator="alice", heartbeat=False)
+    store = driver.store
+    store.announce(RUN_ID, "alice", "driver")
+    store.announce(RUN_ID, "bob", "joiner")
+    store.announce(RUN_ID, "carol", "watcher")
+    assert [(p["who"], p["role"]) for p in store.participants(RUN_ID)] == [
+        ("alice", "driver"), ("bob", "joiner"), ("carol", "watcher")]
+    store.leave(RUN_ID, "carol")
+    assert [p["who"] for p in store.participants(RUN_ID)] == ["alice", "bob"]
+
+    store.put_file(RUN_ID, "world.json", b'{"instances": 3}', token=driver.lease.token)
+    assert store.get_file(RUN_ID, "world.json") == b'{"instances": 3}'
+    assert store.get_file(RUN_ID, "other") is None
+    with psycopg.connect(journal_url, autocommit=True) as conn:
+        conn.execute("UPDATE drp.leases SET expires_at = now() - interval '1 second'")
+    new = PgJournal.open(journal_url, RUN_ID, Redactor(), operator="bob", heartbeat=False)
+    with pytest.raises(LeaseLost):
+        store.put_file(RUN_ID, "world.json", b"{}", token=driver.lease.token)
+    assert new.store.get_file(RUN_ID, "world.json") == b'{"instances": 3}'  # the world carries on
+    driver.close()
+    new.close()
