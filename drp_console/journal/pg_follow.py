@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 
 from drp_console.journal.pg_schema import COMMANDS_CHANNEL, EVENTS_CHANNEL
-from drp_console.journal.pg_store import CONNECT_TIMEOUT, translate
+from drp_console.journal.pg_store import CONNECTION_OPTIONS, translate
 
 DEFAULT_POLL = 2.0
 """Seconds between reads when no notification arrives."""
@@ -36,8 +36,7 @@ async def _watch(url: str, channel: str, run_id: str, poll: float, on_error: Err
     failing = False
     while True:
         try:
-            conn = await psycopg.AsyncConnection.connect(url, autocommit=True,
-                                                         connect_timeout=CONNECT_TIMEOUT)
+            conn = await psycopg.AsyncConnection.connect(url, autocommit=True, **CONNECTION_OPTIONS)
             async with conn:
                 await conn.execute(f"LISTEN {channel}")
                 while True:

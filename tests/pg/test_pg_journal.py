@@ -212,3 +212,13 @@ def test_the_heartbeat_keeps_the_lease_alive(journal_url: str) -> None:
     with PgStore(journal_url) as store:
         assert store.lease(RUN_ID)["expires_at"] >= journal.lease.expires_at
     journal.close()
+
+
+def test_a_nul_character_in_a_field_is_kept(journal_url: str) -> None:
+    journal = PgJournal.create(journal_url, RUN_ID, Redactor())
+    written = journal.write_sync("output", step="a", stream="stdout", text="a\x00b \\u0000")
+    journal.close()
+    with PgStore(journal_url) as store:
+        assert store.events(RUN_ID) == [written]
+    with psycopg.connect(journal_url) as conn:
+        assert conn.execute("SELECT event->>'text' FROM drp.events").fetchone()[0] == "a\ufffdb \\u0000"
