@@ -254,6 +254,9 @@ class Runbook(_Model):
     """Free labels for finding runbooks."""
     objectives: Objectives = Objectives()
     """RTO and RPO targets."""
+    review_every: Duration | None = None
+    """How often the runbook must be tested, live or in a game-day at speed 1 (e.g. `90d`):
+    `drp history` lists it as overdue when its last such drill is older (addition)."""
     breach_clock: bool = False
     """Shows the GDPR Art. 33 72-hour notification deadline, counted from milestone `aware`."""
     scenario: str | None = None
