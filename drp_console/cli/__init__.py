@@ -1,7 +1,8 @@
 """The `drp` command line: one click group whose commands load their modules only when used.
 
 Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_cmds`,
-`ui_cmds`, `plan_cmds`); this file only wires them, so `drp --help` and start-up stay cheap.
+`ui_cmds`, `plan_cmds`, `journal_cmds`); this file only wires them, so `drp --help` and
+start-up stay cheap.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "console": "ui_cmds:console",
     "export": "plan_cmds:export",
     "history": "plan_cmds:history",
+    "journal": "journal_cmds:journal",
 }
 
 
