@@ -323,6 +323,23 @@ class Runbook(_Model):
                 out.add(step.on_failure)
         return out
 
+    def measures_rpo(self) -> bool:
+        """Whether a step of this runbook can record a restore point (a backup restored, a clone
+        to a point in time), so that the RPO achieved can be measured; the catalog says which
+        calls restore."""
+        from drp_console.runbook.catalog import lookup
+
+        for step in self.steps:
+            call = lookup(getattr(step, "call", "") or "")
+            if call is not None and call.restores and (
+                    call.restore_arg is None or call.restore_arg in getattr(step, "with_", {})):
+                return True
+        return False
+
+    def step_milestones(self) -> set[str]:
+        """The milestones its steps record when they succeed."""
+        return {step.milestone for step in self.steps if step.milestone}
+
     def to_doc(self) -> dict[str, Any]:
         """The runbook as JSON-ready data, as written in YAML (for the journal)."""
         return self.model_dump(mode="json", by_alias=True, exclude_defaults=True)

@@ -40,7 +40,7 @@ async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
         if condition():
             return
     screen = pilot.app.screen
-    view = getattr(screen, "view", None)
+    view = getattr(screen, "state", None)
     steps = [(s.id, s.status) for s in view.steps.values()] if view else []
     raise AssertionError(f"timed out waiting for {what}; screen {screen}; steps {steps}")
 
@@ -73,8 +73,8 @@ async def click_button(pilot, selector: str) -> None:
 async def answer_everything(pilot, screen, *, decide: str = "recommended") -> list[str]:
     """Answer each question as it comes, with the keys, until the run finishes; what was done."""
     done: list[str] = []
-    while screen.view.finished is None:
-        await until(pilot, lambda: screen.view.finished is not None or question(screen),
+    while not screen.state.finished:
+        await until(pilot, lambda: screen.state.finished or question(screen),
                     "a question or the end", timeout=60)
         q = question(screen)
         if q is None:
