@@ -17,6 +17,7 @@ from drp_console.journal.state import RunState
 from drp_console.journal.timing import Instant, parse_ts
 from drp_console.runbook import milestones as ms
 from drp_console.runbook.durations import format_duration
+from drp_console.runbook.model import duration_text
 from drp_console.ui.clock import clock_text, update_if_changed
 
 MODE_BANNER = {
@@ -108,13 +109,13 @@ class ClockLine(Static):
         origin, _ = state.rto_origin
         planned = ms.rto_origin_name(runbook.step_milestones()) if runbook is not None else None
         if origin is None and planned is not None and not state.finished:
-            text.append(f"   RTO {format_duration(target)}: starts at milestone {planned}")
+            text.append(f"   RTO {duration_text(target)}: starts at milestone {planned}")
             return False
         elapsed = state.rto_elapsed(now)
         if elapsed is None:
-            text.append(f"   RTO {format_duration(target)}")
+            text.append(f"   RTO {duration_text(target)}")
             return False
-        text.append(f"   RTO {format_duration(target)} {_bar(elapsed / target)} ")
+        text.append(f"   RTO {duration_text(target)} {_bar(elapsed / target)} ")
         if state.rto_achieved is not None:
             if elapsed <= target:
                 text.append(f"met in {clock_text(elapsed)}", "bold")
@@ -133,7 +134,7 @@ class ClockLine(Static):
         target = state.objectives["rpo"]
         if not target:
             return
-        label = f"   RPO {format_duration(target)}: "
+        label = f"   RPO {duration_text(target)}: "
         lost = state.rpo_achieved
         if lost is not None:
             verdict = "met" if lost <= target else "missed"

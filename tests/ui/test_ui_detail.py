@@ -123,3 +123,29 @@ async def test_a_burst_of_cursor_moves_redraws_the_detail_once_it_settles(replay
         assert table.selected_step == "keep-or-fail-back"
         assert pane.border_title.startswith("keep-or-fail-back ·")
         assert len(shown) < 6 and shown[-1] == "keep-or-fail-back"
+
+
+async def test_the_pane_never_shows_one_step_s_header_over_another_s_body(replay_app):
+    """Issue 9, point 4: header and body come from the same state, at once (training mode,
+    where the body is longest)."""
+    from ui_recorded import mid_run
+
+    app = replay_app(mid_run("training"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        table = screen.query_one("StepTable")
+        table.select("declare")
+        await pilot.pause(0.3)
+
+        def consistent() -> bool:
+            text = " ".join(_visible_text(app).split())
+            return ("Declaring" in text) == ("declare · Declare the incident" in text)
+
+        assert consistent() and "Declaring" in _visible_text(app)  # declare's training note
+        for target in ("notify-dpo", "declare", "notify-dpo"):
+            table.select(target)
+            screen._show_detail()
+            assert consistent(), f"right after selecting {target}"
+            await pilot.pause(0.3)
+            assert consistent(), f"once {target} is drawn"
+        assert "notify-dpo · Tell the DPO" in " ".join(_visible_text(app).split())
