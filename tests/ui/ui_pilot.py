@@ -70,12 +70,17 @@ async def click_button(pilot, selector: str) -> None:
     await pilot.pause(0.25)
 
 
-async def answer_everything(pilot, screen, *, decide: str = "recommended") -> list[str]:
-    """Answer each question as it comes, with the keys, until the run finishes; what was done."""
+async def answer_everything(pilot, screen, *, decide: str = "recommended",
+                           stop_at: str | None = None) -> list[str]:
+    """Answer each question as it comes, with the keys, until the run finishes (or until step
+    `stop_at` asks: that question is left open); what was done."""
     done: list[str] = []
     while not screen.state.finished:
         await until(pilot, lambda: screen.state.finished or question(screen),
                     "a question or the end", timeout=60)
+        q = question(screen, stop_at) if stop_at else None
+        if q is not None:
+            return done
         q = question(screen)
         if q is None:
             continue
