@@ -245,6 +245,8 @@ def _facts(step: StepState, model: Any, scope: _Scope, runbook: Any, now: Instan
             filled = int(pct / 100 * 12)
             bar = " ▕" + "█" * filled + "░" * (12 - filled) + f"▏ {pct}%"
         status = step.operation_status or ("DONE" if step.status == "succeeded" else "submitted")
+        if status != "DONE" and step.failures and step.failures[-1].get("attempt") == step.attempts:
+            status = "ended with an error"  # the latest attempt failed: it polls no more
         lines.append(f"[b]operation[/b] {escape(name[:24])}  {escape(status)}{bar}")
     took = elapsed(step, now)
     if took is not None:

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from drp_console.journal.state import RunState
-from drp_console.runbook.durations import format_duration
+from drp_console.runbook.model import duration_text
 from drp_console.ui.clock import clock_text
 from drp_console.ui.header import title_of
 from drp_console.ui.step_view import rebuild_runbook
@@ -56,10 +56,10 @@ def _rto_line(state: RunState, result: Score) -> str:
     speed = float((state.scenario or {}).get("speed") or 1)
     note = f" (simulated at {speed:g}x; people's steps in real time)" if speed != 1 else ""
     if took <= target:
-        return f"RTO {format_duration(target)}: met in {clock_text(took)}, " \
+        return f"RTO {duration_text(target)}: met in {clock_text(took)}, " \
                f"{clock_text(target - took)} to spare{note}"
     result.points -= min(30, 10 + int((took - target) / target * 20))
-    return f"RTO {format_duration(target)}: missed by {clock_text(took - target)}{note}"
+    return f"RTO {duration_text(target)}: missed by {clock_text(took - target)}{note}"
 
 
 def score(state: RunState, runbook: Any = None) -> Score:
