@@ -99,7 +99,7 @@ def render(text: str, ctx: Mapping[str, Any]) -> str:
     return out
 
 
-_EXPR = re.compile(r"\{\{(.+?)\}\}", re.S)
+_EXPR = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
 
 
 def preview(text: str, ctx: Mapping[str, Any]) -> str:
@@ -109,16 +109,15 @@ def preview(text: str, ctx: Mapping[str, Any]) -> str:
     try:
         return render(text, ctx)
     except Exception:  # noqa: BLE001 - a preview never fails; what is unknown stays as written
-        pass
+        return _EXPR.sub(lambda match: _value_or_source(match, ctx), text)
 
-    def one(match: re.Match[str]) -> str:
-        try:
-            value = evaluate(match.group(1).strip(), ctx)
-        except Exception:  # noqa: BLE001
-            return match.group(0)
-        return str(value)
 
-    return _EXPR.sub(one, text)
+def _value_or_source(match: re.Match[str], ctx: Mapping[str, Any]) -> str:
+    """The value of one `{{ expression }}`, or the expression as written when it is unknown."""
+    try:
+        return str(evaluate(match.group(1).strip(), ctx))
+    except Exception:  # noqa: BLE001
+        return match.group(0)
 
 
 def evaluate(expr: str, ctx: Mapping[str, Any]) -> Any:

@@ -16,8 +16,7 @@ from textual.widgets import Static
 from drp_console.journal.state import RunState
 from drp_console.journal.timing import Instant, parse_ts
 from drp_console.runbook import milestones as ms
-from drp_console.runbook.durations import format_duration
-from drp_console.runbook.model import duration_text
+from drp_console.runbook.durations import duration_text, format_duration
 from drp_console.ui.clock import clock_text, update_if_changed
 
 MODE_BANNER = {

@@ -14,7 +14,6 @@ from rich.markup import escape
 from drp_console.journal.state import RunState
 from drp_console.journal.step_state import StepState
 from drp_console.journal.timing import Instant
-from drp_console.runbook import templating
 from drp_console.ui.clock import clock_text
 from drp_console.ui.modals import prompt_markup, reflow
 from drp_console.ui.step_view import elapsed, question_kind, status_icon, status_word
@@ -105,8 +104,12 @@ class _Scope:
 
     def text(self, text: str) -> str:
         """A template as far as the run knows its values now."""
-        if not templating.is_template(text):
+        if "{{" not in text and "{%" not in text:
             return text
+        from drp_console.runbook import (
+            templating,  # Jinja2: only once a template is shown
+        )
+
         if self._ctx is None:
             s = self.state
             self._ctx = templating.context(
@@ -116,15 +119,9 @@ class _Scope:
                 run={"mode": s.mode, "id": s.run_id})
         return templating.preview(text, self._ctx)
 
-    def value(self, value: Any) -> Any:
-        """Every string inside a value, previewed."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.value(v) for v in value]
-        return value
+    def args(self, args: dict | None) -> dict:
+        """A step's `with` as far as known now (text values previewed)."""
+        return {k: self.text(v) if isinstance(v, str) else v for k, v in (args or {}).items()}
 
 
 def pane_content(state: RunState, runbook: Any, step_id: str | None, now: Instant,
@@ -232,7 +229,7 @@ def _facts(step: StepState, model: Any, scope: _Scope, runbook: Any, now: Instan
         needs = runbook.needs(step.id)
         if needs:
             lines.append("[b]waits for[/b] " + escape(", ".join(needs)))
-    args = step.args if step.args is not None else scope.value(getattr(model, "with_", None))
+    args = step.args if step.args is not None else scope.args(getattr(model, "with_", None))
     if args:
         lines.append("[b]arguments[/b]")
         width = max(len(str(k)) for k in args)

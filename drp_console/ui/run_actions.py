@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from typing import Any
 
@@ -114,10 +115,8 @@ class OperatorActions:
     async def _done(self, step_id: str, question: Any) -> None:
         """enter on a manual step: once the ticks sent are journaled, done if all are ticked."""
         for _, task in list(self.ticking.get(step_id, ())):
-            try:
+            with contextlib.suppress(Exception):  # the state below says what was journaled
                 await task
-            except Exception:  # noqa: BLE001 - the state below says what was journaled
-                pass
         items = list(question.checklist)
         ticked = self.state.step(step_id).checklist_ticked
         missing = len(items) - sum(1 for on in ticked[: len(items)] if on)

@@ -210,17 +210,29 @@ class RunScreen(OperatorActions, Screen):
             return  # already folded
         self.state.apply(event)
         if event.get("type") == EventType.RUN_STARTED:
-            self.runbook, self.runbook_problem = rebuild_runbook(self.state.runbook_doc)
-            if self.runbook is not None:
-                from drp_console.runbook.graph import parallel_steps
-
-                self.parallel = parallel_steps(self.runbook)
             self._touched = None  # every row
+            if self.session is not None and getattr(self.session, "runbook", None) is not None:
+                self._use_runbook(self.session.runbook, None)  # the engine's own, from the doc
+            else:  # a replay: rebuilt once the first frame is out (pydantic takes a while)
+                self.call_after_refresh(self._rebuild_runbook)
         elif self._touched is not None and isinstance(event.get("step"), str):
             self._touched.add(event["step"])
         entry = entry_for(event, self.runbook)
         if entry is not None:
             self.timeline.append(entry)
+
+    def _rebuild_runbook(self) -> None:
+        self._use_runbook(*rebuild_runbook(self.state.runbook_doc))
+        self._touched = None
+        self.flush()
+
+    def _use_runbook(self, runbook: Any, problem: str | None) -> None:
+        """The runbook the run follows: instructions, checklists, options, needs, branches."""
+        self.runbook, self.runbook_problem = runbook, problem
+        if runbook is not None:
+            from drp_console.runbook.graph import parallel_steps
+
+            self.parallel = parallel_steps(runbook)
 
     # ---- rendering ----------------------------------------------------------------------------
     def flush(self) -> None:

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from drp_console.journal.state import RunState
-from drp_console.runbook.model import duration_text
+from drp_console.runbook.durations import duration_text
 from drp_console.ui.clock import clock_text
 from drp_console.ui.header import title_of
 from drp_console.ui.step_view import rebuild_runbook

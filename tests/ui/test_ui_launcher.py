@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ui_recorded import UI_RUNBOOKS
 from ui_pilot import question, until
+from ui_recorded import UI_RUNBOOKS
 
 from drp_console.cli.ui_cmds import console
 from drp_console.ui.factory import make_app

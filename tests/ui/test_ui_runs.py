@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_recorded import UI_RUNBOOKS
 from ui_pilot import (
     answer_everything,
     click_button,
@@ -16,6 +15,7 @@ from ui_pilot import (
     start_session,
     until,
 )
+from ui_recorded import UI_RUNBOOKS
 
 from drp_console.journal.events import JOURNAL_NAME
 from drp_console.ui.step_view import status_word

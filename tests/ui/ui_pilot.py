@@ -7,7 +7,6 @@ from pathlib import Path
 from drp_console.engine.session import RunSession
 from drp_console.ui.factory import make_app
 
-
 OPENED: list[RunSession] = []
 """Sessions the tests opened; the conftest closes them after each test."""
 
