@@ -1,4 +1,5 @@
-"""Operator commands on a running engine: notes, milestones, pause, stop, retry, skip."""
+"""Operator commands on a running engine: notes, milestones, checklist ticks, pause, stop, retry,
+skip."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from drp_console.engine.executors.base import OperatorSkip
 from drp_console.engine.responder import Answer
+from drp_console.journal.event_types import EventType
 
 
 class OperatorCommands:
@@ -31,6 +33,19 @@ class OperatorCommands:
     def milestone(self, name: str) -> asyncio.Task:
         """Record a milestone now, by the operator's word (`detected`, `restored`, ...)."""
         return self._spawn(self.emit("milestone", name=name, step=None, source="operator"))
+
+    def tick(self, step: str, item: int, checked: bool = True,
+             by: str | None = None) -> asyncio.Task | bool:
+        """Tick (or untick) one checklist item of a step's open manual question, journaled at
+        once so that a quit or a crash keeps it; False when the step has no such item open."""
+        entry = self._overrides.get(step)
+        question = entry[0] if entry else None
+        items = list(getattr(question, "checklist", None) or ())
+        if question is None or question.kind != "manual" or not 0 <= item < len(items):
+            return False
+        return self._spawn(self.emit(EventType.CHECKLIST_TICKED, step=step, item=item,
+                                     text=str(items[item]), checked=bool(checked),
+                                     by=by or self.ctx.operator))
 
     def pause(self, reason: str | None = None) -> asyncio.Task | None:
         """No new step starts until unpause; running steps go on."""

@@ -152,7 +152,8 @@ def describe(e: dict, runbook: Any = None) -> str | None:
         return f"waiting{who}: {_WAITING.get(str(e.get('kind')), e.get('kind'))}"
     if t == "answered":
         role = f" ({e['role']})" if e.get("role") else ""
-        return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}"
+        why = f": {e['reason']}" if e.get("reason") else ""
+        return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}{why}"
     if t == "step_unknown":
         return f"UNKNOWN: {e.get('reason')}"
     if t == "output":
@@ -168,13 +169,14 @@ def describe(e: dict, runbook: Any = None) -> str | None:
     if t == "milestone":
         return f"milestone {e.get('name')} ({e.get('source')})"
     if t == "note":
-        return f"note: {e.get('text')}"
+        tag = f" ({e['tag']})" if e.get("tag") else ""
+        return f"note{tag}: {e.get('text')}"
     if t == "warning":
         return f"warning: {e.get('message')}"
     if t in ("run_paused", "run_unpaused", "run_resumed"):
         return t.replace("_", " ")
     if t == "run_finished":
-        return f"run {e.get('status')}: {e.get('reason')}"
+        return f"run {e.get('status')}" + (f": {e['reason']}" if e.get("reason") else "")
     return None
 
 

@@ -42,6 +42,11 @@ class Call:
     """The argument naming a resource this call deletes."""
     resource: str = "instance"
     """The argument naming the resource acted on (shown in plans, confirmations, reports)."""
+    restores: bool = False
+    """Brings back data of a known time (a backup, a point in time): the run's restore point,
+    which the RPO achieved is measured from."""
+    restore_arg: str | None = None
+    """When the call restores only with one of its arguments given (clone: `pointInTime`)."""
 
     @property
     def mutating(self) -> bool:
@@ -116,13 +121,13 @@ _CALLS = [
     _c("sql.instances.restart", "mutating", "Restart a Cloud SQL instance",
        args={"project": _P, "instance": _I}),
     _c("sql.instances.restoreBackup", "mutating", "Restore a backup over an instance",
-       destructive=True,
+       destructive=True, restores=True,
        args={"project": _P, "instance": _I,
              "backupRunId": Arg(type="integer", description="id of the backup run"),
              "backupInstance": Arg(required=False,
                                    description="instance the backup belongs to")}),
     _c("sql.instances.clone", "mutating", "Clone an instance, optionally to a point in time",
-       creates="destinationInstanceName",
+       creates="destinationInstanceName", restores=True, restore_arg="pointInTime",
        args={"project": _P, "instance": _I, "destinationInstanceName": Arg(),
              "pointInTime": Arg(required=False, description="RFC 3339 time")}),
     _c("sql.instances.patch", "mutating", "Change an instance's settings",
