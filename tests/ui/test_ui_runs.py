@@ -171,7 +171,9 @@ async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
         await until(pilot, lambda: "detected" in screen.state.milestones, "the milestone")
         await pilot.press("p")
         await until(pilot, lambda: screen.state.status == "paused", "pause")
-        assert "PAUSED" in str(screen.query_one("#mode-banner").render())
+        # the banner is redrawn by the 4 Hz refresh, not on the event itself
+        await until(pilot, lambda: "PAUSED" in str(screen.query_one("#mode-banner").render()),
+                    "the PAUSED banner")
         await pilot.press("x", "x", "enter")
         await until(pilot, lambda: screen.state.steps["declare"].status == "succeeded", "declare")
         await pilot.pause(0.5)
