@@ -7,7 +7,7 @@ from typing import Any
 
 from drp_console.sim.operations import EFFECTS
 from drp_console.sim.seed import new_backup_run
-from drp_console.sim.world import World, fingerprint, parse_time, rfc3339
+from drp_console.sim.world import World, fingerprint, master_of, parse_time, rfc3339
 
 Op = dict[str, Any]
 
@@ -23,7 +23,7 @@ def _bump(inst: dict[str, Any]) -> None:
 
 
 def _make_primary(w: World, inst: dict[str, Any]) -> None:
-    master = w.data["sql"].get(inst.get("masterInstanceName") or "")
+    master = w.data["sql"].get(master_of(inst) or "")
     if master is not None:
         master["replicaNames"] = [r for r in master["replicaNames"] if r != inst["name"]]
     inst.pop("masterInstanceName", None)
@@ -59,13 +59,14 @@ def switchover(w: World, op: Op, phase: str, now: float) -> None:
     _make_primary(w, inst)
     if old is not None:
         old["instanceType"] = "READ_REPLICA_INSTANCE"
-        old["masterInstanceName"] = inst["name"]
+        # Real switchovers name the new primary project-qualified on the demoted one.
+        old["masterInstanceName"] = f"{w.project}:{inst['name']}"
         old["replicaConfiguration"] = {"kind": "sql#replicaConfiguration", "failoverTarget": True}
         old["replicaNames"] = []
         inst["replicaNames"] = [old["name"], *others]
         for name in others:
             if name in w.data["sql"]:
-                w.data["sql"][name]["masterInstanceName"] = inst["name"]
+                w.data["sql"][name]["masterInstanceName"] = f"{w.project}:{inst['name']}"
         _bump(old)
 
 
@@ -152,7 +153,7 @@ def delete(w: World, op: Op, phase: str, now: float) -> None:
     elif phase == "fail":
         inst["state"] = op["params"]["was"]
     else:
-        master = w.data["sql"].get(inst.get("masterInstanceName") or "")
+        master = w.data["sql"].get(master_of(inst) or "")
         if master is not None:
             master["replicaNames"] = [r for r in master["replicaNames"] if r != inst["name"]]
         del w.data["sql"][inst["name"]]

@@ -28,6 +28,7 @@ class Clients:
         self.disks = c.DisksClient(**kw)
         self.snapshots = c.SnapshotsClient(**kw)
         self.images = c.MachineImagesClient(**kw)
+        self.templates = c.InstanceTemplatesClient(**kw)
         self.igm = c.InstanceGroupManagersClient(**kw)
         self.rigm = c.RegionInstanceGroupManagersClient(**kw)
         self.zone_ops = c.ZoneOperationsClient(**kw)

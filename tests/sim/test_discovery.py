@@ -52,6 +52,8 @@ def _exercise_every_route(gc: Clients) -> None:
             source=f"zones/{Z}/disks/restored")))
     gc.wait_compute(gc.instances.delete_unary(project=PROJECT, zone=Z, instance="web-9"))
     gc.igm.get(project=PROJECT, zone="europe-west1-c", instance_group_manager="web-standby-ew1c")
+    list(gc.templates.list(project=PROJECT))
+    gc.templates.get(project=PROJECT, instance_template="web-mig-ew4-template")
     gc.wait_compute(gc.igm.resize_unary(project=PROJECT, zone="europe-west1-c",
                                         instance_group_manager="web-standby-ew1c", size=1))
     op = gc.rigm.resize_unary(project=PROJECT, region="europe-west4",
