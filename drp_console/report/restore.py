@@ -38,6 +38,11 @@ def describe(point: dict, at: datetime, events: list[dict], when: Moments) -> tu
     records) and, when the journal shows it, its finish."""
     local = "" if when.utc_only else f" ({when.local_text(at)})"
     step = point.get("step")
+    if point.get("kind") == "replica_lag":
+        lag = point.get("lag_seconds")
+        return (f"the replica's data as of {utc_text(at)}{local}: replication lag {lag:g} s "
+                f"(Cloud Monitoring replica_lag) when step {step} promoted it",
+                f"the replica's last applied change ({utc_text(at)}, lag {lag:g} s)")
     if point.get("kind") != "backup":
         return (f"the point in time {utc_text(at)}{local}, restored by step {step}",
                 f"the point in time restored ({utc_text(at)})")

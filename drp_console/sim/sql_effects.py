@@ -45,16 +45,24 @@ def failover(w: World, op: Op, phase: str, now: float) -> None:
 
 
 def promote_replica(w: World, op: Op, phase: str, now: float) -> None:
+    """A plain promotion leaves a standalone primary; `failover: true` (replica failover of an
+    Enterprise Plus DR pair) also keeps the old primary as a replica of the new one."""
     inst = _inst(w, op)
-    if inst is not None and phase == "done":
+    if inst is None or phase != "done":
+        return
+    if op["params"].get("failover"):
+        _reverse_roles(w, inst, w.data["sql"].get(master_of(inst) or ""))
+    else:
         _make_primary(w, inst)
 
 
 def switchover(w: World, op: Op, phase: str, now: float) -> None:
     inst = _inst(w, op)
-    old = w.data["sql"].get(op["params"]["old_primary"])
-    if inst is None or phase != "done":
-        return
+    if inst is not None and phase == "done":
+        _reverse_roles(w, inst, w.data["sql"].get(op["params"]["old_primary"]))
+
+
+def _reverse_roles(w: World, inst: dict[str, Any], old: dict[str, Any] | None) -> None:
     others = [r for r in (old["replicaNames"] if old else []) if r != inst["name"]]
     _make_primary(w, inst)
     if old is not None:

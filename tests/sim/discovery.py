@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DOCS = {"compute": "compute.v1.json", "sql": "sqladmin.v1beta4.json"}
+DOCS = {"compute": "compute.v1.json", "sql": "sqladmin.v1beta4.json",
+        "monitoring": "monitoring.v3.json"}
 
 
 def _documents_dir() -> Path:
@@ -45,7 +46,8 @@ def _table(service: str) -> list[tuple[str, re.Pattern[str], str | None]]:
 
 def response_schema(http_method: str, path: str) -> tuple[str, str | None]:
     """(service, schema name) of the discovery method serving `http_method path`."""
-    service = "sql" if path.startswith("/sql/") else "compute"
+    service = ("sql" if path.startswith("/sql/") else "monitoring" if path.startswith("/v3/")
+               else "compute")
     for method, pattern, ref in _table(service):
         if method == http_method and pattern.match(path):
             return service, ref

@@ -21,6 +21,7 @@ class Clients:
 
     def __init__(self, g: SimpleNamespace, endpoint: str):
         self.g = g
+        self.endpoint = endpoint
         c, s = g.compute, g.sql
         kw: dict[str, Any] = {"credentials": g.creds, "transport": "rest",
                               "client_options": {"api_endpoint": endpoint}}
