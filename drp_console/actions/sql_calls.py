@@ -103,10 +103,16 @@ def instances_promote_replica(cloud: Cloud, a: dict[str, Any], rid: str | None) 
 
 
 def instances_switchover(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
+    """A planned switchover loses nothing: Cloud SQL applies every change to the replica before
+    the roles reverse, so the data kept is the primary's as of the switchover."""
     s = _sql()
     req = s.SqlInstancesSwitchoverRequest(project=a["project"], instance=a["instance"])
     op = cloud.client("sql_instances").switchover(request=req, **_opts(cloud))
-    return _submitted(op, a["project"])
+    result = to_rest(op)
+    ref = OperationRef(result["name"], "sql", "sql", None, result.get("targetProject")
+                       or a["project"])
+    point = {"at": datetime.now(timezone.utc).isoformat(), "kind": "switchover"}
+    return CallOutcome(result=result, operation=ref, restore_point=point)
 
 
 def instances_restart(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:

@@ -38,6 +38,10 @@ def describe(point: dict, at: datetime, events: list[dict], when: Moments) -> tu
     records) and, when the journal shows it, its finish."""
     local = "" if when.utc_only else f" ({when.local_text(at)})"
     step = point.get("step")
+    if point.get("kind") == "switchover":
+        return (f"the primary's data as of the switchover by step {step} ({utc_text(at)}{local}):"
+                " Cloud SQL applies every change to the replica before roles reverse",
+                f"the switchover ({utc_text(at)}; no change is lost)")
     if point.get("kind") == "replica_lag":
         lag = point.get("lag_seconds")
         return (f"the replica's data as of {utc_text(at)}{local}: replication lag {lag:g} s "
