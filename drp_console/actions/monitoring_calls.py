@@ -10,8 +10,9 @@ message: a field the real API does not define fails here as it would in the clie
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 from drp_console.actions.outcome import CallOutcome
@@ -25,7 +26,7 @@ REPLICA_LAG = "cloudsql.googleapis.com/database/replication/replica_lag"
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def replica_lag(cloud: Cloud, project: str, instance: str, minutes: int = 10) -> dict[str, Any]:
@@ -35,7 +36,7 @@ def replica_lag(cloud: Cloud, project: str, instance: str, minutes: int = 10) ->
     a replica not yet reporting)."""
     from google.cloud import monitoring_v3
 
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     params = {
         "filter": f'metric.type = "{REPLICA_LAG}" AND '
                   f'resource.labels.database_id = "{project}:{instance}"',

@@ -270,39 +270,41 @@ def insert_disk(req: Request, project: str, zone: str) -> dict[str, Any]:
                   outage_zone=zone, warnings=warnings)
 
 
+def _global_list(req: Request, project: str, collection: str, kind: str) -> dict[str, Any]:
+    req.world.check_project(project, "compute")
+    items = [public(r) for _, r in sorted(req.world.data.get(collection, {}).items())]
+    return _list(kind, apply_filter(items, req.query.get("filter")),
+                 req.world.global_url(collection, "")[:-1])
+
+
+def _global_get(req: Request, project: str, collection: str, name: str) -> dict[str, Any]:
+    req.world.check_project(project, "compute")
+    return public(req.world.get(collection, name))
+
+
 @route("GET", P + "/global/snapshots", "compute.snapshots.list")
 def list_snapshots(req: Request, project: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    items = sorted((public(s) for s in req.world.data["snapshots"].values()),
-                   key=lambda s: s["name"])
-    return _list("snapshot", apply_filter(items, req.query.get("filter")),
-                 req.world.global_url("snapshots", "")[:-1])
+    return _global_list(req, project, "snapshots", "snapshot")
 
 
 @route("GET", P + "/global/snapshots/{snapshot}", "compute.snapshots.get")
 def get_snapshot(req: Request, project: str, snapshot: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    return public(req.world.get("snapshots", snapshot))
+    return _global_get(req, project, "snapshots", snapshot)
 
 
 @route("GET", P + "/global/machineImages/{image}", "compute.machineImages.get")
 def get_machine_image(req: Request, project: str, image: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    return public(req.world.get("machineImages", image))
+    return _global_get(req, project, "machineImages", image)
 
 
 @route("GET", P + "/global/instanceTemplates", "compute.instanceTemplates.list")
 def list_templates(req: Request, project: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    items = [public(t) for _, t in sorted(req.world.data.get("instanceTemplates", {}).items())]
-    return _list("instanceTemplate", apply_filter(items, req.query.get("filter")),
-                 req.world.global_url("instanceTemplates", "")[:-1])
+    return _global_list(req, project, "instanceTemplates", "instanceTemplate")
 
 
 @route("GET", P + "/global/instanceTemplates/{template}", "compute.instanceTemplates.get")
 def get_template(req: Request, project: str, template: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    return public(req.world.get("instanceTemplates", template))
+    return _global_get(req, project, "instanceTemplates", template)
 
 
 # ----- managed instance groups ------------------------------------------------------------

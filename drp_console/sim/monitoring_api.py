@@ -37,7 +37,8 @@ def lag_at(w: World, name: str, at: float) -> float | None:
     inst = w.data["sql"].get(name)
     if inst is None or inst.get("instanceType") != "READ_REPLICA_INSTANCE":
         return None
-    spec = next((s for s in w.data["scenario"]["sql"]["instances"] if s["name"] == name), {})
+    spec: dict[str, Any] = next(
+        (s for s in w.data["scenario"]["sql"]["instances"] if s["name"] == name), {})
     base = float(spec.get("replicaLag") or 0.5)
     since = _down_since(w, inst, at)
     return round(base + (at - since if since is not None else 0.0), 3)
@@ -62,7 +63,8 @@ def list_time_series(req: Request, project: str) -> dict[str, Any]:
         database = f"{w.project}:{name}"
         if wanted and wanted.group(1) != database:
             continue
-        points, t = [], end
+        points: list[dict[str, Any]] = []
+        t = end
         while t >= start and len(points) < 60:
             lag = lag_at(w, name, t)
             if lag is None:

@@ -64,7 +64,7 @@ def submit(world: World, method: str, *, target: str, target_link: str, target_i
                f"-{uuid.uuid4().hex[:8]}"
     else:
         name = str(uuid.uuid4())
-    op = {
+    op: dict[str, Any] = {
         "name": name, "id": world.new_id(), "service": service, "scope": scope,
         "location": location, "method": method, "target": target, "targetLink": target_link,
         "targetId": target_id, "params": params, "insertTime": now,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from drp_console.sim.real_fields import real_sql_fields
 from drp_console.sim.scenario import Scenario, SqlInstance
 from drp_console.sim.world import (
     World,
@@ -273,7 +274,7 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
         },
         "_sim": {"dataAsOf": None, "restoredFrom": None},
     }
-    _real_sql_fields(world, inst, spec.databaseVersion, now)
+    real_sql_fields(world, inst, spec.databaseVersion, now)
     if avail == "REGIONAL":
         inst["failoverReplica"] = {"available": True}
         inst["secondaryGceZone"] = secondary
@@ -288,40 +289,6 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
             runs.append(new_backup_run(world, spec.name, t, "AUTOMATED", spec.databaseVersion))
     world.data["backupRuns"][spec.name] = runs
     return inst
-
-
-_MINOR = {"POSTGRES_16": "POSTGRES_16_4", "POSTGRES_15": "POSTGRES_15_8",
-          "MYSQL_8_0": "MYSQL_8_0_39", "MYSQL_8_4": "MYSQL_8_4_7"}
-
-
-def _real_sql_fields(world: World, inst: dict[str, Any], version: str, now: float) -> None:
-    """Fields every real DatabaseInstance carries that a DR runbook does not act on."""
-    installed = _MINOR.get(version, version)
-    inst.update(
-        databaseInstalledVersion=installed, maintenanceVersion=f"{installed}.R20261004.01_24",
-        satisfiesPzi=True, sqlNetworkArchitecture="NEW_NETWORK_ARCHITECTURE",
-        includeReplicasForMajorVersionUpgrade=False,
-        geminiConfig={"entitled": False, "flagRecommenderEnabled": True,
-                      "activeQueryEnabled": False, "indexAdvisorEnabled": False},
-        upgradableDatabaseVersions=[{"majorVersion": version, "name": installed,
-                                     "displayName": installed.replace("_", " ").title()}],
-        serverCaCert={"kind": "sql#sslCert", "certSerialNumber": "0",
-                      "cert": "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
-                      "commonName": "C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA",
-                      "sha1Fingerprint": world.new_id()[-12:], "instance": inst["name"],
-                      "createTime": rfc3339(now - 400 * DAY),
-                      "expirationTime": rfc3339(now + 3250 * DAY)})
-    settings = inst["settings"]
-    mysql = version.startswith("MYSQL")
-    backup = settings["backupConfiguration"]
-    backup.update(backupTier="STANDARD", replicationLogArchivingEnabled=False,
-                  transactionalLogStorageState="CLOUD_STORAGE")
-    if mysql:
-        backup["binaryLogEnabled"] = backup["pointInTimeRecoveryEnabled"]
-    settings.update(deletionProtectionEnabled=False, connectorEnforcement="NOT_REQUIRED",
-                    storageAutoResizeLimit="0", authorizedGaeApplications=[],
-                    replicationLagMaxSeconds=31536000)
-    settings["ipConfiguration"].update(requireSsl=True, serverCaMode="GOOGLE_MANAGED_INTERNAL_CA")
 
 
 def new_backup_run(world: World, instance: str, start: float, kind: str,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,16 @@ def test_switchover_and_replica_failover_reverse_roles(cloud: Cloud, finish: Cal
                      {"project": P, "instance": "orders-db-replica-ew4"}).result
     assert demoted["masterInstanceName"] == "acme-prod:orders-db"
     assert back["replicaNames"] == ["orders-db-replica-ew4"]
+
+
+def test_errors_map_without_status_or_details(cloud: Cloud) -> None:
+    """Real error bodies carry only code, message and errors[]: the mapping needs nothing more."""
+    with pytest.raises(CloudError) as sql:
+        invoke(cloud, "sql.instances.get", {"project": P, "instance": "nope"})
+    assert (sql.value.code, sql.value.http_status, sql.value.transient) == (
+        "instanceDoesNotExist", 404, False)
+    assert "sql.instances.list" in sql.value.hint
+    with pytest.raises(CloudError) as compute:
+        invoke(cloud, "compute.instanceTemplates.get", {"project": P, "instanceTemplate": "nope"})
+    assert (compute.value.code, compute.value.http_status) == ("notFound", 404)
+    assert "was not found" in compute.value.message

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 RECORDED = Path(__file__).parent / "recorded"
 

@@ -9,7 +9,8 @@ unless it is in `OMISSIONS` with the reason; the share of real paths present is 
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -148,7 +149,7 @@ def test_formats_match_real_ones(driven: list) -> None:
             for v in value:
                 if leaf in ("fingerprint", "labelFingerprint", "etag") and not is_fingerprint(v):
                     bad.append(f"{path} = {v!r} is not base64 of 8 bytes")
-                if (leaf.endswith("Time") or leaf.endswith("Timestamp")) and leaf != "startTime" \
+                if leaf.endswith(("Time", "Timestamp")) and leaf != "startTime" \
                         and isinstance(v, str) and not RFC3339.match(v):
                     bad.append(f"{path} = {v!r} is not RFC 3339")
     assert not bad, "\n".join(sorted(set(bad))[:30])

@@ -23,16 +23,16 @@ SOURCES = {
                        ("the commit adds only the log and its gcloud script (no mock code): "
                         "a recording made against real Google Cloud")),
     "sql-crud": ("mockgcp/mocksql/testdata/instance/crud/_http.log", "a2de528115",
-                 "the commit adds only the log and its gcloud script (no mock code)"),
+                 ("the commit adds only the log and its gcloud script (no mock code)")),
     "compute-instancegroup": (f"{_B}/compute/v1beta1/computeinstancegroup/_http.log",
                               "2d7d1b823c", ("commit: 'Record real GCP golden logs for "
                                              "ComputeInstanceGroup' (the initial baseline)")),
-    "compute-autoscaler": (f"{_B}/compute/v1alpha1/computeautoscaler/computeautoscalerbasic/"
-                           "_http.log", "81d5691b4e", ("commit: 'Recorded the golden _http.log "
+    "compute-autoscaler": ((f"{_B}/compute/v1alpha1/computeautoscaler/computeautoscalerbasic/"
+                            "_http.log"), "81d5691b4e", ("commit: 'Recorded the golden _http.log "
                                                         "baseline against real GCP' (group, "
                                                         "template, operations)")),
-    "compute-disk": (f"{_B}/compute/v1beta1/computedisk/computediskfromsourcedisk/"
-                     "_http_migration_phase1_legacy_create.log", "f3ec02bacd",
+    "compute-disk": ((f"{_B}/compute/v1beta1/computedisk/computediskfromsourcedisk/"
+                      "_http_migration_phase1_legacy_create.log"), "f3ec02bacd",
                      "commit: 'Capture baseline E2E migration diffs for ComputeDisk on real GCP'"),
 }
 
