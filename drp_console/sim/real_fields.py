@@ -41,3 +41,17 @@ def real_sql_fields(world: World, inst: dict[str, Any], version: str, now: float
                     storageAutoResizeLimit="0", authorizedGaeApplications=[],
                     replicationLagMaxSeconds=31536000)
     settings["ipConfiguration"].update(requireSsl=True, serverCaMode="GOOGLE_MANAGED_INTERNAL_CA")
+
+
+def designate_dr_replica(world: World, primary: dict[str, Any]) -> None:
+    """An Enterprise Plus primary's first replica in another region is its DR replica
+    (`replicationCluster`), what advanced DR (switchover, replica failover) needs."""
+    if primary.get("instanceType") == "READ_REPLICA_INSTANCE" or \
+            primary["settings"].get("edition") != "ENTERPRISE_PLUS":
+        return
+    for name in primary["replicaNames"]:
+        replica = world.data["sql"].get(name)
+        if replica is not None and replica["region"] != primary["region"]:
+            primary["replicationCluster"] = {"failoverDrReplicaName": name, "drReplica": False}
+            replica["replicationCluster"] = {"drReplica": True}
+            return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from drp_console.sim.real_fields import real_sql_fields
+from drp_console.sim.real_fields import designate_dr_replica, real_sql_fields
 from drp_console.sim.scenario import Scenario, SqlInstance
 from drp_console.sim.world import (
     World,
@@ -251,7 +251,7 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
             "activationPolicy": (settings and settings.activationPolicy) or "ALWAYS",
             "pricingPlan": "PER_USE", "dataDiskType": "PD_SSD",
             "dataDiskSizeGb": str((settings and settings.dataDiskSizeGb) or 100),
-            "edition": (settings and settings.edition) or "ENTERPRISE",
+            "edition": (settings and settings.edition) or _edition_of(scenario, master),
             "storageAutoResize": True, "replicationType": "SYNCHRONOUS",
             "backupConfiguration": {
                 "kind": "sql#backupConfiguration", "enabled": bool(backups_on),
@@ -291,6 +291,12 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
     return inst
 
 
+def _edition_of(scenario: Scenario, master: str | None) -> str:
+    """A replica's edition is its primary's; ENTERPRISE otherwise."""
+    spec = next((s for s in scenario.sql.instances if s.name == master), None)
+    return (spec and spec.settings and spec.settings.edition) or "ENTERPRISE"
+
+
 def new_backup_run(world: World, instance: str, start: float, kind: str,
                    version: str, status: str = "SUCCESSFUL", duration: float = 540.0) -> dict[str, Any]:
     """A backup run of an instance started at `start` (id = its start in milliseconds)."""
@@ -316,6 +322,8 @@ def seed(world: World, scenario: Scenario, now: float) -> None:
         master = master_of(inst)
         if master in world.data["sql"] and name not in world.data["sql"][master]["replicaNames"]:
             world.data["sql"][master]["replicaNames"].append(name)
+    for inst in world.data["sql"].values():
+        designate_dr_replica(world, inst)
 
 
 def set_group_size(w: World, igm: dict[str, Any], size: int, now: float, ready_at: float,

@@ -108,6 +108,8 @@ def promote_replica(req: Request, project: str, instance: str) -> dict[str, Any]
     inst = _instance(req, project, instance)
     if inst["instanceType"] != "READ_REPLICA_INSTANCE":
         raise bad_request(f"The instance {instance} is not a read replica.", "notAReplica")
+    if req.flag("failover"):  # replica failover: advanced DR
+        _need_dr_replica(inst, req.world.data["sql"].get(master_of(inst) or ""), "replica failover")
     return submit(req, inst, {"failover": req.flag("failover")})
 
 
@@ -118,9 +120,21 @@ def switchover(req: Request, project: str, instance: str) -> dict[str, Any]:
         raise bad_request(f"The instance {instance} is not a replica: switchover needs a DR "
                           "replica.", "notAReplica")
     master = req.world.data["sql"].get(master_of(inst) or "")
+    _need_dr_replica(inst, master, "switchover")
     if master is not None and req.world.outage(req.now, zone=master["gceZone"]):
         raise zone_unavailable(master["gceZone"])
     return submit(req, inst, {"old_primary": master_of(inst)})
+
+
+def _need_dr_replica(inst: dict[str, Any], master: dict[str, Any] | None, what: str) -> None:
+    """400 unless `inst` is the designated DR replica of an Enterprise Plus primary."""
+    if master is None or master["settings"].get("edition") != "ENTERPRISE_PLUS":
+        raise bad_request(f"A {what} needs a Cloud SQL Enterprise Plus primary: "
+                          f"{master_of(inst)} is not one.", "invalidRequest")
+    if (master.get("replicationCluster") or {}).get("failoverDrReplicaName") != inst["name"]:
+        raise bad_request(f"The instance {inst['name']} is not the DR replica of "
+                          f"{master['name']}: designate it with "
+                          "replicationCluster.failoverDrReplicaName first.", "invalidRequest")
 
 
 @route("POST", P + "/instances/{instance}/restart", "sql.instances.restart", mutating=True)

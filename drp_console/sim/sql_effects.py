@@ -26,6 +26,8 @@ def _make_primary(w: World, inst: dict[str, Any]) -> None:
     master = w.data["sql"].get(master_of(inst) or "")
     if master is not None:
         master["replicaNames"] = [r for r in master["replicaNames"] if r != inst["name"]]
+        master.pop("replicationCluster", None)
+    inst.pop("replicationCluster", None)
     inst.pop("masterInstanceName", None)
     inst.pop("replicaConfiguration", None)
     inst["instanceType"] = "CLOUD_SQL_INSTANCE"
@@ -75,6 +77,9 @@ def _reverse_roles(w: World, inst: dict[str, Any], old: dict[str, Any] | None) -
         for name in others:
             if name in w.data["sql"]:
                 w.data["sql"][name]["masterInstanceName"] = f"{w.project}:{inst['name']}"
+        # the pair stays a DR pair, roles reversed
+        inst["replicationCluster"] = {"failoverDrReplicaName": old["name"], "drReplica": False}
+        old["replicationCluster"] = {"drReplica": True}
         _bump(old)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 from shapes import is_fingerprint
-from sim_clients import PROJECT, Clients
+from sim_clients import PROJECT, Clients, start_sim
 
 Z = "europe-west1-b"
 
@@ -87,3 +88,35 @@ def test_switchover_names_the_primary_project_qualified(gc: Clients) -> None:
     gc.wait_sql(gc.sql.switchover(request=s.SqlInstancesSwitchoverRequest(
         project=PROJECT, instance="orders-db")))
     assert gc.sql_get("orders-db-replica-ew4").master_instance_name == "acme-prod:orders-db"
+
+
+def test_advanced_dr_needs_an_enterprise_plus_dr_pair(gc: Clients) -> None:
+    """Switchover and replica failover are refused unless the replica is the DR replica of an
+    Enterprise Plus primary (docs: use-advanced-disaster-recovery), as live."""
+    s = gc.g.sql
+    assert gc.sql_get("orders-db").replication_cluster.failover_dr_replica_name \
+        == "orders-db-replica-ew4"
+    assert gc.sql_get("orders-db-replica-ew4").replication_cluster.dr_replica is True
+    gc.wait_sql(gc.sql.switchover(request=s.SqlInstancesSwitchoverRequest(
+        project=PROJECT, instance="orders-db-replica-ew4")))
+    assert gc.sql_get("orders-db-replica-ew4").replication_cluster.failover_dr_replica_name \
+        == "orders-db"
+    assert gc.sql_get("orders-db").replication_cluster.dr_replica is True
+
+
+def test_an_enterprise_pair_gets_no_switchover(google, calm) -> None:
+    sql = calm.sql.model_copy(update={"instances": [
+        i.model_copy(update={"settings": None}) for i in calm.sql.instances]})
+    server = start_sim(calm.model_copy(update={"sql": sql}))
+    try:
+        gc, s = Clients(google, server.endpoint), google.sql
+        for call in (lambda: gc.sql.switchover(request=s.SqlInstancesSwitchoverRequest(
+                         project=PROJECT, instance="orders-db-replica-ew4")),
+                     lambda: gc.sql.promote_replica(request=s.SqlInstancesPromoteReplicaRequest(
+                         project=PROJECT, instance="orders-db-replica-ew4", failover=True))):
+            with pytest.raises(google.exc.BadRequest, match="Enterprise Plus"):
+                call()
+        gc.wait_sql(gc.sql.promote_replica(request=s.SqlInstancesPromoteReplicaRequest(
+            project=PROJECT, instance="orders-db-replica-ew4")))  # a plain promotion is fine
+    finally:
+        server.stop()
