@@ -24,6 +24,15 @@ def describe(point: dict, at: datetime, backup_runs: dict[str, dict], when: Mome
     journal showed the backup run (`RunState.backup_runs`), its finish."""
     local = "" if when.utc_only else f" ({when.local_text(at)})"
     step = point.get("step")
+    if point.get("kind") == "switchover":
+        text = (f"the primary's data as of the switchover by step {step} ({utc_text(at)}{local}): "
+                "Cloud SQL applies every change to the replica before roles reverse")
+        return text, f"the switchover ({utc_text(at)}; no change is lost)"
+    if point.get("kind") == "replica_lag":
+        lag = point.get("lag_seconds")
+        text = (f"the replica's data as of {utc_text(at)}{local}: replication lag {lag:g} s "
+                f"(Cloud Monitoring replica_lag) when step {step} promoted it")
+        return text, f"the replica's last applied change ({utc_text(at)}, lag {lag:g} s)"
     if point.get("kind") != "backup":
         return (f"the point in time {utc_text(at)}{local}, restored by step {step}",
                 f"the point in time restored ({utc_text(at)})")

@@ -152,8 +152,9 @@ async def _record_effects(run: StepRun, pending: dict[str, Any]) -> None:
         backup = point.get("backup_run_id")
         if backup is None and kind == "backup":
             backup = engine.render_value(args.get("backupRunId"))
+        extra = {"lag_seconds": point["lag_seconds"]} if "lag_seconds" in point else {}
         await engine.emit("restore_point", step=step.id, kind=kind, at=point.get("at"),
-                          backup_run_id=None if backup is None else str(backup))
+                          backup_run_id=None if backup is None else str(backup), **extra)
     for ref in pending.get("created") or ():
         await engine.emit("resource_created", step=step.id, resource=ref)
     for ref in pending.get("deleted") or ():
