@@ -159,6 +159,10 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
     def body() -> int:
         from drp_console.engine.session import RunSession
 
+        finished = _finished_note(run_ref, runs_dir)
+        if finished:
+            click.echo(finished)
+            return 0
         session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
         live = session.ctx.mode == "live"
         if live and headless and confirm_project != session.ctx.project:
@@ -170,6 +174,21 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
                       confirmed_project=live and confirm_project == session.ctx.project)
 
     sys.exit(_guarded(body))
+
+
+def _finished_note(run_ref: str, runs_dir: str | None) -> str | None:
+    """For a run that already finished, the sentence saying so and where its report is (a
+    finished run is not reopened: its journal and reports stay as they are); else None."""
+    from drp_console.journal import default_runs_dir, find_run
+    from drp_console.journal.rundir import summarize_run
+    from drp_console.report.writer import where_report
+
+    run_dir = find_run(Path(runs_dir).expanduser() if runs_dir else default_runs_dir(), run_ref)
+    summary = summarize_run(run_dir)
+    if summary.status not in ("succeeded", "failed", "aborted"):
+        return None
+    return (f"Run {summary.run_id} already finished ({summary.status}): there is nothing to "
+            f"resume. {where_report(summary.run_id, run_dir)}")
 
 
 @click.command()

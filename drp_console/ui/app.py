@@ -43,7 +43,8 @@ class DrpApp(App[int]):
         self.sessions: list[Any] = []
         """Sessions this app opened or was given; closed when it ends."""
         self.resume_hint: str | None = None
-        """Printed to the terminal after the app exits when a run was left unfinished."""
+        """Printed to the terminal after the app exits: how to resume an unfinished run, or
+        where a finished run's report is."""
         if still:
             self.animation_level = "none"
 
@@ -68,12 +69,20 @@ class DrpApp(App[int]):
                                    confirmed_project=confirmed_project))
 
     def finish_run(self, view: Any) -> None:
-        """Close the run's session and leave with the run's exit code."""
+        """Close the run's session and leave with the run's exit code; what to do next (resume
+        an unfinished run, read a finished run's report) stays printed in the terminal."""
+        from drp_console.report.writer import where_report
+
+        run_dir = next((s.run_dir for s in self.sessions if getattr(s, "run_dir", None)), None)
+        live = self.screen_has_engine()
         self.close_sessions()
         code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
         run_id = getattr(view, "run_id", None)
-        if run_id and getattr(view, "finished", None) is None and self.screen_has_engine():
+        if run_id and getattr(view, "finished", None) is None and live:
             self.resume_hint = f"Run {run_id} is not finished. Resume it with: drp resume {run_id}"
+        elif run_id and getattr(view, "finished", None) is not None:
+            self.resume_hint = (f"Run {run_id} finished ({getattr(view, 'status', '?')}). "
+                                f"{where_report(run_id, run_dir)}")
         self.exit(code)
 
     def screen_has_engine(self) -> bool:
