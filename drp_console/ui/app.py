@@ -20,7 +20,8 @@ class DrpApp(App[int]):
     def __init__(self, *, session: Any = None, events: list[dict] | None = None,
                  runbooks_dir: Path | None = None, runs_dir: Path | None = None,
                  operator: str = "", clock: UiClock | None = None, still: bool = False,
-                 tz_name: str = "UTC", confirmed_project: bool = False) -> None:
+                 tz_name: str = "UTC", confirmed_project: bool = False,
+                 ask_operator: bool = True) -> None:
         super().__init__()
         self.session = session
         """The run to open directly (`drp run`/`drp resume`), or None."""
@@ -40,6 +41,9 @@ class DrpApp(App[int]):
         """The zone the timeline shows times in."""
         self.confirmed_project = confirmed_project
         """Live: the project id was already typed (the CLI's `--confirm-project`)."""
+        self.ask_operator = ask_operator
+        """Ask the operator's name when a run starts or is joined (tests that name the
+        operator themselves turn it off)."""
         self.sessions: list[Any] = []
         """Sessions this app opened or was given; closed when it ends."""
         self.resume_hint: str | None = None
@@ -60,13 +64,16 @@ class DrpApp(App[int]):
 
             self.push_screen(LauncherScreen())
 
-    def open_run(self, session: Any, *, confirmed_project: bool = False) -> None:
-        """Show the run screen for an opened session and start (or resume) its engine."""
+    def open_run(self, session: Any, *, confirmed_project: bool = False,
+                 operator_confirmed: bool = False) -> None:
+        """Show the run screen for an opened session and start (or resume) its engine
+        (`operator_confirmed`: the operator's name was already asked, in the launcher)."""
         from drp_console.ui.run_screen import RunScreen
 
         self.sessions.append(session)
         self.push_screen(RunScreen(session=session, operator=self.operator,
-                                   confirmed_project=confirmed_project))
+                                   confirmed_project=confirmed_project,
+                                   operator_confirmed=operator_confirmed))
 
     def finish_run(self, view: Any) -> None:
         """Close the run's session and leave with the run's exit code; what to do next (resume

@@ -24,10 +24,12 @@ def _bar(fraction: float, width: int = 16) -> str:
 
 
 class ModeBanner(Static):
-    """First header line: mode in words and colour, runbook, operator."""
+    """First header line: mode in words and colour, runbook, where, operator. Never cut: a
+    simulated run's meaning and scenario are left out when the line is too long, then it
+    wraps (a live run keeps all: project and REAL CHANGES)."""
 
-    def show(self, view: RunView) -> None:
-        """Render for this run."""
+    def show(self, view: RunView, operator: str | None = None) -> None:
+        """Render for this run; `operator`: who is at this console (default: who started it)."""
         word, css, meaning = MODE_BANNER.get(view.mode, (view.mode.upper(), "mode-simulate", ""))
         for cls in ("mode-live", "mode-simulate", "mode-training"):
             self.set_class(cls == css, cls)
@@ -38,12 +40,20 @@ class ModeBanner(Static):
             if speed and float(speed) != 1:
                 where += f" ({float(speed):g}x)"
         version = f" (v{view.version})" if view.version not in (None, "") else ""
-        text = Text()  # what must never be cut comes first: mode, pause, runbook title
+        who = operator or view.operator or "?"
+        text = Text()  # what matters most comes first: mode, pause, runbook title
         text.append(f" {word} ", style="bold")
         if view.status == "paused":
             text.append("⏸ PAUSED ", style="bold")
         text.append(f"· {view.title}{version} ", style="bold")
-        text.append(f"· {where} · {meaning} · {view.operator}")
+        tail = [part for part in (where, meaning, f"operator {who}") if part]
+        width = self.size.width or self.app.size.width
+        for spare in (meaning, where) if view.mode != "live" else ():
+            if len(text) + len(" · ".join(tail)) + 2 <= width:
+                break
+            if spare in tail:  # the word and the colour already say it is not live
+                tail.remove(spare)
+        text.append("· " + " · ".join(tail))
         update_if_changed(self, text)
 
 

@@ -310,9 +310,27 @@ class LauncherScreen(Screen):
         self._show_errors(errors)
         if errors or self.current is None:
             return
-        self.query_one("#form-error", Static).update("Starting…")
         given = {k: v for k, v in values.params.items() if v != ""}
-        self.open_session(self.current.path, values, given)
+        path = self.current.path
+
+        def named(_: str) -> None:
+            self.query_one("#form-error", Static).update("Starting…")
+            self.open_session(path, values, given)
+        self._ask_operator(named)
+
+    def _ask_operator(self, then: Any, run: str | None = None) -> None:
+        """Ask who is at the keyboard (prefilled, enter accepts), remember it, then go on."""
+        if not getattr(self.app, "ask_operator", False):
+            then(self.app.operator)
+            return
+        from drp_console.ui.operator_dialog import OperatorDialog
+
+        def chosen(reply: Any) -> None:
+            if reply is not None and reply.by:
+                self.app.operator = reply.by
+            then(self.app.operator)
+        self.app.push_screen(OperatorDialog(self.app.operator, run, still=self.app.still),
+                             chosen)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_session(self, path: Path, values: FormValues, given: dict[str, str]) -> None:
@@ -327,21 +345,25 @@ class LauncherScreen(Screen):
         except Exception as exc:  # noqa: BLE001 - shown in the form, never a traceback
             self.app.call_from_thread(self._show_errors, {"form": _describe(exc)})
             return
-        self.app.call_from_thread(self.app.open_run, session,
+        self.app.call_from_thread(self.app.open_run, session, operator_confirmed=True,
                                   confirmed_project=values.mode == "live")
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def resume(self, run_dir: Path) -> None:
-        """Resume an interrupted run."""
+        """Resume an interrupted run: who is at the keyboard, then open it."""
+        self._ask_operator(lambda _: self.open_resumed(run_dir, {}), run_dir.name)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_resumed(self, run_dir: Path, secrets: dict[str, str]) -> None:
+        """Reopen an interrupted run off the event loop (`secrets`: its secret parameters)."""
         from drp_console.engine.session import RunSession
 
         try:
             session = RunSession.resume(run_dir, operator=self.app.operator,
-                                        runs_dir=self.app.runs_dir)
+                                        runs_dir=self.app.runs_dir, params=secrets)
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self._show_errors, {"form": _describe(exc)})
             return
-        self.app.call_from_thread(self.app.open_run, session)
+        self.app.call_from_thread(self.app.open_run, session, operator_confirmed=True)
 
     def action_rescan(self) -> None:
         self.scan()

@@ -62,7 +62,8 @@ class RunScreen(OperatorActions, Screen):
     ]
 
     def __init__(self, *, session: Any = None, events: list[dict] | None = None,
-                 operator: str = "", confirmed_project: bool = False) -> None:
+                 operator: str = "", confirmed_project: bool = False,
+                 operator_confirmed: bool = False) -> None:
         super().__init__()
         self.session = session
         """The RunSession (None: a read-only replay of `events`)."""
@@ -78,6 +79,8 @@ class RunScreen(OperatorActions, Screen):
         """Checklist items ticked but not yet submitted, per step (submitted with `done`)."""
         self.confirmed_project = confirmed_project
         """Live mode: the operator already typed the project id (in the launcher)."""
+        self.operator_confirmed = operator_confirmed
+        """The operator already gave their name for this run (in the launcher)."""
         self.result_state: Any = None
         """What `engine.run()` returned."""
         self.replayed: list[dict] = list(events or [])
@@ -107,8 +110,34 @@ class RunScreen(OperatorActions, Screen):
         self.flush()
         self.query_one(StepTable).focus()
         if self.session is not None:
-            self._start_engine()
+            self._join()
         self.set_interval(FLUSH_SECONDS, self.flush)
+
+    # ---- who is at the keyboard ---------------------------------------------------------------
+    def _join(self) -> None:
+        """Ask the operator's name once for this run (prefilled; enter accepts), then start."""
+        if self.operator_confirmed or not getattr(self.app, "ask_operator", False):
+            self._start_engine()
+            return
+        from drp_console.ui.operator_dialog import OperatorDialog
+
+        def chosen(reply: Any) -> None:
+            self.set_operator(reply.by if reply is not None and reply.by else self.operator)
+            self._start_engine()
+
+        self.app.push_screen(OperatorDialog(self.operator, self.session.ctx.run_id,
+                                            still=self.app.still), chosen)
+
+    def set_operator(self, name: str) -> None:
+        """Record everything this console does from now on under `name`."""
+        import dataclasses
+
+        self.operator = self.app.operator = name
+        self.operator_confirmed = True
+        if self.session is not None:
+            self.session.ctx = dataclasses.replace(self.session.ctx, operator=name)
+            self.session.journal.operator = name
+        self.flush()
 
     # ---- engine -------------------------------------------------------------------------------
     def _start_engine(self) -> None:
@@ -203,7 +232,7 @@ class RunScreen(OperatorActions, Screen):
             touched.update(sid for sid, s in self.view.steps.items()
                            if s.status in ("running", "waiting"))
         now = self.app.clock.now()
-        self.query_one(ModeBanner).show(self.view)
+        self.query_one(ModeBanner).show(self.view, self.operator if self.session else None)
         self.query_one(ClockLine).show(self.view, self.app.clock)
         table = self.query_one(StepTable)
         table.fill(self.view.steps, now, touched)

@@ -4,7 +4,7 @@ quitting a finished run in the console leaves the same sentence in the terminal.
 from __future__ import annotations
 
 from click.testing import CliRunner
-from ui_pilot import answer_everything, start_session, until
+from ui_pilot import answer_everything, give_name, start_session, until
 from ui_recorded import UI_RUNBOOKS
 
 from drp_console.cli import cli
@@ -53,6 +53,7 @@ def test_quitting_a_finished_run_prints_where_its_report_is(runs_dir, monkeypatc
     from drp_console.ui.launch import run_console
 
     async def operator(pilot) -> None:
+        await give_name(pilot)
         screen = pilot.app.screen
         await answer_everything(pilot, screen)
         await until(pilot, lambda: (screen.session.run_dir / "report.md").exists(), "report")

@@ -10,6 +10,7 @@ from ui_pilot import (
     answer_everything,
     click_button,
     console_for,
+    give_name,
     question,
     resume_session,
     select,
@@ -247,6 +248,7 @@ def test_quitting_an_unfinished_run_prints_how_to_resume(runs_dir, monkeypatch, 
     from drp_console.ui.launch import run_console
 
     async def operator(pilot) -> None:  # the keys a person presses in the terminal
+        await give_name(pilot)
         screen = pilot.app.screen
         await until(pilot, lambda: question(screen, "declare"), "declare")
         await pilot.press("q")

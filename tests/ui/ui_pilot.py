@@ -28,9 +28,21 @@ def resume_session(run_dir: Path, runs_dir: Path) -> RunSession:
     return session
 
 
-def console_for(session: RunSession):
-    """The console on that session, clock real (the engine runs), animations off."""
-    return make_app(session=session, still=True, operator="ana")
+def console_for(session: RunSession, *, ask_operator: bool = False):
+    """The console on that session, clock real (the engine runs), animations off; the operator
+    is `ana` without asking (the name dialog has its own tests)."""
+    return make_app(session=session, still=True, operator="ana", ask_operator=ask_operator)
+
+
+async def give_name(pilot, name: str | None = None) -> None:
+    """Answer the console's 'who is at the keyboard' dialog (enter keeps the prefilled name)."""
+    await until(pilot, lambda: bool(pilot.app.screen.query("#operator-name")), "the name dialog")
+    if name is not None:
+        field = pilot.app.screen.query_one("#operator-name")
+        field.value = ""
+        await pilot.press(*name)
+    await pilot.press("enter")
+    await until(pilot, lambda: not pilot.app.screen.query("#operator-name"), "the name taken")
 
 
 async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
