@@ -92,6 +92,23 @@ class DrpApp(App[int]):
                                 f"{where_report(run_id, run_dir)}")
         self.exit(code)
 
+    def has_launcher(self) -> bool:
+        """Whether there is a runbook folder to go back to (a launcher to open)."""
+        return self.runbooks_dir.is_dir()
+
+    def back_to_launcher(self) -> None:
+        """Leave a finished run for the launcher: its session closes, the lists are scanned
+        again (the run is no longer interrupted)."""
+        from drp_console.ui.launcher import LauncherScreen
+
+        self.close_sessions()
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LauncherScreen):
+            self.pop_screen()
+        if isinstance(self.screen, LauncherScreen):
+            self.screen.action_rescan()
+        else:
+            self.switch_screen(LauncherScreen())
+
     def screen_has_engine(self) -> bool:
         """Whether a run screen drives a live engine (a replay cannot be resumed)."""
         return any(getattr(s, "engine", None) is not None for s in self.screen_stack)

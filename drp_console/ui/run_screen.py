@@ -181,7 +181,9 @@ class RunScreen(OperatorActions, Screen):
         self.flush()
         if self.view.finished is not None:
             where = await self._write_reports()
-            self.app.notify(f"Run {self.view.status}. {where} R opens the report, q quits.",
+            then = ("q quits or goes back to the launcher" if self.app.has_launcher()
+                    else "q quits")
+            self.app.notify(f"Run {self.view.status}. {where} R opens the report; {then}.",
                             timeout=15)
             if self.view.mode == "training":
                 from drp_console.ui.score_card import ScoreCardScreen
