@@ -29,13 +29,15 @@ DETAIL_SETTLE = 0.12
 """Rapid cursor moves (paging) redraw the detail pane once they pause this long."""
 
 
-def key_bar(bindings: list[Binding]) -> str:
-    """Every key of the screen in words, clickable; it wraps rather than hiding keys at 80x24."""
+def key_bar(bindings: list[Binding], paused: bool = False) -> str:
+    """Every key of the screen in words, clickable; it wraps rather than hiding keys at 80x24.
+    While the run is paused the pause key says `unpause`."""
     shown = []
     for b in bindings:
         if b.show:
             key = "⏎" if b.key == "enter" else b.key
-            shown.append(f"[@click=screen.{b.action}][b]{key}[/b]\u00a0{b.description.lower()}[/]")
+            words = "Unpause" if paused and b.action == "pause" else b.description
+            shown.append(f"[@click=screen.{b.action}][b]{key}[/b]\u00a0{words.lower()}[/]")
     return "  ".join(shown)
 
 
@@ -90,6 +92,7 @@ class RunScreen(OperatorActions, Screen):
         self._pending_select: str | None = None
         self._detail_timer: Any = None
         self._detail_shown_at = 0.0
+        self._paused_keys = False
 
     # ---- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -235,6 +238,10 @@ class RunScreen(OperatorActions, Screen):
                            if s.status in ("running", "waiting"))
         now = self.app.clock.now()
         self.query_one(ModeBanner).show(self.view, self.operator if self.session else None)
+        paused = self.view.status == "paused"
+        if paused != self._paused_keys:
+            self._paused_keys = paused
+            self.query_one("#keys", Static).update(key_bar(self.BINDINGS, paused))
         self.query_one(ClockLine).show(self.view, self.app.clock)
         table = self.query_one(StepTable)
         table.fill(self.view.steps, now, touched)
