@@ -125,11 +125,8 @@ class LauncherScreen(Screen):
         self.entries = entries
         self.runs = [r for r in runs if r.status in ("interrupted", "paused", "running")
                      and r.holder is None]
-        valid = sum(1 for e in entries if e.runbook is not None)
         folder = self.app.runbooks_dir
-        self.query_one("#launcher-title", Static).update(
-            f" drp-console   runbooks: {escape(str(folder))} ({len(entries)}, {valid} valid)"
-            f"   operator: {escape(self.app.operator)}")
+        self._show_title()
         books = self.query_one("#runbook-list", OptionList)
         books.clear_options()
         if not entries:
@@ -149,6 +146,13 @@ class LauncherScreen(Screen):
             first = next((i for i, e in enumerate(entries) if e.runbook is not None), 0)
             books.highlighted = first
             await self._select(entries[first])
+
+    def _show_title(self) -> None:
+        """The title line: the runbook folder, how many runbooks are valid, the operator."""
+        valid = sum(1 for e in self.entries if e.runbook is not None)
+        self.query_one("#launcher-title", Static).update(
+            f" drp-console   runbooks: {escape(str(self.app.runbooks_dir))} "
+            f"({len(self.entries)}, {valid} valid)   operator: {escape(self.app.operator)}")
 
     # ---- the form -----------------------------------------------------------------------------
     async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -323,6 +327,7 @@ class LauncherScreen(Screen):
         def chosen(reply: Any) -> None:
             if reply is not None and reply.by:
                 self.app.operator = reply.by
+                self._show_title()
             then(self.app.operator)
         self.app.push_screen(OperatorDialog(self.app.operator, run, still=self.app.still),
                              chosen)

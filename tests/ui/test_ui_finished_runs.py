@@ -4,7 +4,13 @@ quitting a finished run in the console leaves the same sentence in the terminal.
 from __future__ import annotations
 
 from click.testing import CliRunner
-from ui_pilot import answer_everything, give_name, start_session, until
+from ui_pilot import (
+    answer_everything,
+    give_name,
+    run_in_a_terminal,
+    start_session,
+    until,
+)
 from ui_recorded import UI_RUNBOOKS
 
 from drp_console.cli import cli
@@ -47,11 +53,6 @@ def test_resuming_a_finished_run_says_so_and_names_the_report(runs_dir, monkeypa
 
 
 def test_quitting_a_finished_run_prints_where_its_report_is(runs_dir, monkeypatch, capsys):
-    from textual.app import App
-
-    from drp_console.ui.app import DrpApp
-    from drp_console.ui.launch import run_console
-
     async def operator(pilot) -> None:
         await give_name(pilot)
         screen = pilot.app.screen
@@ -63,10 +64,8 @@ def test_quitting_a_finished_run_prints_where_its_report_is(runs_dir, monkeypatc
         await until(pilot, lambda: bool(pilot.app.screen.query("#quit")), "quit dialog")
         await pilot.press("y")
 
-    monkeypatch.setattr(DrpApp, "run", lambda self: App.run(self, headless=True,
-                                                             size=(120, 40), auto_pilot=operator))
     session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
-    code = run_console(session, runs_dir=runs_dir, operator="ana")
+    code = run_in_a_terminal(monkeypatch, session, operator)
     out = capsys.readouterr().out
     assert code == 0
     run_id = session.ctx.run_id

@@ -34,6 +34,19 @@ def console_for(session: RunSession, *, ask_operator: bool = False):
     return make_app(session=session, still=True, operator="ana", ask_operator=ask_operator)
 
 
+def run_in_a_terminal(monkeypatch, session: RunSession, keys) -> int:
+    """`run_console` on `session` as `drp run` calls it (what it prints stays capturable), the
+    app headless at 120x40 while `keys(pilot)` presses the keys a person would."""
+    from textual.app import App
+
+    from drp_console.ui.app import DrpApp
+    from drp_console.ui.launch import run_console
+
+    monkeypatch.setattr(DrpApp, "run", lambda self: App.run(self, headless=True, size=(120, 40),
+                                                             auto_pilot=keys))
+    return run_console(session, runs_dir=session.run_dir.parent, operator="ana")
+
+
 async def give_name(pilot, name: str | None = None) -> None:
     """Answer the console's 'who is at the keyboard' dialog (enter keeps the prefilled name)."""
     await until(pilot, lambda: bool(pilot.app.screen.query("#operator-name")), "the name dialog")
