@@ -47,9 +47,14 @@ def check_around(path: str | Path, schema: list[Diagnostic]) -> list[Diagnostic]
     runbook._source_path = Path(path)
     runbook._root_node = root
     stand_ins = {f"'{patched['steps'][i]['id']}'" for i in bad}
-    return [d for d in check(runbook)
-            if not (_STEP.match(d.where) and int(_STEP.match(d.where).group(1)) in bad)
+    return [d for d in check(runbook) if _step_of(d) not in bad
             and not any(name in d.message for name in stand_ins)]
+
+
+def _step_of(diag: Diagnostic) -> int | None:
+    """The index of the step a diagnostic is about, None when it is not about one step."""
+    hit = _STEP.match(diag.where)
+    return int(hit.group(1)) if hit is not None else None
 
 
 def _placeholder(step: Any, index: int, id_pattern: str) -> dict[str, Any]:
