@@ -13,7 +13,9 @@ import click
               default=None, help="Directory of runbooks to list (default: ./runbooks).")
 @click.option("--runs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               envvar="DRP_RUNS_DIR", help="Where runs are kept (default: the user state dir).")
-@click.option("--operator", default=None, help="Your name in the journal (default: login name).")
+@click.option("--operator", default=None,
+              help="Your name in the journal (default: $DRP_OPERATOR, git's user.name, login "
+                   "name; asked, prefilled, when a run starts).")
 def console(runbooks_dir: Path | None, runs_dir: Path | None, operator: str | None) -> None:
     """Open the console's launcher: pick a runbook, a mode and parameters, or resume a run."""
     folder = runbooks_dir or Path("runbooks")
