@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import json
 import os
 import re
 import secrets
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JOURNAL_NAME, JournalError, read_events
 from drp_console.journal.lock import lock_holder
 from drp_console.journal.state import RunState
@@ -141,3 +143,16 @@ def list_runs(runs_dir: Path | str | None = None) -> list[RunSummary]:
     """Every run in `runs_dir` (default: `default_runs_dir()`), newest first."""
     runs_dir = Path(runs_dir).expanduser() if runs_dir is not None else default_runs_dir()
     return [summarize_run(p) for p in reversed(_run_dirs(runs_dir))]
+
+
+def secret_names(run_dir: Path | str) -> list[str]:
+    """The secret parameters a run was started with (from its first event, `run_started`);
+    [] when the journal cannot tell (resuming then says what is missing)."""
+    try:
+        with open(Path(run_dir) / JOURNAL_NAME, encoding="utf-8") as fh:
+            first = json.loads(fh.readline() or "{}")
+    except (OSError, ValueError):
+        return []
+    if not isinstance(first, dict) or first.get("type") != EventType.RUN_STARTED:
+        return []
+    return [str(name) for name in first.get("secret_params") or []]

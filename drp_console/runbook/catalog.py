@@ -43,8 +43,9 @@ class Call:
     resource: str = "instance"
     """The argument naming the resource acted on (shown in plans, confirmations, reports)."""
     restores: bool = False
-    """Brings back data of a known time (a backup, a point in time): the run's restore point,
-    which the RPO achieved is measured from."""
+    """Brings back data of a known time (a backup, a point in time, a promoted replica's data
+    as of its measured lag, a switchover's zero loss): the run's restore point, which the RPO
+    achieved is measured from."""
     restore_arg: str | None = None
     """When the call restores only with one of its arguments given (clone: `pointInTime`)."""
 
@@ -129,11 +130,11 @@ _CALLS = [
        args={"project": _P, "instance": _I}),
     _c("sql.instances.promoteReplica", "mutating",
        "Promote a read replica to a primary (failover: true keeps the old primary as its "
-       "replica: replica failover)",
+       "replica: replica failover)", restores=True,
        args={"project": _P, "instance": _I, "failover": Arg(type="boolean", required=False)}),
     _c("sql.instances.switchover", "mutating",
        "Planned switchover to a DR replica (the old primary becomes its replica)",
-       args={"project": _P, "instance": _I}),
+       restores=True, args={"project": _P, "instance": _I}),
     _c("sql.instances.restart", "mutating", "Restart a Cloud SQL instance",
        args={"project": _P, "instance": _I}),
     _c("sql.instances.restoreBackup", "mutating", "Restore a backup over an instance",

@@ -351,7 +351,8 @@ class LauncherScreen(Screen):
     def resume(self, run_dir: Path) -> None:
         """Resume an interrupted run: who is at the keyboard, its secret parameters typed
         again (they are not journaled), then open it."""
-        from drp_console.ui.secrets_dialog import SecretsDialog, secret_names
+        from drp_console.journal.rundir import secret_names
+        from drp_console.ui.secrets_dialog import SecretsDialog
 
         names = secret_names(run_dir)
 

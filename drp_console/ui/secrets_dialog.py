@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
-
-
-def secret_names(run_dir: Path) -> list[str]:
-    """The secret parameters a run was started with (from its first event, `run_started`);
-    [] when the journal cannot tell (resuming then says what is missing)."""
-    try:
-        with open(Path(run_dir) / "journal.jsonl", encoding="utf-8") as fh:
-            first = json.loads(fh.readline() or "{}")
-    except (OSError, ValueError):
-        return []
-    if not isinstance(first, dict) or first.get("type") != "run_started":
-        return []
-    return [str(name) for name in first.get("secret_params") or []]
 
 
 class SecretsDialog(ModalScreen["dict[str, str] | None"]):

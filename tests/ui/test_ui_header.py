@@ -143,11 +143,25 @@ def _declared_at(r: Recorder):
 
 async def test_an_rpo_this_runbook_cannot_measure_says_so(replay_app):
     """Issue 9, point 8: no step restores data here, so not "measured at restore" forever."""
-    app = replay_app(mid_run())
+    import copy
+
+    from ui_recorded import RUNBOOK_DOC
+
+    doc = copy.deepcopy(RUNBOOK_DOC)
+    doc["steps"][3]["call"] = "sql.instances.failover"  # the HA standby: no restore point
+    app = replay_app(Recorder(doc=doc).start())
     async with app.run_test(size=(160, 40)):
         line = _line(app, "#clock-line")
         assert "RPO 5m: not measured here (no step restores data)" in line
         assert "measured at restore" not in line
+
+
+async def test_a_replica_promotion_measures_the_rpo(replay_app):
+    """A promoted replica's data is as of its measured lag: the RPO is measured at restore."""
+    app = replay_app(mid_run())
+    async with app.run_test(size=(160, 40)):
+        line = _line(app, "#clock-line")
+        assert "not measured here" not in line and "measured at restore" in line
 
 
 async def test_the_rpo_is_data_time_at_any_speed(replay_app):
