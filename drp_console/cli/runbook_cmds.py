@@ -32,8 +32,12 @@ def guarded(fn: Callable[..., int]) -> Callable[..., None]:
             click.echo("interrupted", err=True)
             code = 130
         except Exception as exc:  # the command boundary: one line, never a traceback
-            click.echo(f"drp: unexpected error ({type(exc).__name__}: {exc}); please report "
-                       "it with the file that caused it", err=True)
+            from drp_console.journal.redact import Redactor
+
+            given = [p.partition("=")[2] for p in kwargs.get("pairs") or ()]
+            detail = Redactor(given).redact_text(f"{type(exc).__name__}: {str(exc)[:300]}")
+            click.echo(f"drp: unexpected error ({detail}); please report it with the file that "
+                       "caused it", err=True)
             code = 1
         sys.exit(code)
 

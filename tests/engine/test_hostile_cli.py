@@ -1,0 +1,109 @@
+"""Bad input on the command line: a usage error (exit 2) in one sentence, checked before anything
+is journaled, and never a secret or a traceback on stderr (issue 11)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drp_console.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).parent / "data"
+CRASH_RUNBOOK = DATA / "crash-runbook.yaml"
+CANARY = "canary-5b1e-SECRET"
+
+
+def drp(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def no_runs(runs: Path) -> bool:
+    listed = drp("runs", "--runs-dir", str(runs))
+    return listed.exit_code == 0 and listed.output.strip() == "no runs yet" and (
+        not runs.exists() or not any(runs.iterdir()))
+
+
+def one_sentence(stderr: str) -> str:
+    """The one message line (click's own `Usage:`/`Try` lines around a usage error aside)."""
+    lines = [x for x in stderr.strip().splitlines()
+             if x.strip() and not x.startswith(("Usage: ", "Try '"))]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr and "unexpected error" not in stderr
+    return lines[0]
+
+
+def bad_answers(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / "answers.yaml"
+    if kind == "missing":
+        return path
+    if kind == "not-utf8":
+        path.write_bytes(b"declare: d\xffone\n")
+    elif kind == "deep":
+        path.write_text("declare: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    elif kind == "broken-yaml":
+        path.write_text("declare: [done\n")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["missing", "not-utf8", "deep", "broken-yaml", "fifo"])
+@pytest.mark.parametrize("command", ["run", "resume"])
+def test_a_bad_answers_file_is_a_usage_error_before_anything_is_journaled(tmp_path, kind,
+                                                                           command) -> None:
+    runs = tmp_path / "runs"
+    answers = bad_answers(tmp_path, kind)
+    if command == "resume":
+        first = drp("run", str(CRASH_RUNBOOK), "--headless", "--runs-dir", str(runs),
+                    "-p", f"token={CANARY}")
+        assert first.exit_code == 5, first.output
+        (run_dir,) = runs.iterdir()
+        journal = (run_dir / "journal.jsonl").read_bytes()
+        args = ["resume", run_dir.name]
+    else:
+        args = ["run", str(CRASH_RUNBOOK)]
+    res = drp(*args, "--headless", "--answers", str(answers), "--runs-dir", str(runs),
+              "-p", f"token={CANARY}")
+    assert res.exit_code == 2, res.output
+    line = one_sentence(res.stderr)
+    assert str(answers) in line and CANARY not in res.output
+    if command == "run":
+        assert no_runs(runs)
+    else:
+        assert (run_dir / "journal.jsonl").read_bytes() == journal
+
+
+def run_cli(*args: bytes | str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "drp_console", *args], cwd=cwd, env=env,
+                          capture_output=True, timeout=120)
+
+
+def test_a_non_utf8_parameter_value_is_a_usage_error_that_journals_nothing(tmp_path) -> None:
+    runs = tmp_path / "runs"
+    res = run_cli("run", str(CRASH_RUNBOOK), "--headless", "--auto-approve", "--runs-dir",
+                  str(runs), b"-p", b"token=" + CANARY.encode() + b"\xff\xfe", cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    line = one_sentence(res.stderr.decode("utf-8", "replace"))
+    assert "-p token" in line and "UTF-8" in line
+    assert CANARY.encode() not in res.stderr + res.stdout
+    assert no_runs(runs)
+
+
+@pytest.mark.parametrize("command", ["plan", "run"])
+def test_parameter_errors_never_show_a_secret(tmp_path, command) -> None:
+    rb = tmp_path / "rb.yaml"
+    rb.write_text(CRASH_RUNBOOK.read_text().replace(
+        "token: {secret: true}", "token: {secret: true, choices: [a, b]}").replace(
+        "scenario: crash-world.yaml", f"scenario: {DATA / 'crash-world.yaml'}"))
+    extra = ["--headless", "--runs-dir", str(tmp_path / "runs")] if command == "run" else []
+    res = drp(command, str(rb), "-p", f"token={CANARY}", *extra)
+    assert res.exit_code == 2, res.output
+    assert CANARY not in res.output
+    assert "parameter 'token' is ***" in one_sentence(res.stderr)
