@@ -58,6 +58,8 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 
 def _is_scenario(path: Path) -> bool:
     try:
+        if not path.is_file():  # a FIFO would block the read; the loader says what it is
+            return False
         with path.open("rb") as f:
             head = f.read(4096).decode("utf-8", "replace")
     except OSError:

@@ -82,7 +82,7 @@ def test_a_bad_answers_file_is_a_usage_error_before_anything_is_journaled(tmp_pa
 def run_cli(*args: bytes | str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "drp_console", *args], cwd=cwd, env=env,
-                          capture_output=True, timeout=120)
+                          capture_output=True, timeout=60)
 
 
 def test_a_non_utf8_parameter_value_is_a_usage_error_that_journals_nothing(tmp_path) -> None:
@@ -107,3 +107,17 @@ def test_parameter_errors_never_show_a_secret(tmp_path, command) -> None:
     assert res.exit_code == 2, res.output
     assert CANARY not in res.output
     assert "parameter 'token' is ***" in one_sentence(res.stderr)
+
+
+@pytest.mark.parametrize("command", ["validate", "plan"])
+def test_a_fifo_is_refused_with_a_sentence_not_waited_on(tmp_path, command) -> None:
+    fifo = tmp_path / "runbook.yaml"
+    os.mkfifo(fifo)
+    try:
+        res = run_cli(command, str(fifo), cwd=tmp_path)  # the old code waited here for ever
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"drp {command} on a FIFO did not return")
+    out = (res.stdout + res.stderr).decode()
+    assert res.returncode == 3, out
+    assert f"{fifo}:0:0: file: is a FIFO (named pipe): give a YAML file" in out
+    assert "Traceback" not in out
