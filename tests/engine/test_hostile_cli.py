@@ -121,3 +121,36 @@ def test_a_fifo_is_refused_with_a_sentence_not_waited_on(tmp_path, command) -> N
     assert res.returncode == 3, out
     assert f"{fifo}:0:0: file: is a FIFO (named pipe): give a YAML file" in out
     assert "Traceback" not in out
+
+
+RUN_FIELDS_RUNBOOK = """format: drp/v1
+id: run-fields
+title: Who and where
+scenario: {scenario}
+parameters:
+  project: {{default: acme-prod}}
+steps:
+  - id: say
+    title: Say who runs it and where
+    type: shell
+    run: [python3, -c, "import sys; print('|'.join(sys.argv[1:]))", "{{{{ run.operator }}}}",
+          "{{{{ run.project }}}}", "{{{{ run.mode }}}}"]
+"""
+
+
+def test_run_operator_and_project_exist_when_templates_render(tmp_path) -> None:
+    rb = tmp_path / "rb.yaml"
+    rb.write_text(RUN_FIELDS_RUNBOOK.format(scenario=DATA / "crash-world.yaml"))
+    runs = tmp_path / "runs"
+    res = drp("run", str(rb), "--headless", "--operator", "alice", "--runs-dir", str(runs))
+    assert res.exit_code == 0, res.output
+    assert "| alice|acme-prod|simulate" in res.output
+
+
+def test_an_unknown_run_name_is_a_validation_error(tmp_path) -> None:
+    rb = tmp_path / "rb.yaml"
+    rb.write_text(RUN_FIELDS_RUNBOOK.format(scenario=DATA / "crash-world.yaml").replace(
+        "run.project", "run.projet"))
+    res = drp("validate", str(rb))
+    assert res.exit_code == 3
+    assert "run has no 'projet'" in res.output
