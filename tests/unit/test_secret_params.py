@@ -62,3 +62,48 @@ def test_parameter_errors_mask_secret_values(spec) -> None:
 def test_parameter_errors_still_quote_values_that_are_not_secret() -> None:
     with pytest.raises(ParameterError, match="got 'many'"):
         resolve_params(runbook({"size": {"default": 3}}), {"size": "many"})
+
+
+HAZARDS = """format: drp/v1
+id: hazards
+title: Where values go
+parameters:
+  project: {default: acme-prod}
+  token: {secret: true}
+  name: {default: web-1}
+steps:
+  - id: label
+    title: Put the token on an instance
+    type: gcp
+    role: ops
+    call: sql.instances.patch
+    with:
+      project: "{{ params.project }}"
+      instance: orders-db
+      settings: {userLabels: {token: "{{ params.token }}"}}
+    check: "result.status == 'DONE'"
+  - id: shout
+    title: Say the name through a shell
+    type: shell
+    run: [sh, -c, "echo {{ params.name }}"]
+  - id: safe
+    title: Say the name as an argument
+    type: shell
+    run: [sh, -c, 'echo "$1"', sh, "{{ params.name }}"]
+roles: {ops: Operations}
+"""
+
+
+def test_validation_warns_about_secrets_in_cloud_calls_and_templates_in_shell_scripts(
+        tmp_path: Path) -> None:
+    path = tmp_path / "rb.yaml"
+    path.write_text(HAZARDS)
+    res = CliRunner().invoke(cli, ["validate", str(path)])
+    assert res.exit_code == 0, res.output  # warnings, not errors
+    secret = [x for x in res.output.splitlines() if "secret parameter 'token'" in x]
+    assert len(secret) == 1
+    assert "steps[0].with.settings.userLabels.token: warning:" in secret[0]
+    assert "sql.instances.patch" in secret[0] and "in clear" in secret[0]
+    shell = [x for x in res.output.splitlines() if "-c` script" in x]
+    assert len(shell) == 1 and "steps[1].run[2]: warning:" in shell[0]
+    assert "Pass values as arguments" in shell[0]
