@@ -138,5 +138,6 @@ def _hint(step: Any, t: _Track) -> ResumeHint | None:
         if t.phase == "started":
             return ResumeHint("restart", a)
         return ResumeHint("unknown", a, reason="the command was started and the console stopped "
-                          "before it ended; it may have acted")
+                          "before it ended; it may have acted, and it may still be running (it "
+                          "runs in its own process group): check before you rerun it")
     return ResumeHint("restart", a)
