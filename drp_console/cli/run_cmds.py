@@ -33,7 +33,7 @@ def _secrets_of(given: dict[str, str], runbook: str | None = None) -> Callable[[
 
                 doc = load_runbook(runbook)
                 names = {n for n, p in doc.parameters.items() if p.secret}
-            except Exception:  # an unreadable runbook: mask everything given
+            except Exception:  # noqa: BLE001  (an unreadable runbook: mask everything given)
                 names = None
         return [v for k, v in given.items() if v and (names is None or k in names)]
 
@@ -69,7 +69,7 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
     except OSError as exc:
         _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1, secrets)
     except click.ClickException as exc:
-        exc.message = Redactor(secrets()).redact_text(exc.message)
+        exc.message = Redactor(secrets()).redact_text(exc.message)  # type: ignore[misc]
         raise
     except Exception as exc:  # never a traceback for the operator; say what to send us
         _fail(f"unexpected error: {type(exc).__name__}: {str(exc)[:300]}. The run's journal is "

@@ -169,7 +169,7 @@ def instrument(tree: nodes.Template) -> nodes.Template:
     return tree
 
 
-def _call(attr: str, node: nodes.Expr) -> nodes.Expr:
+def _call(attr: str, node: nodes.Node) -> nodes.Expr:
     call = nodes.Call(nodes.EnvironmentAttribute(attr), [node], [], None, None)
     call.set_lineno(node.lineno)
     return call

@@ -47,12 +47,12 @@ class RunbookEnvironment(SandboxedEnvironment):
     def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> str:
         return super()._generate(tb.instrument(source), *args, **kwargs)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        if __obj is not tb.bounded_range and __obj is not tb.counted:
-            bound = getattr(__obj, "__self__", None)  # 'text'.replace(...): the text counts too
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if obj is not tb.bounded_range and obj is not tb.counted:
+            bound = getattr(obj, "__self__", None)  # 'text'.replace(...): the text counts too
             given = (bound, *args) if isinstance(bound, (str, list, tuple)) else args
-            tb.check_call(getattr(__obj, "__name__", "a call"), given, kwargs)
-        result = super().call(__context, __obj, *args, **kwargs)
+            tb.check_call(getattr(obj, "__name__", "a call"), given, kwargs)
+        result = super().call(context, obj, *args, **kwargs)
         return tb.check_size(result) if isinstance(result, str) else result
 
     def getattr(self, obj: Any, attribute: str) -> Any:

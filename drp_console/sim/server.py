@@ -78,7 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def parse_request(self) -> bool:
         raw = self.rfile
-        reader = _HeaderReader(raw, len(self.raw_requestline))
+        reader = _HeaderReader(raw, len(getattr(self, "raw_requestline", b"")))
         self.rfile = reader  # type: ignore[assignment]
         try:
             ok = super().parse_request()

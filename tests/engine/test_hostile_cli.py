@@ -82,7 +82,7 @@ def test_a_bad_answers_file_is_a_usage_error_before_anything_is_journaled(tmp_pa
 def run_cli(*args: bytes | str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "drp_console", *args], cwd=cwd, env=env,
-                          capture_output=True, timeout=60)
+                          capture_output=True, check=False, timeout=60)
 
 
 def test_a_non_utf8_parameter_value_is_a_usage_error_that_journals_nothing(tmp_path) -> None:

@@ -18,7 +18,7 @@ def drp(*args: str, cwd: Path) -> tuple[int, str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("DRP_TEST_CRASH_AT", None)
     done = subprocess.run([sys.executable, "-m", "drp_console", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, check=False, timeout=120)
     return done.returncode, done.stdout + done.stderr
 
 

@@ -54,7 +54,7 @@ def test_a_killed_console_leaves_resume_saying_the_command_may_still_run(tmp_pat
     runs = tmp_path / "runs"
     env = dict(os.environ, PYTHONPATH=str(ROOT), DRP_TEST_CRASH_AT="output:1")
     crash = subprocess.run([sys.executable, "-m", "drp_console", "run", str(rb), "--headless",
-                            "--runs-dir", str(runs)], env=env, capture_output=True, timeout=120)
+                            "--runs-dir", str(runs)], env=env, capture_output=True, check=False, timeout=120)
     assert crash.returncode == -signal.SIGKILL, crash.stderr
     pid = int((tmp_path / "pid").read_text())
     try:

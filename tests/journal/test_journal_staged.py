@@ -19,10 +19,10 @@ from drp_console.journal.rundir import STALE_STAGING_SECONDS, clean_staging
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_ID = "20261129T120000Z-failover-abcd"
-STARTED = dict(run_id=RUN_ID, runbook={"id": "failover", "title": "Fail over"},
-               runbook_doc={"id": "failover", "title": "Fail over", "steps": []}, params={},
-               secret_params=[], mode="simulate", scenario=None, project="acme-prod", regions=[],
-               incident_start=None, tool_version="0", host="h", pid=1)
+STARTED = {"run_id": RUN_ID, "runbook": {"id": "failover", "title": "Fail over"},
+           "runbook_doc": {"id": "failover", "title": "Fail over", "steps": []}, "params": {},
+           "secret_params": [], "mode": "simulate", "scenario": None, "project": "acme-prod",
+           "regions": [], "incident_start": None, "tool_version": "0", "host": "h", "pid": 1}
 
 
 def test_a_staged_run_is_invisible_until_published_then_whole(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_sigkill_before_the_rename_leaves_no_run(tmp_path: Path, moment: str) ->
     runs = tmp_path / "runs"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     child = subprocess.run([sys.executable, "-c", CHILD.format(tests=str(Path(__file__).parent)),
-                            str(runs), RUN_ID, moment], env=env, timeout=60)
+                            str(runs), RUN_ID, moment], env=env, check=False, timeout=60)
     assert child.returncode == -signal.SIGKILL
     assert list_runs(runs) == []
     with pytest.raises(Exception, match="no run matches"):

@@ -96,7 +96,7 @@ def test_a_request_that_never_arrived_whole_is_not_acted_on(server, capfd, data)
 def test_a_whole_request_is_acted_on(server) -> None:
     status, body = exchange(server, post(b"{}"))
     assert status == 200, body
-    calls, mutations = calls_and_world(server)
+    calls, _ = calls_and_world(server)
     assert any(key.startswith("compute.instances.stop web-1") for key in calls)
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from drp_console.runbook import templating
-from drp_console.runbook.template_budget import MAX_ITERATIONS, MAX_RANGE, TemplateLimitError
+from drp_console.runbook.template_budget import (
+    MAX_ITERATIONS,
+    MAX_RANGE,
+    TemplateLimitError,
+)
 
 CTX = templating.context(params={"name": "web-1"}, run={"id": "r1", "mode": "simulate"})
 
