@@ -79,6 +79,16 @@ def param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return given
 
 
+def require_text(**named: str | None) -> None:
+    """A usage error when an option the journal will hold is not UTF-8 text (names like
+    `runs_dir` are shown as `--runs-dir`; `RUNBOOK` as is)."""
+    for name, value in named.items():
+        if value is not None and not _is_text(value):
+            shown = name if name.isupper() else "--" + name.replace("_", "-")
+            raise click.UsageError(f"{shown} is not UTF-8 text: the journal keeps it, so give "
+                                   "it in UTF-8")
+
+
 def _is_text(text: str) -> bool:
     """Whether a command-line string is valid UTF-8 (undecodable bytes arrive as surrogates)."""
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from drp_console.cli import param_pairs
+from drp_console.cli import param_pairs, require_text
 
 EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 2, 3, 4
 
@@ -139,6 +139,8 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
         params: tuple[str, ...]) -> None:
     """Start a run of RUNBOOK (simulated unless --live)."""
     given = param_pairs(params)
+    require_text(RUNBOOK=runbook, scenario=scenario, operator=operator, runs_dir=runs_dir,
+                 answers=answers, incident_start=incident_start)
     if live:
         if scenario or sim_endpoint:
             raise click.UsageError("--live acts on real Google Cloud: drop --scenario/--sim-endpoint")
@@ -181,6 +183,7 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
            params: tuple[str, ...]) -> None:
     """Continue RUN (an id, a unique prefix, or a run directory) after a crash or a stop."""
     given = param_pairs(params)
+    require_text(RUN=run_ref, operator=operator, runs_dir=runs_dir, answers=answers)
 
     def body() -> int:
         from drp_console.engine.session import RunSession

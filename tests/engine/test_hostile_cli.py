@@ -154,3 +154,12 @@ def test_an_unknown_run_name_is_a_validation_error(tmp_path) -> None:
     res = drp("validate", str(rb))
     assert res.exit_code == 3
     assert "run has no 'projet'" in res.output
+
+
+def test_a_non_utf8_operator_is_a_usage_error_that_journals_nothing(tmp_path) -> None:
+    runs = tmp_path / "runs"
+    res = run_cli("run", str(CRASH_RUNBOOK), "--headless", "--runs-dir", str(runs),
+                  b"--operator", b"al\xffice", "-p", f"token={CANARY}", cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert "--operator is not UTF-8 text" in one_sentence(res.stderr.decode())
+    assert no_runs(runs)
