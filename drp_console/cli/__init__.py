@@ -72,10 +72,34 @@ def param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     given: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
+        if not _is_text(name):
+            raise click.UsageError("a -p name is not UTF-8 text: give parameter names in UTF-8")
         if not sep or not name.strip():
             raise click.UsageError(f"-p {pair!r}: write -p name=value")
+        if not _is_text(value):  # the value may be a secret: never echo it
+            raise click.UsageError(f"the value of -p {name.strip()} is not UTF-8 text: give it "
+                                   "in UTF-8 (check the terminal's or the script's encoding)")
         given[name.strip()] = value
     return given
+
+
+def require_text(**named: str | None) -> None:
+    """A usage error when an option the journal will hold is not UTF-8 text (names like
+    `runs_dir` are shown as `--runs-dir`; `RUNBOOK` as is)."""
+    for name, value in named.items():
+        if value is not None and not _is_text(value):
+            shown = name if name.isupper() else "--" + name.replace("_", "-")
+            raise click.UsageError(f"{shown} is not UTF-8 text: the journal keeps it, so give "
+                                   "it in UTF-8")
+
+
+def _is_text(text: str) -> bool:
+    """Whether a command-line string is valid UTF-8 (undecodable bytes arrive as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def main() -> None:

@@ -9,21 +9,44 @@ from typing import Any
 
 import click
 
-from drp_console.cli import param_pairs
+from drp_console.cli import param_pairs, require_text
 
 EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 2, 3, 4
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"drp: {message}", err=True)
+def _fail(message: str, code: int, secrets: Callable[[], list[str]] = list) -> None:
+    from drp_console.journal import Redactor
+
+    click.echo(f"drp: {Redactor(secrets()).redact_text(message)}", err=True)
     sys.exit(code)
 
 
-def _guarded(action: Callable[[], int]) -> int:
-    """Run a command body; every expected error becomes a message and its exit code."""
+def _secrets_of(given: dict[str, str], runbook: str | None = None) -> Callable[[], list[str]]:
+    """The `-p` values to keep out of error messages: the runbook's secret parameters, or every
+    value given when the runbook cannot tell (resume: the values given again are the secrets)."""
+
+    def values() -> list[str]:
+        names: set[str] | None = None
+        if runbook is not None:
+            try:
+                from drp_console.runbook.loader import load_runbook
+
+                doc = load_runbook(runbook)
+                names = {n for n, p in doc.parameters.items() if p.secret}
+            except Exception:  # noqa: BLE001  (an unreadable runbook: mask everything given)
+                names = None
+        return [v for k, v in given.items() if v and (names is None or k in names)]
+
+    return values
+
+
+def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list) -> int:
+    """Run a command body; every expected error becomes a message and its exit code.
+
+    No message names a secret: `secrets` gives the values to mask."""
     from drp_console.engine.headless import AnswersError
     from drp_console.engine.session import SessionError
-    from drp_console.journal import JournalError, RunLocked
+    from drp_console.journal import JournalError, Redactor, RunLocked
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
 
@@ -34,43 +57,44 @@ def _guarded(action: Callable[[], int]) -> int:
             click.echo(str(diag), err=True)
         return EXIT_INVALID
     except ParameterError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), EXIT_USAGE, secrets)
     except RunLocked as exc:
-        _fail(str(exc), EXIT_LOCKED)
+        _fail(str(exc), EXIT_LOCKED, secrets)
     except SessionError as exc:
-        _fail(str(exc), exc.exit_code)
+        _fail(str(exc), exc.exit_code, secrets)
     except (AnswersError, JournalError) as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), EXIT_USAGE, secrets)
     except BrokenPipeError:  # the reader went away (`| head`): nothing left to tell
         return 1
     except OSError as exc:
-        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1)
-    except click.ClickException:
+        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1, secrets)
+    except click.ClickException as exc:
+        exc.message = Redactor(secrets()).redact_text(exc.message)  # type: ignore[misc]
         raise
     except Exception as exc:  # never a traceback for the operator; say what to send us
-        _fail(f"unexpected error: {exc!r}. The run's journal is intact; report this and "
-              "resume the run with `drp resume`", 1)
+        _fail(f"unexpected error: {type(exc).__name__}: {str(exc)[:300]}. The run's journal is "
+              "intact; report this and resume the run with `drp resume`", 1, secrets)
     return 1
 
 
-def _responder(answers: str | None, auto_approve: bool, operator: str | None) -> Any:
-    from drp_console.engine.headless import HeadlessResponder, load_answers
+def _answers(path: str | None) -> dict[str, str] | None:
+    """The `--answers` file read and checked, before anything is journaled (AnswersError)."""
+    from drp_console.engine.headless import load_answers
 
-    return HeadlessResponder(auto_approve=auto_approve,
-                             answers=load_answers(answers) if answers else None, by=operator)
+    return load_answers(path) if path else None
 
 
-def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool,
+def _drive(session: Any, headless: bool, answers: dict[str, str] | None, auto_approve: bool,
            runbooks_dir: Path, runs_dir: str | None, confirmed_project: bool = False,
            operator: str | None = None) -> int:
     """Run the session headless or in the console, and close it whatever happens
     (`operator`: `--operator`, whom headless answers are recorded under)."""
     try:
         if headless:
-            from drp_console.engine.headless import run_headless
+            from drp_console.engine.headless import HeadlessResponder, run_headless
 
-            return run_headless(session, _responder(answers, auto_approve, operator),
-                                sys.stdout)
+            responder = HeadlessResponder(auto_approve=auto_approve, answers=answers, by=operator)
+            return run_headless(session, responder, sys.stdout)
         from drp_console.ui.launch import run_console
 
         return int(run_console(session, runbooks_dir=runbooks_dir, runs_dir=runs_dir,
@@ -120,6 +144,8 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
         params: tuple[str, ...]) -> None:
     """Start a run of RUNBOOK (simulated unless --live)."""
     given = param_pairs(params)
+    require_text(RUNBOOK=runbook, scenario=scenario, operator=operator, runs_dir=runs_dir,
+                 answers=answers, incident_start=incident_start)
     if live:
         if scenario or sim_endpoint:
             raise click.UsageError("--live acts on real Google Cloud: drop --scenario/--sim-endpoint")
@@ -137,6 +163,7 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
             started_at = parse_incident_start(incident_start)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
+        answered = _answers(answers)
         session = RunSession.start(
             runbook, mode="live" if live else mode, params=given, scenario_path=scenario,
             sim_endpoint=sim_endpoint, operator=operator, runs_dir=runs_dir,
@@ -145,10 +172,10 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
             session.close()
             raise click.UsageError(f"the run would act on {session.ctx.project}, not on "
                                    f"--confirm-project {confirm_project}")
-        return _drive(session, headless, answers, auto_approve, Path(runbook).parent, runs_dir,
+        return _drive(session, headless, answered, auto_approve, Path(runbook).parent, runs_dir,
                       confirmed_project=bool(live and confirm_project), operator=operator)
 
-    sys.exit(_guarded(body))
+    sys.exit(_guarded(body, _secrets_of(given, runbook)))
 
 
 @click.command()
@@ -161,10 +188,12 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
            params: tuple[str, ...]) -> None:
     """Continue RUN (an id, a unique prefix, or a run directory) after a crash or a stop."""
     given = param_pairs(params)
+    require_text(RUN=run_ref, operator=operator, runs_dir=runs_dir, answers=answers)
 
     def body() -> int:
         from drp_console.engine.session import RunSession
 
+        answered = _answers(answers)
         finished = _finished_note(run_ref, runs_dir)
         if finished:
             click.echo(finished)
@@ -176,11 +205,11 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
             raise click.UsageError(f"run {session.ctx.run_id} acts on live project "
                                    f"{session.ctx.project}: resume it --headless only with "
                                    f"--confirm-project {session.ctx.project}")
-        return _drive(session, headless, answers, auto_approve, Path("runbooks"), runs_dir,
+        return _drive(session, headless, answered, auto_approve, Path("runbooks"), runs_dir,
                       confirmed_project=live and confirm_project == session.ctx.project,
                       operator=operator)
 
-    sys.exit(_guarded(body))
+    sys.exit(_guarded(body, _secrets_of(given)))
 
 
 def _finished_note(run_ref: str, runs_dir: str | None) -> str | None:

@@ -32,8 +32,12 @@ def guarded(fn: Callable[..., int]) -> Callable[..., None]:
             click.echo("interrupted", err=True)
             code = 130
         except Exception as exc:  # the command boundary: one line, never a traceback
-            click.echo(f"drp: unexpected error ({type(exc).__name__}: {exc}); please report "
-                       "it with the file that caused it", err=True)
+            from drp_console.journal.redact import Redactor
+
+            given = [p.partition("=")[2] for p in kwargs.get("pairs") or ()]
+            detail = Redactor(given).redact_text(f"{type(exc).__name__}: {str(exc)[:300]}")
+            click.echo(f"drp: unexpected error ({detail}); please report it with the file that "
+                       "caused it", err=True)
             code = 1
         sys.exit(code)
 
@@ -54,6 +58,8 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 
 def _is_scenario(path: Path) -> bool:
     try:
+        if not path.is_file():  # a FIFO would block the read; the loader says what it is
+            return False
         with path.open("rb") as f:
             head = f.read(4096).decode("utf-8", "replace")
     except OSError:

@@ -13,6 +13,8 @@ EXIT_OK, EXIT_FAILED, EXIT_NEEDS_OPERATOR = 0, 1, 5
 HEADLESS = "headless"
 """The approver name `--auto-approve` records."""
 MAX_RETRIES = 3
+MAX_ANSWERS_BYTES = 1024 * 1024
+"""Largest `--answers` file read."""
 """How often an `--answers` `retry` is honoured for one step before the step is failed."""
 
 
@@ -24,15 +26,33 @@ def load_answers(path: str | Path) -> dict[str, str]:
     """The `--answers` YAML: a mapping step id -> answer, every answer a string."""
     import yaml
 
+    file = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        if file.exists() and not file.is_file():
+            raise AnswersError(f"the answers file {path} is not a regular file: give a YAML file")
+        raw = file.read_bytes()
     except OSError as exc:
         raise AnswersError(f"cannot read the answers file {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_ANSWERS_BYTES:
+        raise AnswersError(f"the answers file {path} is over {MAX_ANSWERS_BYTES // 1024} KiB: "
+                           "it maps step ids to answers, so it should be small")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnswersError(f"the answers file {path} is not UTF-8 text (byte {exc.start}): "
+                           "save it as UTF-8") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise AnswersError(f"{path}: not valid YAML: {exc} (a reason after an answer needs "
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise AnswersError(f"{path}{where}: {problem}: write a mapping of step id to "
+                           "answer, like `go-no-go: approve` (a reason after an answer needs "
                            "quotes: `go-no-go: \"reject: the backup is too old\"`)") from None
+    except RecursionError:
+        raise AnswersError(f"{path}: nested too deeply to read: write a flat mapping of step "
+                           "id to answer, like `go-no-go: approve`") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -40,8 +60,9 @@ def load_answers(path: str | Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in data.items():
         if not isinstance(value, str):
-            raise AnswersError(f"{path}: the answer for {key!r} is {value!r}, not text: quote it "
-                               "(YAML reads yes/no/on/off as true/false)")
+            raise AnswersError(f"{path}: the answer for {str(key)[:80]!r} is "
+                               f"{str(value)[:80]!r}, not text: quote it (YAML reads "
+                               "yes/no/on/off as true/false)")
         out[str(key)] = value
     return out
 

@@ -106,5 +106,6 @@ def _hint(step: Any, track: dict[str, Any]) -> ResumeHint | None:
         if phase == "started":
             return ResumeHint("restart", a)
         return ResumeHint("unknown", a, reason="the command was started and the console stopped "
-                          "before it ended; it may have acted")
+                          "before it ended; it may have acted, and it may still be running (it "
+                          "runs in its own process group): check before you rerun it")
     return ResumeHint("restart", a)

@@ -93,8 +93,8 @@ class RunSession:
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         run_id = new_run_id(runbook.id)
         journal = Journal.create(runs_dir, run_id, Redactor(secret_values(runbook, values)),
-                                 operator=operator)
-        run_dir = journal.path.parent
+                                 operator=operator, staged=True)
+        run_dir = journal.path.parent  # staged (hidden) until run_started is on disk
         session = cls(runbook=runbook, ctx=None, journal=journal, lock=RunLock(run_dir),  # type: ignore[arg-type]
                       cloud=None, run_dir=run_dir, scenario=scenario)
         try:
@@ -105,7 +105,8 @@ class RunSession:
                 speed = scenario.speed if scenario is not None else \
                     float(sim_health(endpoint or "").get("speed") or 1.0)
             session.ctx = RunContext(run_id=run_id, mode=mode, params=values, operator=operator,  # type: ignore[arg-type]
-                                     speed=float(speed), project=project, run_dir=run_dir)
+                                     speed=float(speed), project=project,
+                                     run_dir=runs_dir / run_id)
             journal.write_sync(
                 "run_started", run_id=run_id,
                 runbook={"id": runbook.id, "title": runbook.title, "version": runbook.version,
@@ -117,12 +118,24 @@ class RunSession:
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
                 host=socket.gethostname(), pid=os.getpid())
+            session._publish()
         except BaseException:
             session.close()
-            if not journal.events():  # nothing happened: leave no empty run behind
-                shutil.rmtree(run_dir, ignore_errors=True)
+            if session.run_dir != runs_dir / run_id:  # never published: leave nothing behind
+                shutil.rmtree(session.run_dir, ignore_errors=True)
             raise
         return session
+
+    def _publish(self) -> None:
+        """Rename the staged run directory into place; the world file and lock move with it."""
+        from contextlib import nullcontext
+
+        with self.sim.world.lock if self.sim is not None else nullcontext():
+            final = self.journal.publish()
+            if self.sim is not None and self.sim.state_file is not None:
+                self.sim.state_file = final / self.sim.state_file.name
+        self.lock.moved_to(final)
+        self.run_dir = final
 
     @classmethod
     def resume(cls, run_ref: str | Path, *, operator: str | None = None,

@@ -51,7 +51,9 @@ class StepAttempts:
                 if hint is None or hint.kind in ("restart", "next_attempt"):
                     await self.emit("step_started", step=step.id, attempt=attempt)
                 t0 = self.clock.monotonic()
-                deadline = t0 + step.timeout / self.ctx.speed if step.timeout else None
+                # A shell command runs in real time, so its timeout is real time too.
+                scale = 1.0 if step.type == "shell" else self.ctx.speed
+                deadline = t0 + step.timeout / scale if step.timeout else None
                 if step.type in PEOPLE:
                     deadline = None
                 try:

@@ -17,7 +17,8 @@ class TemplateScope:
 
         steps = {s.id: {"outputs": self.outputs.get(s.id, {}), "status": self.status[s.id]}
                  for s in self.runbook.steps}
-        run = {"mode": self.ctx.mode, "id": self.ctx.run_id}
+        run = {"mode": self.ctx.mode, "id": self.ctx.run_id, "operator": self.ctx.operator,
+               "project": self.ctx.project or self.ctx.params.get("project") or ""}
         return templating.context(params=self.ctx.params, steps=steps, run=run, result=result)
 
     def render(self, text: str) -> str:

@@ -27,6 +27,10 @@ JOURNAL_NAME = "journal.jsonl"
 LOCK_NAME = "run.lock"
 """The lock file's name inside a run directory."""
 
+STAGING_PREFIX = ".new-"
+"""A run directory being prepared is `<runs_dir>/.new-<run id>` until its `run_started` is on
+disk; then it is renamed into place, so a run appears whole or not at all."""
+
 
 class JournalError(Exception):
     """The journal cannot be read or written; the message says what to do."""

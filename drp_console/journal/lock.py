@@ -124,6 +124,11 @@ class RunLock:
         os.close(fd)
         self.holder = None
 
+    def moved_to(self, run_dir: Path | str) -> None:
+        """The run directory was renamed (the lock stays held: it is on the open file)."""
+        self.run_dir = Path(run_dir)
+        self.path = self.run_dir / LOCK_NAME
+
     @property
     def held(self) -> bool:
         """This object holds the lock."""

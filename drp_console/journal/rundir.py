@@ -13,10 +13,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from drp_console.journal.event_types import EventType
-from drp_console.journal.events import JOURNAL_NAME, JournalError, read_events
+from drp_console.journal.events import JOURNAL_NAME, STAGING_PREFIX, JournalError, read_events
 from drp_console.journal.lock import lock_holder
 from drp_console.journal.state import RunState
 
+STALE_STAGING_SECONDS = 600
+"""A staged run directory older than this, and unlocked, is debris of a start that died."""
 RUN_ID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[a-z0-9][a-z0-9-]*-[0-9a-f]{4}$")
 """What `new_run_id` produces."""
 
@@ -51,10 +53,40 @@ def _run_dirs(runs_dir: Path) -> list[Path]:
         return []
     except OSError as exc:
         raise JournalError(f"cannot list the runs in {runs_dir}: {exc.strerror or exc}") from exc
-    return sorted(
-        (Path(e.path) for e in entries if e.is_dir() and (Path(e.path) / JOURNAL_NAME).exists()),
-        key=lambda p: p.name,
-    )
+    return sorted((Path(e.path) for e in entries if _is_run(e)), key=lambda p: p.name)
+
+
+def _is_run(entry: os.DirEntry) -> bool:
+    """A run directory: not hidden (a staged start), with a journal that holds something."""
+    if entry.name.startswith(".") or not entry.is_dir():
+        return False
+    try:
+        return (Path(entry.path) / JOURNAL_NAME).stat().st_size > 0
+    except OSError:
+        return False
+
+
+def clean_staging(runs_dir: Path | str, now: float | None = None) -> list[Path]:
+    """Remove staged run directories left by starts that died before `run_started` was on disk
+    (unlocked and older than `STALE_STAGING_SECONDS`); the ones removed."""
+    import shutil
+    import time
+
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = [e for e in os.scandir(runs_dir) if e.name.startswith(STAGING_PREFIX)]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            stale = now - entry.stat(follow_symlinks=False).st_mtime > STALE_STAGING_SECONDS
+            if entry.is_dir(follow_symlinks=False) and stale and lock_holder(entry.path) is None:
+                shutil.rmtree(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def find_run(runs_dir: Path | str, ref: str) -> Path:
@@ -142,6 +174,7 @@ def summarize_run(run_dir: Path) -> RunSummary:
 def list_runs(runs_dir: Path | str | None = None) -> list[RunSummary]:
     """Every run in `runs_dir` (default: `default_runs_dir()`), newest first."""
     runs_dir = Path(runs_dir).expanduser() if runs_dir is not None else default_runs_dir()
+    clean_staging(runs_dir)
     return [summarize_run(p) for p in reversed(_run_dirs(runs_dir))]
 
 

@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from drp_console.journal.events import JOURNAL_NAME, JournalError, parse_journal
+from drp_console.journal.events import JOURNAL_NAME, STAGING_PREFIX, JournalError, parse_journal
 from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importable from here)
     JournalClock,
     Pending,
@@ -118,11 +118,18 @@ class Journal(QueuedWriter):
         *,
         operator: str | None = None,
         clock: JournalClock | None = None,
+        staged: bool = False,
     ) -> Journal:
-        """A new, empty journal in `<runs_dir>/<run_id>/` (directory 0700, file 0600, both fsynced)."""
+        """A new, empty journal in `<runs_dir>/<run_id>/` (directory 0700, file 0600, both fsynced).
+
+        `staged`: in `<runs_dir>/.new-<run_id>/` instead, which no listing shows; `publish()`
+        renames it into place once its first events are durable."""
         runs_dir = Path(runs_dir).expanduser()
-        run_dir = runs_dir / run_id
+        run_dir = runs_dir / (STAGING_PREFIX + run_id if staged else run_id)
         path = run_dir / JOURNAL_NAME
+        if staged and (runs_dir / run_id).exists():
+            raise JournalError(f"{runs_dir / run_id} already exists: run {run_id} was started "
+                               f"before. Resume it with `drp resume {run_id}` or start a new run.")
         try:
             if not runs_dir.is_dir():
                 runs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -198,6 +205,28 @@ class Journal(QueuedWriter):
                 dropped_bytes=parsed.dropped,
             )
         return journal
+
+    def publish(self) -> Path:
+        """Rename a staged run directory into place (after its events are durable); its path.
+
+        The directory moves whole, open files and locks included; the runs directory is fsynced
+        so the rename survives a crash."""
+        run_dir = self.path.parent
+        if not run_dir.name.startswith(STAGING_PREFIX):
+            return run_dir
+        final = run_dir.with_name(run_dir.name[len(STAGING_PREFIX):])
+        with self._lock:
+            if self._queue or not self._events:
+                raise JournalError(f"{self.path}: publish only a journal whose events are on disk")
+        try:
+            if final.exists():
+                raise FileExistsError(final)
+            os.rename(run_dir, final)
+            _fsync_dir(final.parent)
+        except OSError as exc:
+            raise JournalError(_os_message("publish", final / JOURNAL_NAME, exc)) from exc
+        self.path = final / JOURNAL_NAME
+        return final
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -10,9 +10,11 @@ and list lengths, and maps every pydantic error back to the YAML node it came fr
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -128,9 +130,28 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+def _open_regular(path: Path, shown: str) -> BinaryIO:
+    """The file opened for reading; InvalidDocument for a FIFO, device or socket (never blocks:
+    opening a FIFO waits for a writer, reading one waits for ever)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "not a regular file"
+            raise InvalidDocument([Diagnostic(shown, 0, 0, "file", f"is {kind}: give a YAML "
+                                              "file")])
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def _read_text(path: Path, shown: str) -> tuple[str, bytes]:
     try:
-        with path.open("rb") as f:
+        with _open_regular(path, shown) as f:
             raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InvalidDocument([Diagnostic(shown, 0, 0, "file", "no such file")]) from None

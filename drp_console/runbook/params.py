@@ -18,19 +18,24 @@ class ParameterError(Exception):
         super().__init__(message)
 
 
+def shown(spec: Parameter, text: str) -> str:
+    """A given value as an error message may quote it: `***` for a secret parameter."""
+    return "***" if spec.secret else repr(text)
+
+
 def _typed(name: str, spec: Parameter, text: str) -> Any:
     if isinstance(spec.default, bool):
         lowered = text.strip().lower()
         if lowered not in ("true", "false"):
-            raise ParameterError(name, f"parameter '{name}' is true or false, got {text!r}: "
-                                 f"give -p {name}=true or -p {name}=false")
+            raise ParameterError(name, f"parameter '{name}' is true or false, got "
+                                 f"{shown(spec, text)}: give -p {name}=true or -p {name}=false")
         return lowered == "true"
     if isinstance(spec.default, int):
         try:
             return int(text.strip())
         except ValueError:
-            raise ParameterError(name, f"parameter '{name}' is a whole number, got {text!r}: "
-                                 f"give -p {name}=<number>") from None
+            raise ParameterError(name, f"parameter '{name}' is a whole number, got "
+                                 f"{shown(spec, text)}: give -p {name}=<number>") from None
     return text
 
 
@@ -39,12 +44,11 @@ def check_value(name: str, spec: Parameter, value: Any) -> None:
     text = str(value).lower() if isinstance(value, bool) else str(value)
     allowed = [str(c) for c in spec.choices] if spec.choices is not None else None
     if allowed is not None and text not in allowed:
-        raise ParameterError(name, f"parameter '{name}' is {text!r}; choose one of "
+        raise ParameterError(name, f"parameter '{name}' is {shown(spec, text)}; choose one of "
                              f"{', '.join(allowed)}")
     if spec.pattern is not None and re.fullmatch(spec.pattern, text) is None:
-        shown = "***" if spec.secret else repr(text)
-        raise ParameterError(name, f"parameter '{name}' is {shown}, which does not match "
-                             f"{spec.pattern}: give a value that does")
+        raise ParameterError(name, f"parameter '{name}' is {shown(spec, text)}, which does not "
+                             f"match {spec.pattern}: give a value that does")
 
 
 def resolve_params(runbook: Runbook, given: Mapping[str, str]) -> dict[str, object]:

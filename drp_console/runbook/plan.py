@@ -183,8 +183,9 @@ def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simul
                                                  "operator": "<run.operator>",
                                                  "project": params.get("project", "")})
     ctx["steps"] = _LaterSteps()
-    shown = dict(ctx)  # for display: booleans spelled as in YAML
-    shown["params"] = {k: yaml_text(v) if isinstance(v, bool) else v for k, v in params.items()}
+    shown = dict(ctx)  # for display: booleans spelled as in YAML, secrets as ***
+    shown["params"] = {k: yaml_text(v) if isinstance(v, bool) else v
+                       for k, v in masked(runbook, dict(params)).items()}
     conditional = runbook.conditional_targets()
     whens = {s.id: _when_value(s.when, ctx) for s in runbook.steps}
     group: dict[str, int] = {}

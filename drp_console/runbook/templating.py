@@ -2,7 +2,8 @@
 
 Mappings are records here: `result.items` is the API's `items` field, never `dict.items`, and a
 missing field is an error rather than a method. Output is bounded because the sandbox alone does
-not stop `'A' * 10**8`.
+not stop `'A' * 10**8`; loops, time and sizes are budgeted (`template_budget`), because a
+template renders on the engine's event loop and must never freeze the run.
 """
 
 from __future__ import annotations
@@ -13,26 +14,47 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, nodes
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
+from drp_console.runbook import template_budget as tb
 from drp_console.runbook.catalog import Call
+from drp_console.runbook.template_budget import MAX_OUTPUT, TemplateLimitError
 
-MAX_OUTPUT = 64 * 1024
-"""Most characters a template or a computed string may produce."""
+__all__ = ["MAX_OUTPUT", "MAX_POWER", "TemplateLimitError"]
+
 MAX_POWER = 1000
 """Largest exponent `**` may take."""
-
-
-class TemplateLimitError(TemplateError):
-    """A template tried to produce more than the sandbox allows."""
+_TEXT_FILTERS = ("center", "format", "indent", "join", "pprint", "replace", "string", "tojson",
+                 "truncate", "urlencode", "wordwrap", "xmlattr", "filesizeformat", "trim")
+"""Filters that build text: their inputs and result are size-checked."""
 
 
 class RunbookEnvironment(SandboxedEnvironment):
     """The sandbox runbooks are rendered in."""
 
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "+"])
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(finalize=tb.check_size, **options)
+        self.globals["range"] = tb.bounded_range
+        for name in _TEXT_FILTERS:
+            if name in self.filters:
+                self.filters[name] = tb.guarded_filter(name, self.filters[name])
+        self.budget_iter = tb.counted
+        self.budget_size = tb.check_size
+
+    def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> str:
+        return super()._generate(tb.instrument(source), *args, **kwargs)
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if obj is not tb.bounded_range and obj is not tb.counted:
+            bound = getattr(obj, "__self__", None)  # 'text'.replace(...): the text counts too
+            given = (bound, *args) if isinstance(bound, (str, list, tuple)) else args
+            tb.check_call(getattr(obj, "__name__", "a call"), given, kwargs)
+        result = super().call(context, obj, *args, **kwargs)
+        return tb.check_size(result) if isinstance(result, str) else result
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping):
@@ -49,6 +71,10 @@ class RunbookEnvironment(SandboxedEnvironment):
                     if len(seq) * count > MAX_OUTPUT:
                         raise TemplateLimitError(f"a value longer than {MAX_OUTPUT:,} characters")
             return operator.mul(left, right)
+        if op == "+" and isinstance(left, (str, list, tuple)) and type(left) is type(right):
+            if len(left) + len(right) > MAX_OUTPUT:
+                raise TemplateLimitError(f"a value longer than {MAX_OUTPUT:,} items")
+            return operator.add(left, right)
         if op == "**":
             if isinstance(right, (int, float)) and abs(right) > MAX_POWER:
                 raise TemplateLimitError(f"an exponent larger than {MAX_POWER}")
@@ -92,11 +118,9 @@ def render(text: str, ctx: Mapping[str, Any]) -> str:
     """Render a template; TemplateError (UndefinedError for unknown names) when it cannot."""
     if not is_template(text):
         return text
-    out = _template(text).render(dict(ctx))
-    if len(out) > MAX_OUTPUT:
-        raise TemplateLimitError(f"the text rendered to {len(out):,} characters; at most "
-                                 f"{MAX_OUTPUT:,} are allowed")
-    return out
+    template = _template(text)
+    with tb.budget():
+        return tb.stream(template.generate(dict(ctx)))
 
 
 _EXPR = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
@@ -122,12 +146,13 @@ def _value_or_source(match: re.Match[str], ctx: Mapping[str, Any]) -> str:
 
 def evaluate(expr: str, ctx: Mapping[str, Any]) -> Any:
     """The value of a bare expression (`check`, `until`, `when`, `outputs`)."""
-    value = _expression(expr)(**dict(ctx))
+    with tb.budget():
+        value = _expression(expr)(**dict(ctx))
     if isinstance(value, StrictUndefined):
         str(value)  # raises UndefinedError naming what is missing
     if isinstance(value, str) and len(value) > MAX_OUTPUT:
         raise TemplateLimitError(f"a value longer than {MAX_OUTPUT:,} characters")
-    return value
+    return tb.check_size(value, tb.MAX_VALUE)
 
 
 def render_value(value: Any, ctx: Mapping[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from drp_console.runbook.catalog import CATALOG, Call
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
 from drp_console.runbook.errors import describe_value, format_where, suggest
 from drp_console.runbook.graph import ancestors_of, find_cycles
+from drp_console.runbook.hazards import check_hazards
 from drp_console.runbook.loader import load_document, locate
 from drp_console.runbook.references import analyse
 from drp_console.runbook.model import (
@@ -79,6 +80,7 @@ class _Checker:
             self.check_step(i, step)
         if self.ancestors is not None:
             self.check_smells()
+        check_hazards(self)
         return self.out
 
     # -- parameters, ids, the graph ------------------------------------------------------------

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import http.client
 import json
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -27,17 +29,87 @@ from drp_console.sim.world import WORLD_VERSION, World
 
 _RESOURCE_PARAMS = ("instance", "disk", "igm", "snapshot", "image", "operation", "id")
 MAX_BODY = 1024 * 1024
+"""Largest request body accepted (bytes); a larger one is answered 413."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Largest request line plus headers accepted (bytes); more is answered 431."""
+IDLE_SECONDS = 30.0
+"""A connection that sends nothing for this long is closed (a request it began is dropped)."""
+BACKLOG = 128
+"""Connections the listening socket queues before they are accepted."""
+_LENGTH = re.compile(r"[0-9]{1,12}")
+
+
+class _Incomplete(Exception):
+    """The request did not arrive whole: nothing is done and the connection is closed."""
+
+
+class _HeaderReader:
+    """The request stream while headers are read: counts their bytes, remembers the last line."""
+
+    def __init__(self, raw: Any, size: int):
+        self.raw, self.size, self.last = raw, size, b""
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.raw.readline(limit)
+        self.size += len(line)
+        self.last = line
+        if self.size > MAX_HEADER_BYTES:
+            raise http.client.LineTooLong(f"request headers over {MAX_HEADER_BYTES} bytes")
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Turns one HTTP request into a routed API call on the server's world."""
+    """Turns one HTTP request into a routed API call on the server's world.
+
+    A request is acted on only once it has arrived whole: headers ended by their blank line and
+    exactly `Content-Length` bytes of body. Anything less (a cut connection, an idle one) is
+    dropped without an answer and without touching the world."""
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    timeout = IDLE_SECONDS
     server: _HttpServer
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+    def parse_request(self) -> bool:
+        raw = self.rfile
+        reader = _HeaderReader(raw, len(getattr(self, "raw_requestline", b"")))
+        self.rfile = reader  # type: ignore[assignment]
+        try:
+            ok = super().parse_request()
+        finally:
+            self.rfile = raw
+        if ok and reader.last not in (b"\r\n", b"\n"):  # the headers were cut off
+            self.close_connection = True
+            return False
+        return ok
+
+    def _body(self) -> bytes:
+        """The whole body; ApiError for a bad length, _Incomplete when it did not all arrive."""
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            raise ApiError(411, "Send the body with a Content-Length.", "lengthRequired")
+        text = (self.headers.get("Content-Length") or "0").strip()
+        if not _LENGTH.fullmatch(text):
+            self.close_connection = True
+            raise ApiError(400, f"Content-Length must be a number of bytes, got {text[:40]!r}.",
+                           "badRequest")
+        length = int(text)
+        if length > MAX_BODY:
+            self.close_connection = True
+            raise ApiError(413, f"Request body too large (at most {MAX_BODY} bytes).", "tooLarge")
+        try:
+            raw = self.rfile.read(length) if length else b""
+        except OSError:  # the connection broke or sat idle
+            raise _Incomplete() from None
+        if len(raw) < length:
+            raise _Incomplete()
+        return raw
 
     def do_GET(self) -> None:  # noqa: N802
         self._handle("GET")
@@ -53,21 +125,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, code: int, body: Any) -> None:
         data = json.dumps(body, separators=(",", ":")).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:  # the client went away: nobody to tell
+            self.close_connection = True
 
     def _handle(self, method: str) -> None:
         sim = self.server.sim
         url = urlsplit(self.path)
         service = "sql" if url.path.startswith("/sql/") else "compute"
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                raise ApiError(413, "Request body too large", "tooLarge")
-            raw = self.rfile.read(length) if length else b""
+            raw = self._body()
             if url.path == "/_sim/state" and method == "GET":
                 return self._send(200, sim.snapshot())
             if url.path == "/_sim/health" and method == "GET":
@@ -75,12 +147,14 @@ class _Handler(BaseHTTPRequestHandler):
                                         "speed": sim.speed})
             try:
                 body = json.loads(raw) if raw.strip() else {}
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ApiError(400, "Invalid JSON payload received.", "parseError") from None
             if not isinstance(body, dict):
                 raise ApiError(400, "The request body must be a JSON object.", "parseError")
             query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
             self._send(200, sim.dispatch(method, url.path, query, body))
+        except _Incomplete:
+            self.close_connection = True
         except ApiError as exc:
             self._send(exc.code, exc.body(service))
         except Exception as exc:  # a simulator bug must not kill the connection silently
@@ -91,7 +165,13 @@ class _Handler(BaseHTTPRequestHandler):
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = BACKLOG
     sim: SimServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # a client that went away is not the simulator's problem
+        super().handle_error(request, client_address)
 
 
 class SimServer:
