@@ -21,8 +21,8 @@ def _fail(message: str, code: int) -> None:
 
 def _guarded(action: Callable[[], int]) -> int:
     """Run a command body; every expected error becomes a message and its exit code."""
-    from drp_console.engine.headless import AnswersError
-    from drp_console.engine.session import SessionError
+    from drp_console.runner.headless import AnswersError
+    from drp_console.runner.session import SessionError
     from drp_console.journal import JournalError, RunLocked
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
@@ -54,7 +54,7 @@ def _guarded(action: Callable[[], int]) -> int:
 
 
 def _responder(answers: str | None, auto_approve: bool) -> Any:
-    from drp_console.engine.headless import HeadlessResponder, load_answers
+    from drp_console.runner.headless import HeadlessResponder, load_answers
 
     return HeadlessResponder(auto_approve=auto_approve,
                              answers=load_answers(answers) if answers else None)
@@ -65,7 +65,7 @@ def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool
     """Run the session headless or in the console, and close it whatever happens."""
     try:
         if headless:
-            from drp_console.engine.headless import run_headless
+            from drp_console.runner.headless import run_headless
 
             return run_headless(session, _responder(answers, auto_approve), sys.stdout)
         from drp_console.ui.launch import run_console
@@ -125,7 +125,7 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
                                    f"-p project={given['project']}")
 
     def body() -> int:
-        from drp_console.engine.session import RunSession, parse_incident_start
+        from drp_console.runner.session import RunSession, parse_incident_start
 
         try:
             started_at = parse_incident_start(incident_start)
@@ -157,7 +157,7 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
     given = param_pairs(params)
 
     def body() -> int:
-        from drp_console.engine.session import RunSession
+        from drp_console.runner.session import RunSession
 
         session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
         live = session.ctx.mode == "live"

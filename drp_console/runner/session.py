@@ -12,13 +12,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from drp_console.engine.clock import Clock
 from drp_console.engine.context import RunContext
+from drp_console.engine.responder import Responder
+from drp_console.engine.scheduler import Engine
+from drp_console.exit_codes import ExitCode
+from drp_console.runner.crash import crash_hook
+from drp_console.settings import settings
 
 
 class SessionError(Exception):
     """A run cannot be started or resumed as asked; the message says what to do."""
 
-    def __init__(self, message: str, exit_code: int = 2) -> None:
+    def __init__(self, message: str, exit_code: int = ExitCode.USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
         """The `drp` exit code this error maps to (2 usage, 3 invalid document)."""
@@ -66,7 +72,7 @@ class RunSession:
 
         if mode not in ("simulate", "training", "live"):
             raise SessionError(f"unknown mode {mode!r}: use simulate, training or live")
-        operator = operator or login_name()
+        operator = operator or settings().operator or login_name()
         runbook = load_runbook(runbook_path)
         values = resolve_params(runbook, params or {})
         scenario, scenario_file = None, None
@@ -137,7 +143,7 @@ class RunSession:
         from drp_console.runbook.model import Runbook
         from drp_console.runbook.params import ParameterError, resolve_params, secret_values
 
-        operator = operator or login_name()
+        operator = operator or settings().operator or login_name()
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         run_dir = find_run(runs_dir, str(run_ref))
         lock = RunLock(run_dir)
@@ -210,11 +216,11 @@ class RunSession:
 
     # -- using ---------------------------------------------------------------------------------
 
-    def engine(self, responder: Any, clock: Any = None) -> Any:
-        """The Engine for this run, answering questions through `responder`."""
-        from drp_console.engine.scheduler import Engine
-
-        return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock)
+    def engine(self, responder: Responder, clock: Clock | None = None) -> Engine:
+        """The Engine for this run, answering questions through `responder` (with the crash-test
+        hook of `DRP_TEST_CRASH_AT` when it is set)."""
+        return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock,
+                      after_event=crash_hook(settings().crash_at))
 
     def close(self) -> None:
         """Stop the embedded simulator, release the lock, close the journal (idempotent)."""
@@ -266,7 +272,7 @@ def _regions(scenario: Any) -> list[str]:
     return sorted(found)
 
 
-EXIT_NO_CREDENTIALS = 2
+EXIT_NO_CREDENTIALS = ExitCode.USAGE
 """The `drp` exit code when live mode finds no Google credentials (a usage problem)."""
 
 

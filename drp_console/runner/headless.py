@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from pathlib import Path
 from typing import Any, TextIO
 
+from drp_console.exit_codes import ExitCode
 from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question
 
-EXIT_OK, EXIT_FAILED, EXIT_NEEDS_OPERATOR = 0, 1, 5
 HEADLESS = "headless"
 """The approver name `--auto-approve` records."""
 MAX_RETRIES = 3
@@ -212,15 +211,15 @@ def run_headless(session: Any, responder: Any, out: TextIO) -> int:
         state = asyncio.run(engine.run())
     except KeyboardInterrupt:
         out.write(f"interrupted: resume with `drp resume {ctx.run_id} --headless`\n")
-        return EXIT_FAILED
+        return ExitCode.FAILED
     if engine.needs_operator is not None:
         q = engine.needs_operator.question
         out.write(f"stopped: step {q.step!r} needs an operator's {q.kind} answer: "
                   f"{engine.needs_operator.hint}. Then: drp resume {ctx.run_id} --headless "
                   "--answers FILE\n")
-        return EXIT_NEEDS_OPERATOR
+        return ExitCode.NEEDS_OPERATOR
     summary(state, session, out)
-    return EXIT_OK if state.status == "succeeded" else EXIT_FAILED
+    return ExitCode.OK if state.status == "succeeded" else ExitCode.FAILED
 
 
 def summary(state: Any, session: Any, out: TextIO) -> None:
@@ -261,21 +260,14 @@ def summary(state: Any, session: Any, out: TextIO) -> None:
 
 
 def write_reports(run_dir: Path, out: TextIO) -> Path | None:
-    """Ask the report package for the reports, if it is installed; None otherwise."""
-    for name in ("drp_console.report", "drp_console.report.files", "drp_console.report.render"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        fn = getattr(module, "write_reports", None)
-        if fn is None:
-            continue
-        try:
-            fn(run_dir)
-        except Exception as exc:  # the run is done and journaled; the report can be redone
-            out.write(f"warning: the report could not be written ({exc}); "
-                      f"run `drp report {run_dir.name}` later\n")
-            return None
-        md = run_dir / "report.md"
-        return md if md.exists() else run_dir
-    return None
+    """Write the run's reports; their Markdown file (None, with a warning, when they fail)."""
+    from drp_console.report.writer import write_reports as write_report_files
+
+    try:
+        write_report_files(run_dir)
+    except Exception as exc:  # the run is done and journaled; the report can be redone
+        out.write(f"warning: the report could not be written ({exc}); "
+                  f"run `drp report {run_dir.name}` later\n")
+        return None
+    md = run_dir / "report.md"
+    return md if md.exists() else run_dir
