@@ -20,6 +20,8 @@ class ExitCode(IntEnum):
     """Another process holds the run's lock."""
     NEEDS_OPERATOR = 5
     """A headless run stopped at a question only an operator can answer."""
+    INTERRUPTED = 130
+    """Ctrl-C (128 + SIGINT, as shells report it)."""
 
 
 OK = ExitCode.OK
@@ -28,3 +30,4 @@ USAGE = ExitCode.USAGE
 INVALID = ExitCode.INVALID
 LOCKED = ExitCode.LOCKED
 NEEDS_OPERATOR = ExitCode.NEEDS_OPERATOR
+INTERRUPTED = ExitCode.INTERRUPTED
