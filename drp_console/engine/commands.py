@@ -11,6 +11,7 @@ from drp_console.engine.flow import RunFlow
 from drp_console.engine.questions import Questions
 from drp_console.engine.responder import Answer, Question
 from drp_console.engine.step_book import StepBook
+from drp_console.journal.event_types import MilestoneReached, Note, RunPaused, RunUnpaused
 
 
 class OperatorCommands:
@@ -30,18 +31,18 @@ class OperatorCommands:
     def note(self, text: str, tag: str | None = None,
              step: str | None = None) -> asyncio.Task[Any]:
         """Record a note (decision, observation, blocker, action) in the timeline."""
-        return self._flow.spawn(self._emit("note", text=text, tag=tag, step=step))
+        return self._flow.spawn(self._emit(Note(text=text, tag=tag, step=step)))
 
     def milestone(self, name: str) -> asyncio.Task[Any]:
         """Record a milestone now, by the operator's word (`detected`, `restored`, ...)."""
-        return self._flow.spawn(self._emit("milestone", name=name, step=None, source="operator"))
+        return self._flow.spawn(self._emit(MilestoneReached(name=name, step=None, source="operator")))
 
     def pause(self, reason: str | None = None) -> asyncio.Task[Any] | None:
         """No new step starts until unpause; running steps go on."""
         if self._flow.paused:
             return None
         self._flow.paused = True
-        return self._flow.spawn(self._emit("run_paused", reason=reason))
+        return self._flow.spawn(self._emit(RunPaused(reason=reason)))
 
     def unpause(self, reason: str | None = None) -> asyncio.Task[Any] | None:
         """Let steps start again."""
@@ -50,7 +51,7 @@ class OperatorCommands:
         self._flow.paused = False
 
         async def go() -> None:
-            await self._emit("run_unpaused", reason=reason)
+            await self._emit(RunUnpaused(reason=reason))
             self._flow.poke()
 
         return self._flow.spawn(go())

@@ -6,6 +6,8 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from drp_console.journal.event_types import Record
+
 Event = dict[str, Any]
 Listener = Callable[[Event], None]
 
@@ -13,8 +15,8 @@ Listener = Callable[[Event], None]
 class EventJournal(Protocol):
     """What the engine needs of the journal: durable writes and reading back."""
 
-    async def write(self, type: str, **fields: Any) -> Event:
-        """Append an event; returns it once it is on disk."""
+    async def write(self, event: Record) -> Event:
+        """Append an event; returns it (with its header) once it is on disk."""
 
     def events(self) -> list[Event]:
         """Every event written so far, in order."""
@@ -33,9 +35,9 @@ class Emitter:
         """Call `listener(event)` for every journaled event, once it is durable."""
         self._listeners.append(listener)
 
-    async def emit(self, type: str, **fields: Any) -> Event:
+    async def emit(self, record: Record) -> Event:
         """Journal an event (durable when this returns), then tell the hook and the listeners."""
-        event = await self.journal.write(type, **fields)
+        event = await self.journal.write(record)
         if self._after_event is not None:
             self._after_event(event)
         for listener in list(self._listeners):

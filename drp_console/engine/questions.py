@@ -9,6 +9,7 @@ from drp_console.engine.emitter import Emitter
 from drp_console.engine.executors.base import StepFailure
 from drp_console.engine.responder import VALID_ANSWERS, Answer, Question, Responder
 from drp_console.engine.step_book import StepBook
+from drp_console.journal.event_types import Answered, RunWarning, Waiting
 
 TRIES = 5
 """How often a question is asked again after answers that do not fit it."""
@@ -28,17 +29,17 @@ class Questions:
         answer. Invalid answers are asked again."""
         emit = self._emitter.emit
         for _ in range(TRIES):
-            await emit("waiting", step=question.step, kind=question.kind, role=question.role,
+            await emit(Waiting(step=question.step, kind=question.kind, role=question.role,
                        prompt=question.prompt, options=list(question.options),
-                       checklist=list(question.checklist), recommended=question.recommended)
+                       checklist=list(question.checklist), recommended=question.recommended))
             answer = await self._wait_answer(question)
             problem = invalid_answer(question, answer)
             if problem is None:
-                await emit("answered", step=question.step, kind=question.kind,
+                await emit(Answered(step=question.step, kind=question.kind,
                            answer=answer.value, by=answer.by, role=answer.role,
-                           reason=answer.reason, checklist=list(answer.checklist))
+                           reason=answer.reason, checklist=list(answer.checklist)))
                 return answer
-            await emit("warning", step=question.step, message=problem)
+            await emit(RunWarning(step=question.step, message=problem))
         raise StepFailure(f"no valid {question.kind} answer after {TRIES} tries", code="badAnswer")
 
     async def _wait_answer(self, question: Question) -> Answer:

@@ -1,4 +1,4 @@
-"""Where a resumed run picks up: a fold of the journal's step events into resume hints.
+"""Where a resumed run picks up: resume hints read from the run's one fold (`RunState`).
 
 The rules of "no double execution" live here. A step that finished stays finished. An
 operation that was submitted is polled again. A Compute call journaled as intended but not
@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from drp_console.journal.state import RunState
+from drp_console.journal.step_state import FINISHED
 from drp_console.runbook.catalog import CATALOG
 
 HintKind = Literal["poll", "resend", "completed", "unknown", "next_attempt", "ask_failed",
@@ -58,84 +60,50 @@ class ResumePlan:
     """Whether any step event was journaled (False: a fresh run)."""
 
 
-@dataclass
-class _Track:
-    attempt: int = 0
-    phase: str = "idle"
-    intent: dict[str, Any] | None = None
-    operation: dict[str, Any] | None = None
-    pending: dict[str, Any] | None = None
-    result: Any = None
-    has_result: bool = False
-    error: dict[str, Any] | None = None
-    retry_in: float | None = None
-
-
-def plan_resume(runbook: Any, events: list[dict[str, Any]]) -> ResumePlan:
-    """Fold the journal's events into what is finished and how to continue the rest."""
-    plan = ResumePlan()
-    tracks: dict[str, _Track] = {}
-    for ev in events:
-        kind, step = ev.get("type"), ev.get("step")
-        if kind == "run_finished":
-            plan.finished_run = ev.get("status")
-        if not step or kind in ("note", "milestone", "warning"):
+def plan_resume(runbook: Any, state: RunState) -> ResumePlan:
+    """What is finished and how to continue the rest, read from the run's one fold."""
+    plan = ResumePlan(finished_run=state.status if state.finished else None)
+    for step_id, step in state.steps.items():
+        if step.attempts:
+            plan.attempts[step_id] = step.attempts
+        phase = step.resume.get("phase")
+        if phase is not None or step.answers or step.question is not None:
+            plan.has_steps = True
+        if phase == "finished" or (phase is None and step.status in FINISHED):
+            plan.finished[step_id] = step.status
+            plan.outputs[step_id] = step.outputs or {}
             continue
-        plan.has_steps = True
-        t = tracks.setdefault(step, _Track())
-        if "attempt" in ev and isinstance(ev["attempt"], int):
-            plan.attempts[step] = max(plan.attempts.get(step, 0), ev["attempt"])
-        if kind == "step_started":
-            tracks[step] = t = _Track(attempt=ev["attempt"], phase="started")
-        elif kind == "call_intent":
-            t.intent, t.phase = ev, "intent"
-        elif kind == "operation_submitted":
-            t.operation, t.pending, t.phase = ev.get("operation"), ev.get("pending"), "submitted"
-        elif kind == "call_completed":
-            t.result, t.has_result, t.phase = ev.get("result"), True, "completed"
-        elif kind == "attempt_failed":
-            t.error, t.retry_in, t.phase = ev.get("error"), ev.get("retry_in"), "attempt_failed"
-        elif kind == "step_unknown":
-            t.phase = "unknown"
-        elif kind == "answered" and ev.get("kind") in ("unknown", "failed"):
-            if ev.get("answer") in ("rerun", "retry"):
-                t.phase = "rerun"
-        elif kind == "step_finished":
-            plan.finished[step] = ev.get("status", "succeeded")
-            plan.outputs[step] = ev.get("outputs") or {}
-            t.phase = "finished"
-    for step_id, t in tracks.items():
-        if t.phase in ("finished", "idle"):
+        if phase is None or not runbook.has_step(step_id):
             continue
-        hint = _hint(runbook.step(step_id), t)
+        hint = _hint(runbook.step(step_id), step.resume)
         if hint is not None:
             plan.hints[step_id] = hint
     return plan
 
 
-def _hint(step: Any, t: _Track) -> ResumeHint | None:
-    a = t.attempt
-    if t.phase == "rerun" or (t.phase == "attempt_failed" and t.retry_in is not None):
+def _hint(step: Any, track: dict[str, Any]) -> ResumeHint | None:
+    a, phase = int(track.get("attempt") or 0), track.get("phase")
+    if phase == "rerun" or (phase == "attempt_failed" and track.get("retry_in") is not None):
         return ResumeHint("next_attempt", a)
-    if t.phase == "attempt_failed":
-        return ResumeHint("ask_failed", a, error=t.error)
-    if t.phase == "unknown":
+    if phase == "attempt_failed":
+        return ResumeHint("ask_failed", a, error=track.get("error"))
+    if phase == "unknown":
         return ResumeHint("unknown", a, reason="it was UNKNOWN when the console stopped")
     if step.type == "gcp":
-        if t.phase == "completed":
-            return ResumeHint("completed", a, result=t.result)
-        if t.phase == "submitted" and t.operation:
-            return ResumeHint("poll", a, operation=t.operation, pending=t.pending)
-        if t.phase == "intent":
+        if phase == "completed":
+            return ResumeHint("completed", a, result=track.get("result"))
+        if phase == "submitted" and track.get("operation"):
+            return ResumeHint("poll", a, operation=track["operation"], pending=track.get("pending"))
+        if phase == "intent":
             call = CATALOG[step.call]
-            rid = (t.intent or {}).get("request_id")
+            rid = (track.get("intent") or {}).get("request_id")
             if call.request_id and rid:
                 return ResumeHint("resend", a, request_id=rid)
             return ResumeHint("unknown", a, reason=f"{call.name} was sent and the console stopped "
                               "before its answer; it may have been applied")
         return ResumeHint("restart", a)
     if step.type == "shell":
-        if t.phase == "started":
+        if phase == "started":
             return ResumeHint("restart", a)
         return ResumeHint("unknown", a, reason="the command was started and the console stopped "
                           "before it ended; it may have acted")

@@ -31,6 +31,7 @@ from drp_console.engine.templates import TemplateScope
 from drp_console.gcp.clients import Cloud
 from drp_console.journal.state import RunState
 from drp_console.runbook.model import Runbook
+from drp_console.journal.event_types import RunFinished, RunWarning
 
 
 class Engine:
@@ -120,7 +121,7 @@ class Engine:
     async def run(self) -> RunState:
         """Run (or resume) to the end, or until stopped; returns the folded RunState."""
         self.flow.begin()
-        plan = plan_resume(self.runbook, self.journal.events())
+        plan = plan_resume(self.runbook, self.state())
         if plan.finished_run is None:
             if self.cloud is not None:
                 # the client libraries take seconds to import: load them while people read
@@ -150,7 +151,7 @@ class Engine:
                     pending = book.pending()
                     if not pending:
                         status, reason = book.end_of_run()
-                        await self.events.emit("run_finished", status=status, reason=reason)
+                        await self.events.emit(RunFinished(status=status, reason=reason))
                         return
                     why = f"run aborted: {book.aborting}" if book.aborting \
                         else "its needs can never be met"  # no rule can start them any more
@@ -186,9 +187,9 @@ class Engine:
             return
         await self.book.finish(step.id, "skipped", skip)
         if step.id in self.book.chosen:
-            await self.events.emit("warning", step=step.id, message=(
+            await self.events.emit(RunWarning(step=step.id, message=(
                 f"{step.id} was chosen but is skipped ({skip}): the steps that need it will "
-                "not run"))
+                "not run")))
 
     def _static_skip(self, step: Any) -> str | None:
         if step.modes is not None and self.ctx.mode not in step.modes:

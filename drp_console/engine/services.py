@@ -15,6 +15,7 @@ from drp_console.engine.responder import Answer, Question
 from drp_console.engine.step_book import StepBook
 from drp_console.engine.templates import TemplateScope
 from drp_console.gcp.clients import Cloud
+from drp_console.journal.event_types import Record
 from drp_console.runbook.catalog import Call
 from drp_console.runbook.model import Runbook
 
@@ -38,9 +39,9 @@ class StepServices:
         self._book = book
         self._pool: ThreadPoolExecutor | None = None
 
-    async def emit(self, type: str, **fields: Any) -> dict[str, Any]:
+    async def emit(self, record: Record) -> dict[str, Any]:
         """Journal an event; returns once it is durable."""
-        return await self._emitter.emit(type, **fields)
+        return await self._emitter.emit(record)
 
     async def ask(self, question: Question) -> Answer:
         """Ask people (journaled), waiting for a valid answer."""

@@ -13,6 +13,7 @@ from drp_console.engine.resume import ResumeHint
 from drp_console.engine.services import StepServices
 from drp_console.engine.step_book import StepBook
 from drp_console.runbook.durations import format_duration
+from drp_console.journal.event_types import AttemptFailed, RunWarning, StepStarted, StepUnknown
 
 PEOPLE = ("manual", "approval", "decision")
 """Step types done by people: no timeout, no budget warning."""
@@ -66,7 +67,7 @@ class StepAttempts:
                 # A resumed attempt that may have acted is continued, never restarted: writing
                 # step_started again would make a second crash forget the call in flight.
                 if hint is None or hint.kind in ("restart", "next_attempt"):
-                    await self.emit("step_started", step=step.id, attempt=attempt)
+                    await self.emit(StepStarted(step=step.id, attempt=attempt))
                 t0 = self.clock.monotonic()
                 deadline = t0 + step.timeout / self.ctx.speed if step.timeout else None
                 if step.type in PEOPLE:
@@ -81,8 +82,8 @@ class StepAttempts:
                 hint = None
                 retry_in = None
                 if failure.maybe_applied:
-                    await self.emit("attempt_failed", step=step.id, attempt=attempt,
-                                    error=failure.to_dict(), retry_in=None)
+                    await self.emit(AttemptFailed(step=step.id, attempt=attempt,
+                                    error=failure.to_dict(), retry_in=None))
                     nxt = await self._ask_unknown(step, ResumeHint(
                         "unknown", attempt, reason=f"{failure.message}; the call may have been "
                         "applied"))
@@ -92,8 +93,8 @@ class StepAttempts:
                     continue
                 if failure.transient and tries < step.retry.attempts:
                     retry_in = step.retry.delay * step.retry.backoff ** (tries - 1)
-                await self.emit("attempt_failed", step=step.id, attempt=attempt,
-                                error=failure.to_dict(), retry_in=retry_in)
+                await self.emit(AttemptFailed(step=step.id, attempt=attempt,
+                                error=failure.to_dict(), retry_in=retry_in))
                 if retry_in is not None:
                     await self.clock.sleep(retry_in / self.ctx.speed)
                     attempt, failure = attempt + 1, None
@@ -118,7 +119,7 @@ class StepAttempts:
         operator says what happened.
 
         Returns the attempt to run next (rerun), or None when the step is settled."""
-        await self.emit("step_unknown", step=step.id, attempt=hint.attempt, reason=hint.reason)
+        await self.emit(StepUnknown(step=step.id, attempt=hint.attempt, reason=hint.reason))
         self.book.status[step.id] = "unknown"
         answer = await self.ask(Question(
             step=step.id, kind="unknown", role=step.role,
@@ -152,8 +153,8 @@ class StepAttempts:
         # round trips) by its speed
         if step.budget and self.ctx.speed == 1 and took > step.budget \
                 and step.type not in PEOPLE:
-            await self.emit("warning", step=step.id,
+            await self.emit(RunWarning(step=step.id,
                             message=f"{step.id} took {format_duration(took)}, "
-                                    f"over its budget of {format_duration(step.budget)}")
+                                    f"over its budget of {format_duration(step.budget)}"))
         await self._finish(step.id, result.status, result.reason, result.outputs, result.changed)
 

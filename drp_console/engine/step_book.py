@@ -9,6 +9,7 @@ from typing import Any
 from drp_console.engine.emitter import Emitter
 from drp_console.engine.resume import ResumePlan
 from drp_console.runbook.model import Runbook
+from drp_console.journal.event_types import MilestoneReached, StepFinished
 
 TERMINAL = frozenset({"succeeded", "failed", "skipped"})
 
@@ -55,16 +56,16 @@ class StepBook:
                      outputs: dict[str, Any] | None = None, changed: bool = False) -> None:
         """Journal the step's end (and its milestone), then record it here."""
         outputs = outputs or {}
-        await self._emitter.emit("step_finished", step=step_id, status=status, reason=reason,
+        await self._emitter.emit(StepFinished(step=step_id, status=status, reason=reason,
                                  outputs=outputs, changed=changed,
-                                 attempts=self.attempts.get(step_id, 0))
+                                 attempts=self.attempts.get(step_id, 0)))
         self.status[step_id] = status
         self.outputs[step_id] = outputs
         self._after_finish(step_id, status)
         step = self.runbook.step(step_id)
         if status == "succeeded" and step.milestone:
-            await self._emitter.emit("milestone", name=step.milestone, step=step_id,
-                                     source="step")
+            await self._emitter.emit(MilestoneReached(name=step.milestone, step=step_id,
+                                     source="step"))
         self._poke()
 
     def _after_finish(self, step_id: str, status: str) -> None:

@@ -9,6 +9,8 @@ acknowledged events.
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +36,7 @@ class JournalError(Exception):
 class ParsedJournal:
     """A journal file split into its valid events and whatever damaged tail follows them."""
 
-    events: list[dict] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
     """The valid events, in order, seq 1..n."""
     good_length: int = 0
     """Bytes of the valid prefix (where a repair truncates)."""
@@ -42,7 +44,7 @@ class ParsedJournal:
     """Bytes after the valid prefix: a torn last line or garbage."""
 
 
-def _event_of(line: bytes) -> dict | None:
+def _event_of(line: bytes) -> dict[str, Any] | None:
     """The event a complete line holds, or None when it is not one."""
     try:
         obj = json.loads(line)
@@ -102,7 +104,7 @@ def parse_journal(data: bytes, path: Path | str = JOURNAL_NAME) -> ParsedJournal
     return parsed
 
 
-def read_events(path: Path | str) -> list[dict]:
+def read_events(path: Path | str) -> list[dict[str, Any]]:
     """The valid events of a journal file, without changing it (a torn tail is ignored)."""
     try:
         data = Path(path).read_bytes()

@@ -7,6 +7,8 @@ on NFS; runs directories belong on a local disk.)
 
 from __future__ import annotations
 
+from typing import Any
+
 import fcntl
 import json
 import os
@@ -21,7 +23,7 @@ from drp_console.journal.writer import login_name
 class RunLocked(Exception):
     """Another process holds the run; `holder` is its `{pid, host, user, since}` (maybe empty)."""
 
-    def __init__(self, holder: dict, run_dir: Path | str | None = None) -> None:
+    def __init__(self, holder: dict[str, Any], run_dir: Path | str | None = None) -> None:
         self.holder = holder
         """What the holder wrote into the lock file: pid, host, user, since."""
         self.run_dir = run_dir
@@ -44,7 +46,7 @@ class RunLocked(Exception):
         )
 
 
-def _read_holder(fd: int) -> dict:
+def _read_holder(fd: int) -> dict[str, Any]:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         raw = os.read(fd, 65536)
@@ -73,11 +75,11 @@ class RunLock:
         """The run directory."""
         self.path = self.run_dir / LOCK_NAME
         """The lock file."""
-        self.holder: dict | None = None
+        self.holder: dict[str, Any] | None = None
         """What this lock wrote once acquired."""
         self._fd: int | None = None
 
-    def acquire(self, operator: str | None = None) -> dict:
+    def acquire(self, operator: str | None = None) -> dict[str, Any]:
         """Take the lock and write the holder; raises `RunLocked` naming the current holder."""
         if self._fd is not None:
             return self.holder or {}
@@ -135,7 +137,7 @@ class RunLock:
         self.release()
 
 
-def lock_holder(run_dir: Path | str) -> dict | None:
+def lock_holder(run_dir: Path | str) -> dict[str, Any] | None:
     """Who holds the run's lock right now (`{}` when unnamed), or None when it is free."""
     path = Path(run_dir) / LOCK_NAME
     try:

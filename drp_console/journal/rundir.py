@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import os
 import re
 import secrets
@@ -105,7 +107,7 @@ class RunSummary:
     """Steps finished (succeeded, failed or skipped)."""
     steps_total: int
     """Steps in the runbook."""
-    holder: dict | None
+    holder: dict[str, Any] | None
     """Who holds the run's lock right now, None when nobody does."""
     problem: str | None = None
     """Why the journal could not be read, for a damaged run."""

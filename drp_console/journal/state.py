@@ -6,20 +6,23 @@ come from `run_started.runbook_doc` as plain dicts, so an old journal folds with
 Time per step is split into phases as events arrive: `waiting` starts people's time, `answered`
 ends it; `operation_submitted` starts polling, the operation's DONE (or the call's completion or
 failure) ends it; everything else between `step_started` and `step_finished` is automation.
+
+This is the only fold of a run's events: the console, the report, resume and the headless
+printer read a `RunState` (the console applies each new event to the same state). How each event
+changes it is in `journal.fold`; the clocks (RTO, RPO, breach) are derived here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from drp_console.journal.step_state import (
-    FINISHED,
-    LOG_CAP,
-    Milestone,
-    StepState,
-)
-from drp_console.journal.timing import Instant, parse_ts, span
+from drp_console.journal.event_types import STEP_EVENTS
+from drp_console.journal.fold import HANDLERS
+from drp_console.journal.step_state import FINISHED, Milestone, StepState
+from drp_console.journal.timing import Instant, RunClock, parse_ts, span
+from drp_console.runbook import milestones as ms
 from drp_console.runbook.durations import seconds_of
 
 STEP_STATUSES = ("pending", "running", "waiting", "succeeded", "failed", "skipped", "unknown")
@@ -27,6 +30,51 @@ STEP_STATUSES = ("pending", "running", "waiting", "succeeded", "failed", "skippe
 
 RUN_STATUSES = ("running", "paused", "succeeded", "failed", "aborted", "interrupted")
 """Every status a run can have (`interrupted`: no `run_finished` and no live lock holder)."""
+
+@dataclass
+class Person:
+    """Someone named in the journal: who wrote events and who answered."""
+
+    name: str
+    """The operator's name as journaled."""
+    first: Instant
+    """Their first event."""
+    roles: list[str] = field(default_factory=list)
+    """Roles they answered in, in order."""
+    answers: int = 0
+    """Questions they answered."""
+    events: int = 0
+    """Events written under their name."""
+
+
+@dataclass
+class Breach:
+    """The GDPR 72-hour clock from milestone `aware` to the authority's notification."""
+
+    aware: Instant | None
+    """When the organisation became aware (None: never recorded, the clock cannot be placed)."""
+    deadline: datetime | None
+    """72 hours after `aware`."""
+    authority: Instant | None
+    """When the supervisory authority was notified."""
+    subjects: Instant | None
+    """When the data subjects were notified."""
+
+    @property
+    def stopped(self) -> bool:
+        """The authority was notified: the clock no longer runs."""
+        return self.authority is not None
+
+    def margin(self, now: Instant | None) -> float | None:
+        """Seconds left before the deadline when the authority was notified (negative: late),
+        or, while not notified, left at `now` (an Instant on the run's clock)."""
+        if self.aware is None:
+            return None
+        end = self.authority or now
+        if end is None:
+            return None
+        return ms.BREACH_WINDOW_S - (end.t - self.aware.t)
+
 
 @dataclass
 class RunState:
@@ -38,15 +86,15 @@ class RunState:
     """running, paused, succeeded, failed, aborted, interrupted."""
     reason: str | None = None
     """Why the run finished or paused."""
-    runbook: dict = field(default_factory=dict)
+    runbook: dict[str, Any] = field(default_factory=dict)
     """id, title, version, hash, path."""
-    runbook_doc: dict = field(default_factory=dict)
+    runbook_doc: dict[str, Any] = field(default_factory=dict)
     """The runbook as JSON (steps, objectives, roles, ...)."""
     mode: str | None = None
     """live, simulate, training."""
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     """Resolved parameters (secrets as `***`)."""
-    scenario: dict | None = None
+    scenario: dict[str, Any] | None = None
     """id, title, path, speed of the simulated world, None in live mode."""
     project: str | None = None
     """The Google Cloud project."""
@@ -62,25 +110,43 @@ class RunState:
     """Step id -> state, in runbook order."""
     milestones: dict[str, Milestone] = field(default_factory=dict)
     """Milestone name -> its first occurrence."""
-    notes: list[dict] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
     """Notes: text, tag, step, by, ts."""
-    warnings: list[dict] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     """Warnings: message, step, ts."""
-    restore_point: dict | None = None
+    restore_point: dict[str, Any] | None = None
     """The latest restore point: step, kind, at, backup_run_id."""
-    created: list[dict] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)
     """Resources created: step, kind, name, location."""
-    deleted: list[dict] = field(default_factory=list)
+    deleted: list[dict[str, Any]] = field(default_factory=list)
     """Resources deleted: step, kind, name, location."""
-    resumes: list[dict] = field(default_factory=list)
+    resumes: list[dict[str, Any]] = field(default_factory=list)
     """Each resume: ts, operator, host, pid."""
     last_seq: int = 0
     """The sequence number of the last event folded."""
-    run_started: dict | None = None
+    run_started: dict[str, Any] | None = None
     """The `run_started` event itself (tool version, host, regions, ...)."""
+    clock: RunClock = field(default_factory=RunClock)
+    """The run's clock: each event's offset from the start (monotonic within one boot)."""
+    last: Instant | None = None
+    """The last event folded."""
+    events: int = 0
+    """How many events were folded."""
+    first_seq: int | None = None
+    """The first event's sequence number."""
+    gaps: list[int] = field(default_factory=list)
+    """Sequence numbers missing between the first and the last (at most 100)."""
+    people: dict[str, Person] = field(default_factory=dict)
+    """Everyone named in the journal, in order of appearance."""
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    """Every answer of the run, in order: step, kind, answer, by, role, reason, checklist, at."""
+    pauses: list[dict[str, Any]] = field(default_factory=list)
+    """Pauses and unpauses in order: paused (bool), reason, by, at."""
+    backup_runs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Backup runs (id -> record with startTime, endTime) that call results showed."""
 
     @classmethod
-    def fold(cls, events: list[dict], *, lock_free: bool = False) -> RunState:
+    def fold(cls, events: list[dict[str, Any]], *, lock_free: bool = False) -> RunState:
         """The state after `events`; with `lock_free` an unfinished run is `interrupted`."""
         state = cls()
         for event in events:
@@ -89,18 +155,33 @@ class RunState:
             state.status = "interrupted"
         return state
 
-    def apply(self, event: dict) -> RunState:
+    def apply(self, event: dict[str, Any]) -> RunState:
         """Fold one more event into this state (in place, no I/O); returns the state."""
         seq = event.get("seq")
-        if isinstance(seq, int):
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            if self.first_seq is None:
+                self.first_seq = seq
+            elif seq > self.last_seq + 1 and len(self.gaps) < 100:
+                self.gaps.extend(range(self.last_seq + 1, min(seq, self.last_seq + 101 - len(self.gaps))))
             self.last_seq = seq
+        at = self.clock.tick(event)
+        self.events += 1
+        operator = event.get("operator")
+        if operator:
+            self.person(str(operator), at).events += 1
         kind = event.get("type", "")
-        handler = _HANDLERS.get(kind)
-        if kind in _STEP_EVENTS and not isinstance(event.get("step"), str):
-            return self
-        if handler is not None:
-            handler(self, event, Instant.of(event))
+        handler = HANDLERS.get(kind)
+        if handler is not None and not (kind in STEP_EVENTS and not isinstance(event.get("step"), str)):
+            handler(self, event, at)
+        self.last = at
         return self
+
+    def person(self, name: str, at: Instant) -> Person:
+        """The person of that name, added (first seen at `at`) when new."""
+        person = self.people.get(name)
+        if person is None:
+            person = self.people[name] = Person(name, at)
+        return person
 
     # -- derived -------------------------------------------------------------------------------
 
@@ -127,7 +208,7 @@ class RunState:
         return sum(1 for s in self.steps.values() if s.status in FINISHED)
 
     @property
-    def questions(self) -> list[dict]:
+    def questions(self) -> list[dict[str, Any]]:
         """Open questions to people, oldest first: step, kind, role, prompt, options, ..."""
         waiting = [s for s in self.steps.values() if s.question is not None]
         waiting.sort(key=lambda s: s._asked_seq)
@@ -144,266 +225,96 @@ class RunState:
         """Seconds from the start to the end of the run, None while it runs."""
         return span(self.started, self.ended)[0]
 
-    def _rto(self) -> tuple[float | None, bool]:
-        restored = self.milestones.get("restored")
-        if restored is None:
-            return None, False
-        origin = self.milestones.get("detected") or self.milestones.get("declared")
-        return span(origin.at if origin else self.started, restored.at)
+    def at_wall(self, now: datetime) -> Instant:
+        """An instant on the run's clock for a wall time (for a live display: the run's clock
+        continued from its last event by wall time)."""
+        last = self.last
+        if last is None or last.wall is None:
+            return Instant(now.isoformat(), None, None, 0, 0.0)
+        return Instant(now.isoformat(), None, None, 0, last.t + (now - last.wall).total_seconds())
+
+    # -- clocks --------------------------------------------------------------------------------
+
+    @property
+    def rto_origin(self) -> tuple[str | None, Instant | None]:
+        """(milestone name or None for the run's start, instant) the RTO is measured from."""
+        name = ms.rto_origin_name(self.milestones)
+        if name is not None:
+            return name, self.milestones[name].at
+        return None, self.started
+
+    def rto_elapsed(self, now: Instant | None = None) -> float | None:
+        """Seconds on the RTO clock: to `restored` when recorded, else to the run's end, else to
+        `now`; None when there is no start yet."""
+        origin = self.rto_origin[1]
+        restored = self.milestones.get(ms.RTO_END)
+        end = restored.at if restored else self.ended or now
+        if origin is None or end is None:
+            return None
+        return max(0.0, end.t - origin.t)
 
     @property
     def rto_achieved(self) -> float | None:
         """Seconds from `detected` (else `declared`, else the run start) to `restored`."""
-        return self._rto()[0]
+        if ms.RTO_END not in self.milestones:
+            return None
+        return self.rto_elapsed()
 
     @property
     def rto_approximate(self) -> bool:
         """The RTO comes from wall clocks, not one boot's monotonic time."""
-        return self._rto()[1]
+        restored = self.milestones.get(ms.RTO_END)
+        return restored is not None and span(self.rto_origin[1], restored.at)[1]
+
+    @property
+    def rpo_origin(self) -> tuple[str, datetime | None]:
+        """(what, wall time) the RPO is measured to: the incident start, else milestone
+        `detected`, else the run's start."""
+        incident = parse_ts(self.incident_start)
+        if incident is not None:
+            return "the incident start", incident
+        detected = self.milestones.get("detected")
+        if detected is not None and detected.at.wall is not None:
+            return "milestone 'detected'", detected.at.wall
+        return "the run's start", self.started.wall if self.started else None
 
     @property
     def rpo_achieved(self) -> float | None:
         """Seconds of data lost: incident start (else `detected`, else run start) minus the
-        restore point's time; None without a restore point."""
+        restore point's time; None without a restore point. Data time, not run time: it is the
+        same at any simulation speed."""
         if not self.restore_point:
             return None
         at = parse_ts(self.restore_point.get("at"))
-        detected = self.milestones.get("detected")
-        origin = parse_ts(self.incident_start) or (detected.at.wall if detected else None)
-        if origin is None and self.started is not None:
-            origin = self.started.wall
+        origin = self.rpo_origin[1]
         if at is None or origin is None:
             return None
         return max(0.0, (origin - at).total_seconds())
 
+    @property
+    def breach_clock(self) -> bool:
+        """The runbook runs the GDPR 72-hour clock."""
+        return bool(self.runbook_doc.get("breach_clock"))
 
-# -- event handlers ----------------------------------------------------------------------------
+    @property
+    def breach(self) -> Breach:
+        """The 72-hour clock: awareness, deadline, and the notifications recorded."""
+        aware = self.milestones.get(ms.BREACH_START)
+        deadline = None
+        if aware is not None and aware.at.wall is not None:
+            deadline = aware.at.wall + timedelta(seconds=ms.BREACH_WINDOW_S)
+        return Breach(
+            aware=aware.at if aware else None,
+            deadline=deadline,
+            authority=self._notified(ms.AUTHORITY_MILESTONES, ms.AUTHORITY_WORDS),
+            subjects=self._notified(ms.SUBJECTS_MILESTONES, ms.SUBJECTS_WORDS),
+        )
 
-
-def _int(value: Any, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
-def _run_started(s: RunState, e: dict, at: Instant) -> None:
-    s.run_started = e
-    s.run_id = e.get("run_id")
-    s.runbook = e.get("runbook") or {}
-    s.runbook_doc = e.get("runbook_doc") or {}
-    s.mode = e.get("mode")
-    s.params = e.get("params") or {}
-    s.scenario = e.get("scenario")
-    s.project = e.get("project")
-    s.incident_start = e.get("incident_start")
-    s.operator = e.get("operator")
-    s.started = at
-    s.status = "running"
-    for doc in s.runbook_doc.get("steps") or []:
-        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
-            continue
-        step = s.step(doc["id"])
-        step.title = doc.get("title") or doc["id"]
-        step.type = doc.get("type")
-        step.role = doc.get("role")
-        step.budget = seconds_of(doc.get("budget"))
-        step.milestone = doc.get("milestone")
-
-
-def _run_resumed(s: RunState, e: dict, at: Instant) -> None:
-    s.resumes.append({"ts": at.ts, "operator": e.get("operator"), "host": e.get("host"), "pid": e.get("pid")})
-    if not s.finished:
-        s.status, s.reason = "running", None
-
-
-def _run_paused(s: RunState, e: dict, at: Instant) -> None:
-    if not s.finished:
-        s.status, s.reason = "paused", e.get("reason")
-
-
-def _run_unpaused(s: RunState, e: dict, at: Instant) -> None:
-    if not s.finished:
-        s.status, s.reason = "running", None
-
-
-def _run_finished(s: RunState, e: dict, at: Instant) -> None:
-    s.status = e.get("status") or "failed"
-    s.reason = e.get("reason")
-    s.ended = at
-    for step in s.steps.values():
-        if step._phase is not None:
-            step._switch(None, at)
-
-
-def _step_started(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step._begin(at)
-    step.status = "running"
-    step.attempts = max(step.attempts, _int(e.get("attempt"), 1))
-    step.retry_in = None
-    step._switch("automation", at)
-
-
-def _call_intent(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.call, step.request_id, step.args = e.get("call"), e.get("request_id"), e.get("args")
-
-
-def _operation_submitted(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.operation = e.get("operation")
-    step.operation_status, step.operation_progress = None, None
-    step._switch("polling", at)
-
-
-def _operation_progress(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.operation_status = e.get("status")
-    step.operation_progress = e.get("progress")
-    if step.operation_status == "DONE" and step._phase == "polling":
-        step._switch("automation", at)
-
-
-def _call_completed(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.result = e.get("result")
-    if step._phase == "polling":
-        step._switch("automation", at)
-
-
-def _attempt_failed(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.error = e.get("error")
-    step.retry_in = e.get("retry_in")
-    if step._phase == "polling":
-        step._switch("automation", at)
-
-
-def _waiting(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step._begin(at)
-    kind = e.get("kind")
-    step.question = {
-        "kind": kind,
-        "role": e.get("role"),
-        "prompt": e.get("prompt"),
-        "options": e.get("options") or [],
-        "checklist": e.get("checklist") or [],
-        "recommended": e.get("recommended"),
-        "since": at.ts,
-    }
-    step._asked_seq = s.last_seq
-    if kind != "unknown":
-        step.status = "waiting"
-    step._switch("people", at)
-
-
-def _answered(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.answers.append(
-        {
-            "kind": e.get("kind"),
-            "answer": e.get("answer"),
-            "by": e.get("by"),
-            "role": e.get("role"),
-            "reason": e.get("reason"),
-            "checklist": e.get("checklist") or [],
-            "ts": at.ts,
-        }
-    )
-    step.question = None
-    if step.status in ("waiting", "unknown"):
-        step.status = "running"
-    step._switch("automation", at)
-
-
-def _step_unknown(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step._begin(at)
-    step.status = "unknown"
-    step.unknown_reason = e.get("reason")
-    step.attempts = max(step.attempts, _int(e.get("attempt"), 0))
-    if step._phase is None:
-        step._switch("automation", at)
-
-
-def _output(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.log.append({"stream": e.get("stream"), "text": e.get("text")})
-    if len(step.log) > LOG_CAP:
-        del step.log[: len(step.log) - LOG_CAP]
-
-
-def _step_finished(s: RunState, e: dict, at: Instant) -> None:
-    step = s.step(e["step"])
-    step.status = e.get("status") or "failed"
-    step.reason = e.get("reason")
-    step.outputs = e.get("outputs") or {}
-    step.changed = bool(e.get("changed"))
-    if isinstance(e.get("attempts"), int):
-        step.attempts = e["attempts"]
-    step.question = None
-    step.retry_in = None
-    if step.started is not None:
-        step.ended = at
-    step._switch(None, at)
-
-
-def _restore_point(s: RunState, e: dict, at: Instant) -> None:
-    s.restore_point = {k: e.get(k) for k in ("step", "kind", "at", "backup_run_id")}
-
-
-def _resource(target: str):
-    def handler(s: RunState, e: dict, at: Instant) -> None:
-        resource = e.get("resource") or {}
-        getattr(s, target).append({"step": e.get("step"), **resource, "ts": at.ts})
-
-    return handler
-
-
-def _milestone(s: RunState, e: dict, at: Instant) -> None:
-    name = e.get("name")
-    if isinstance(name, str) and name not in s.milestones:
-        s.milestones[name] = Milestone(name, at, e.get("operator"), e.get("step"), e.get("source"))
-
-
-def _note(s: RunState, e: dict, at: Instant) -> None:
-    s.notes.append(
-        {"text": e.get("text"), "tag": e.get("tag"), "step": e.get("step"), "by": e.get("operator"), "ts": at.ts}
-    )
-
-
-def _warning(s: RunState, e: dict, at: Instant) -> None:
-    s.warnings.append({"message": e.get("message"), "step": e.get("step"), "ts": at.ts})
-
-
-_STEP_EVENTS = frozenset(
-    {
-        "step_started", "call_intent", "operation_submitted", "operation_progress",
-        "call_completed", "attempt_failed", "waiting", "answered", "step_unknown", "output",
-        "step_finished",
-    }
-)
-
-_HANDLERS = {
-    "run_started": _run_started,
-    "run_resumed": _run_resumed,
-    "run_paused": _run_paused,
-    "run_unpaused": _run_unpaused,
-    "run_finished": _run_finished,
-    "step_started": _step_started,
-    "call_intent": _call_intent,
-    "operation_submitted": _operation_submitted,
-    "operation_progress": _operation_progress,
-    "call_completed": _call_completed,
-    "attempt_failed": _attempt_failed,
-    "waiting": _waiting,
-    "answered": _answered,
-    "step_unknown": _step_unknown,
-    "output": _output,
-    "step_finished": _step_finished,
-    "restore_point": _restore_point,
-    "resource_created": _resource("created"),
-    "resource_deleted": _resource("deleted"),
-    "milestone": _milestone,
-    "note": _note,
-    "warning": _warning,
-}
+    def _notified(self, names: tuple[str, ...], words: tuple[str, ...]) -> Instant | None:
+        marks = [m.at for m in self.milestones.values() if m.name in names]
+        if marks:
+            return min(marks, key=lambda at: at.seq)
+        done = [s.ended for s in self.steps.values()
+                if s.status == "succeeded" and s.ended is not None
+                and ms.notification_step(s.id, words)]
+        return min(done, key=lambda at: at.seq) if done else None

@@ -66,9 +66,9 @@ class StepState:
     """The catalog call of the latest attempt."""
     request_id: str | None = None
     """The requestId of the latest mutating call."""
-    args: dict | None = None
+    args: dict[str, Any] | None = None
     """The resolved (redacted) arguments of the latest call."""
-    operation: dict | None = None
+    operation: dict[str, Any] | None = None
     """The latest submitted operation (an OperationRef dict)."""
     operation_status: str | None = None
     """Its last polled status: PENDING, RUNNING, DONE."""
@@ -76,9 +76,9 @@ class StepState:
     """Its last reported progress in percent."""
     result: Any = None
     """The latest call result (redacted, capped)."""
-    outputs: dict = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
     """Outputs from `step_finished`."""
-    error: dict | None = None
+    error: dict[str, Any] | None = None
     """The last error: message, code, http_status, transient, hint."""
     retry_in: float | None = None
     """Seconds until the next attempt after the last failure, None when none follows."""
@@ -88,12 +88,30 @@ class StepState:
     """Why a resume could not tell whether it acted."""
     changed: bool = False
     """It changed something in the cloud."""
-    question: dict | None = None
+    question: dict[str, Any] | None = None
     """The open question to a person (kind, role, prompt, options, checklist, recommended, since)."""
-    answers: list[dict] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
     """Every answer given: kind, answer, by, role, reason, checklist, ts."""
-    log: list[dict] = field(default_factory=list)
+    log: list[dict[str, Any]] = field(default_factory=list)
     """Captured output lines (stream, text), the last 500."""
+    asked: Instant | None = None
+    """When the open question (or the last one) was asked."""
+    ticks: dict[int, bool] = field(default_factory=dict)
+    """Checklist items ticked (index -> ticked) for the open question, journaled one by one."""
+    operations: list[str] = field(default_factory=list)
+    """Names of every operation submitted for it, in order."""
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """Every failed attempt: attempt, error, retry_in, at (Instant)."""
+    unknowns: list[dict[str, Any]] = field(default_factory=list)
+    """Every time it became UNKNOWN: reason, at (Instant)."""
+    waits: list[list[float]] = field(default_factory=list)
+    """People's spans [start, end] on the run's clock (end -1 while open)."""
+    polls: list[list[float]] = field(default_factory=list)
+    """Operation spans [start, end] on the run's clock (end -1 while open)."""
+    resume: dict[str, Any] = field(default_factory=dict)
+    """Where the latest attempt got to, for a resume: phase (started, intent, submitted,
+    completed, attempt_failed, unknown, rerun, finished), intent, operation, pending, result,
+    error, retry_in."""
     _phase: str | None = field(default=None, repr=False)
     _phase_since: Instant | None = field(default=None, repr=False)
     _asked_seq: int = field(default=0, repr=False)
@@ -123,6 +141,21 @@ class StepState:
                 setattr(self, self._phase, getattr(self, self._phase) + seconds)
             self.approximate = self.approximate or approx
         self._phase, self._phase_since = phase, at
+
+    def _open(self, spans: list[list[float]], at: Instant) -> None:
+        self._close(spans, at)
+        spans.append([at.t, -1.0])
+
+    @staticmethod
+    def _close(spans: list[list[float]], at: Instant) -> None:
+        if spans and spans[-1][1] < 0:
+            spans[-1][1] = at.t
+
+    @property
+    def checklist_ticked(self) -> list[bool]:
+        """The open question's checklist items, each ticked or not (from the journal)."""
+        items = (self.question or {}).get("checklist") or []
+        return [bool(self.ticks.get(i)) for i in range(len(items))]
 
     def _begin(self, at: Instant) -> None:
         if self.started is None:

@@ -29,6 +29,7 @@ from drp_console.journal.events import (
     JournalError,
     parse_journal,
 )
+from drp_console.journal.event_types import Record
 from drp_console.journal.redact import Redactor
 
 _BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id"
@@ -45,6 +46,14 @@ def boot_id() -> str | None:
         except OSError:
             _boot_id = ""
     return _boot_id or None
+
+
+def _unpack(event: Record | str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    if isinstance(event, Record):
+        if fields:
+            raise TypeError("give a record or a type with fields, not both")
+        return str(event.TYPE), event.fields()
+    return str(event), fields
 
 
 def login_name() -> str:
@@ -77,10 +86,10 @@ class _SystemTime:
 
 @dataclass
 class _Pending:
-    event: dict
+    event: dict[str, Any]
     line: bytes
     loop: asyncio.AbstractEventLoop | None = None
-    future: asyncio.Future | None = None
+    future: asyncio.Future[dict[str, Any]] | None = None
     done: threading.Event | None = None
     error: JournalError | None = None
 
@@ -96,7 +105,7 @@ class _Pending:
             pass  # the loop is closed: nobody is waiting any more
 
 
-def _settle_future(future: asyncio.Future, event: dict, error: JournalError | None) -> None:
+def _settle_future(future: asyncio.Future[dict[str, Any]], event: dict[str, Any], error: JournalError | None) -> None:
     if future.done():
         return
     if error is not None:
@@ -145,7 +154,7 @@ class Journal:
         path: Path,
         fd: int,
         redactor: Redactor,
-        events: list[dict],
+        events: list[dict[str, Any]],
         size: int,
         *,
         operator: str | None = None,
@@ -266,24 +275,28 @@ class Journal:
 
     # -- writing -------------------------------------------------------------------------------
 
-    async def write(self, type: str, **fields: Any) -> dict:
-        """Journal one event; returns it (with seq, ts, mono) once it is fsynced."""
+    async def write(self, event: Record | str, **fields: Any) -> dict[str, Any]:
+        """Journal one event (a record, or a type and its fields); returns it (with seq, ts,
+        mono) once it is fsynced."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._enqueue(type, fields, _Pending({}, b"", loop=loop, future=future))
-        return await future
+        kind, body = _unpack(event, fields)
+        self._enqueue(kind, body, _Pending({}, b"", loop=loop, future=future))
+        written: dict[str, Any] = await future
+        return written
 
-    def write_sync(self, type: str, **fields: Any) -> dict:
+    def write_sync(self, event: Record | str, **fields: Any) -> dict[str, Any]:
         """Journal one event from a thread without a running loop; returns it once fsynced."""
         pending = _Pending({}, b"", done=threading.Event())
-        self._enqueue(type, fields, pending)
+        kind, body = _unpack(event, fields)
+        self._enqueue(kind, body, pending)
         assert pending.done is not None
         pending.done.wait()
         if pending.error is not None:
             raise pending.error
         return pending.event
 
-    def _enqueue(self, type: str, fields: dict, pending: _Pending) -> None:
+    def _enqueue(self, type: str, fields: dict[str, Any], pending: _Pending) -> None:
         clash = [name for name in fields if name in HEADER_FIELDS]
         if clash:
             raise ValueError(f"event fields may not be named {', '.join(clash)}")
@@ -361,7 +374,7 @@ class Journal:
 
     # -- reading and closing --------------------------------------------------------------------
 
-    def events(self) -> list[dict]:
+    def events(self) -> list[dict[str, Any]]:
         """Every durable event of this run, in sequence order (a new list)."""
         with self._lock:
             return list(self._events)

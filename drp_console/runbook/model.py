@@ -23,12 +23,13 @@ from pydantic import (
 )
 
 from drp_console.runbook.durations import DURATION_PATTERN, parse_duration
+from drp_console.runbook.milestones import MILESTONES
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 MILESTONE_PATTERN = r"^[a-z][a-z0-9-]*$"
 ROLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
-KNOWN_MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
+KNOWN_MILESTONES = MILESTONES
 MODES = ("live", "simulate", "training")
 STEP_TYPES = ("manual", "approval", "gcp", "wait", "shell", "decision")
 

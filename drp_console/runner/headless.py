@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from drp_console.exit_codes import ExitCode
+from drp_console.journal.event_types import EventType
 from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question
 
 HEADLESS = "headless"
@@ -107,7 +108,7 @@ class EventPrinter:
         self._progress: dict[str, tuple[object, int]] = {}
 
     def __call__(self, event: dict) -> None:
-        if event.get("type") == "operation_progress":  # a line per status or per quarter
+        if event.get("type") == EventType.OPERATION_PROGRESS:  # a line per status or per quarter
             key = (event.get("status"), int(event.get("progress") or 0) // 25)
             if self._progress.get(str(event.get("operation"))) == key:
                 return
@@ -129,50 +130,50 @@ _WAITING = {"manual": "work to be marked done", "approval": "an approval",
 def describe(e: dict, runbook: Any = None) -> str | None:
     """A short human description of an event (None: not worth a line)."""
     t = e.get("type")
-    if t == "answered" and e.get("kind") == "failed":
+    if t == EventType.ANSWERED and e.get("kind") == "failed":
         return _failed_answer(e, runbook)
-    if t == "step_started":
+    if t == EventType.STEP_STARTED:
         return f"started (attempt {e.get('attempt')})"
-    if t == "call_intent":
+    if t == EventType.CALL_INTENT:
         rid = f", requestId {e['request_id']}" if e.get("request_id") else ""
         return f"calling {e.get('call')}{rid}"
-    if t == "operation_submitted":
+    if t == EventType.OPERATION_SUBMITTED:
         return f"operation {(e.get('operation') or {}).get('name')} submitted"
-    if t == "operation_progress":
+    if t == EventType.OPERATION_PROGRESS:
         pct = f" {e['progress']}%" if e.get("progress") is not None else ""
         return f"operation {e.get('status')}{pct}"
-    if t == "attempt_failed":
+    if t == EventType.ATTEMPT_FAILED:
         err = e.get("error") or {}
         kind = "transient" if err.get("transient") else "permanent"
         retry = f", retry in {e['retry_in']:g}s" if e.get("retry_in") is not None else ""
         return f"attempt {e.get('attempt')} failed ({kind}): {err.get('message')}{retry}"
-    if t == "waiting":
+    if t == EventType.WAITING:
         who = f" for {e['role']}" if e.get("role") else ""
         return f"waiting{who}: {_WAITING.get(str(e.get('kind')), e.get('kind'))}"
-    if t == "answered":
+    if t == EventType.ANSWERED:
         role = f" ({e['role']})" if e.get("role") else ""
         return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}"
-    if t == "step_unknown":
+    if t == EventType.STEP_UNKNOWN:
         return f"UNKNOWN: {e.get('reason')}"
-    if t == "output":
+    if t == EventType.OUTPUT:
         return f"| {e.get('text')}"
-    if t == "step_finished":
+    if t == EventType.STEP_FINISHED:
         reason = f" ({e['reason']})" if e.get("reason") and e.get("status") != "succeeded" else ""
         return f"{e.get('status')}{reason}"
-    if t == "restore_point":
+    if t == EventType.RESTORE_POINT:
         return f"restore point: {e.get('kind')} at {e.get('at')}"
-    if t in ("resource_created", "resource_deleted"):
+    if t in (EventType.RESOURCE_CREATED, EventType.RESOURCE_DELETED):
         r = e.get("resource") or {}
         return f"{t.split('_')[1]} {r.get('kind')} {r.get('name')}"
-    if t == "milestone":
+    if t == EventType.MILESTONE:
         return f"milestone {e.get('name')} ({e.get('source')})"
-    if t == "note":
+    if t == EventType.NOTE:
         return f"note: {e.get('text')}"
-    if t == "warning":
+    if t == EventType.WARNING:
         return f"warning: {e.get('message')}"
-    if t in ("run_paused", "run_unpaused", "run_resumed"):
+    if t in (EventType.RUN_PAUSED, EventType.RUN_UNPAUSED, EventType.RUN_RESUMED):
         return t.replace("_", " ")
-    if t == "run_finished":
+    if t == EventType.RUN_FINISHED:
         return f"run {e.get('status')}: {e.get('reason')}"
     return None
 

@@ -19,6 +19,7 @@ from drp_console.engine.scheduler import Engine
 from drp_console.exit_codes import ExitCode
 from drp_console.runner.crash import crash_hook
 from drp_console.settings import settings
+from drp_console.journal.event_types import EventType, RunResumed, RunStarted
 
 
 class SessionError(Exception):
@@ -112,8 +113,7 @@ class RunSession:
                     float(sim_health(endpoint or "").get("speed") or 1.0)
             session.ctx = RunContext(run_id=run_id, mode=mode, params=values, operator=operator,  # type: ignore[arg-type]
                                      speed=float(speed), project=project, run_dir=run_dir)
-            journal.write_sync(
-                "run_started", run_id=run_id,
+            journal.write_sync(RunStarted(run_id=run_id,
                 runbook={"id": runbook.id, "title": runbook.title, "version": runbook.version,
                          "hash": runbook.source_hash, "path": str(Path(runbook_path).resolve())},
                 runbook_doc=runbook.to_doc(), params=masked(runbook, values),
@@ -122,7 +122,7 @@ class RunSession:
                 scenario=_scenario_info(scenario, scenario_file, endpoint, speed),
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
-                host=socket.gethostname(), pid=os.getpid())
+                host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
             session.close()
             if not journal.events():  # nothing happened: leave no empty run behind
@@ -151,7 +151,7 @@ class RunSession:
         session = None
         try:
             events = read_events(run_dir / JOURNAL_NAME)
-            started = next((e for e in events if e.get("type") == "run_started"), None)
+            started = next((e for e in events if e.get("type") == EventType.RUN_STARTED), None)
             if started is None:
                 raise SessionError(f"{run_dir} has no run_started event: it cannot be resumed")
             runbook = Runbook.from_doc(started["runbook_doc"], started["runbook"].get("hash", ""))
@@ -166,7 +166,7 @@ class RunSession:
                                      f"the journal: give it again with -p {missing[0]}=VALUE")
             values = resolve_params(runbook, given)
             mode = started.get("mode", "simulate")
-            if mode == "live" and not any(e.get("type") == "run_finished" for e in events):
+            if mode == "live" and not any(e.get("type") == EventType.RUN_FINISHED for e in events):
                 check_live_credentials()
             journal = Journal.open(run_dir, Redactor(secret_values(runbook, values)),
                                    operator=operator)
@@ -184,8 +184,8 @@ class RunSession:
             session.ctx = RunContext(run_id=started["run_id"], mode=mode, params=values,
                                      operator=operator, speed=float(info.get("speed") or 1.0),
                                      project=started.get("project"), run_dir=run_dir)
-            if not any(e.get("type") == "run_finished" for e in events):
-                journal.write_sync("run_resumed", host=socket.gethostname(), pid=os.getpid())
+            if not any(e.get("type") == EventType.RUN_FINISHED for e in events):
+                journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
             if session is not None:
                 session.close()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drp_console.engine.resume import plan_resume
+from drp_console.engine.resume import plan_resume as _plan
+from drp_console.journal import RunState
 from engine_helpers import runbook
 
 RB = runbook(
@@ -16,6 +17,10 @@ RB = runbook(
     {"id": "ask", "title": "ask", "type": "manual", "needs": []},
 )
 OP = {"name": "op-1", "service": "compute", "scope": "zone", "location": "z", "project": "p"}
+
+
+def plan_resume(runbook, events):
+    return _plan(runbook, RunState.fold(events))
 
 
 def ev(type, step, **kw):

@@ -162,7 +162,9 @@ def test_unknown_step_waits_for_the_operator() -> None:
     assert state.steps["promote"].status == "unknown"
     assert state.steps["promote"].unknown_reason.startswith("the call may")
     assert [q["step"] for q in state.questions] == ["promote", "go"]
-    assert state.resumes == [{"ts": ev.events[3]["ts"], "operator": "alice", "host": "h", "pid": 2}]
+    assert [{k: r[k] for k in ("ts", "operator", "host", "pid")} for r in state.resumes] == [
+        {"ts": ev.events[3]["ts"], "operator": "alice", "host": "h", "pid": 2}]
+    assert state.resumes[0]["at"].seq == 4 and state.resumes[0]["gap"] == 50.0
     ev.add(90, "answered", step="promote", kind="unknown", answer="verified", by="alice", role=None, reason=None, checklist=[])
     ev.add(90, "step_finished", step="promote", status="succeeded", reason="verified by alice", outputs={}, changed=True, attempts=1)
     state = RunState.fold(ev.events)
@@ -243,7 +245,9 @@ def test_notes_warnings_resources_outputs_and_unknown_events() -> None:
     ev.add(6, "something_from_the_future", step="smoke", anything=1)
     ev.add(7, "step_started", attempt=1)  # no step: ignored, not a crash
     state = RunState.fold(ev.events)
-    assert state.notes == [{"text": "DBA joined", "tag": "observation", "step": None, "by": "alice", "ts": ev.events[1]["ts"]}]
+    assert [{k: n[k] for k in ("text", "tag", "step", "by", "ts")} for n in state.notes] == [
+        {"text": "DBA joined", "tag": "observation", "step": None, "by": "alice", "ts": ev.events[1]["ts"]}]
+    assert state.notes[0]["at"].seq == 2 and state.notes[0]["at"].t == 1.0
     assert state.warnings[0]["message"] == "journal repaired"
     assert state.created[0]["name"] == "x" and state.deleted[0]["name"] == "y"
     assert state.steps["smoke"].log == [{"stream": "stdout", "text": "ok"}]

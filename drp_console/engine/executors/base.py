@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from drp_console.engine.resume import ResumeHint
     from drp_console.engine.responder import Answer, Question
     from drp_console.gcp.clients import Cloud
+    from drp_console.journal.event_types import Record
     from drp_console.runbook.catalog import Call
     from drp_console.runbook.model import Runbook
 
@@ -96,8 +97,8 @@ class StepHost(Protocol):
     def clock(self) -> Clock:
         """Monotonic time and sleeping."""
 
-    async def emit(self, type: str, **fields: Any) -> dict[str, Any]:
-        """Journal an event; returns once it is durable."""
+    async def emit(self, record: Record) -> dict[str, Any]:
+        """Journal an event (a typed record); returns it once it is durable."""
 
     async def ask(self, question: Question) -> Answer:
         """Ask people (journaled), waiting for a valid answer."""

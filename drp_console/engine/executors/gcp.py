@@ -7,6 +7,7 @@ from typing import Any
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
 from drp_console.engine.responder import Question
 from drp_console.runbook.catalog import CATALOG
+from drp_console.journal.event_types import CallCompleted, CallIntent, OperationProgress, OperationSubmitted, ResourceCreated, ResourceDeleted, RestorePoint, RunWarning
 
 POLL_FIRST, POLL_MAX = 0.25, 5.0
 """Operation polling backoff in seconds (divided by the run's speed)."""
@@ -53,25 +54,25 @@ async def run_gcp(run: StepRun) -> StepResult:
             if call.request_id:
                 rid = hint.request_id if hint is not None and hint.kind == "resend" \
                     else actions.request_id_for(host.ctx.run_id, step.id, run.attempt)
-            await host.emit("call_intent", step=step.id, attempt=run.attempt, call=call.name,
-                              request_id=rid, args=args)
+            await host.emit(CallIntent(step=step.id, attempt=run.attempt, call=call.name,
+                              request_id=rid, args=args))
         run.check_deadline("before the call")
         sent = host.clock.monotonic()
         outcome = await _send(run, call, args, rid)
         pending = _pending_effects(outcome)
         if outcome.operation is not None:
-            await host.emit("operation_submitted", step=step.id, attempt=run.attempt,
-                              operation=outcome.operation.to_dict(), pending=pending)
+            await host.emit(OperationSubmitted(step=step.id, attempt=run.attempt,
+                              operation=outcome.operation.to_dict(), pending=pending))
             result = await poll_operation(run, outcome.operation, sent)
         else:
             result = outcome.result
         await _record_effects(run, pending)
-        await host.emit("call_completed", step=step.id, attempt=run.attempt,
-                          result=cap_result(result))
+        await host.emit(CallCompleted(step=step.id, attempt=run.attempt,
+                          result=cap_result(result)))
     if hint is not None and hint.kind == "poll":
         await _record_effects(run, pending)
-        await host.emit("call_completed", step=step.id, attempt=run.attempt,
-                          result=cap_result(result))
+        await host.emit(CallCompleted(step=step.id, attempt=run.attempt,
+                          result=cap_result(result)))
     return finish_call(run, result, changed=call.mutating)
 
 
@@ -108,9 +109,9 @@ async def _send(run: StepRun, call: Any, args: dict[str, Any], rid: str | None) 
                 failure = StepFailure.from_cloud_error(err)
                 failure.maybe_applied = True
                 raise failure from None
-            await host.emit("warning", step=run.step.id,
+            await host.emit(RunWarning(step=run.step.id,
                               message=f"no clear answer ({err.message}); sending again with "
-                                      f"the same requestId {rid}")
+                                      f"the same requestId {rid}"))
             await host.clock.sleep(POLL_FIRST * 2 ** resend / host.ctx.speed)
     raise AssertionError("unreachable")
 
@@ -152,12 +153,12 @@ async def _record_effects(run: StepRun, pending: dict[str, Any]) -> None:
         backup = point.get("backup_run_id")
         if backup is None and kind == "backup":
             backup = host.render_value(args.get("backupRunId"))
-        await host.emit("restore_point", step=step.id, kind=kind, at=point.get("at"),
-                          backup_run_id=None if backup is None else str(backup))
+        await host.emit(RestorePoint(step=step.id, kind=kind, at=point.get("at"),
+                          backup_run_id=None if backup is None else str(backup)))
     for ref in pending.get("created") or ():
-        await host.emit("resource_created", step=step.id, resource=ref)
+        await host.emit(ResourceCreated(step=step.id, resource=ref))
     for ref in pending.get("deleted") or ():
-        await host.emit("resource_deleted", step=step.id, resource=ref)
+        await host.emit(ResourceDeleted(step=step.id, resource=ref))
 
 
 async def poll_operation(run: StepRun, op: Any, submitted: float | None = None) -> Any:
@@ -181,8 +182,8 @@ async def poll_operation(run: StepRun, op: Any, submitted: float | None = None) 
             now = (status.status, status.progress)
             if now != last:
                 last = now
-                await host.emit("operation_progress", step=run.step.id, operation=op.name,
-                                  status=status.status, progress=status.progress)
+                await host.emit(OperationProgress(step=run.step.id, operation=op.name,
+                                  status=status.status, progress=status.progress))
             if status.status == "DONE":
                 if status.error is not None:
                     raise StepFailure.from_cloud_error(status.error)

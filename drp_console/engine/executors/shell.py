@@ -8,6 +8,7 @@ import signal
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun
 from drp_console.engine.executors.gcp import confirm_live
+from drp_console.journal.event_types import CallIntent, Output
 
 OUTPUT_CAP = 64 * 1024
 """Bytes of each stream journaled as `output` events; the rest is counted, not kept."""
@@ -29,8 +30,8 @@ async def run_shell(run: StepRun) -> StepResult:
     cwd = getattr(step, "cwd", None)
     if getattr(step, "confirm", None):
         await confirm_live(run, step.id)
-    await host.emit("call_intent", step=step.id, attempt=run.attempt, call="shell",
-                      request_id=None, args={"argv": argv, "cwd": cwd})
+    await host.emit(CallIntent(step=step.id, attempt=run.attempt, call="shell",
+                      request_id=None, args={"argv": argv, "cwd": cwd}))
     try:
         proc = await asyncio.create_subprocess_exec(
             *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -88,7 +89,7 @@ async def _pump(run: StepRun, stream: asyncio.StreamReader | None, name: str,
         size += len(line)
         text = line.decode("utf-8", errors="replace")
         kept.append(text)
-        await run.host.emit("output", step=run.step.id, stream=name, text=text.rstrip("\n"))
+        await run.host.emit(Output(step=run.step.id, stream=name, text=text.rstrip("\n")))
     if dropped:
-        await run.host.emit("output", step=run.step.id, stream=name,
-                              text=f"[{dropped} more bytes not kept]")
+        await run.host.emit(Output(step=run.step.id, stream=name,
+                              text=f"[{dropped} more bytes not kept]"))

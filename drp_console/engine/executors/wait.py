@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
 from drp_console.runbook.catalog import CATALOG
+from drp_console.journal.event_types import CallCompleted
 
 DEFAULT_INTERVAL = 10.0
 """Seconds between two reads when the step gives no `interval`."""
@@ -30,8 +31,8 @@ async def run_wait(run: StepRun) -> StepResult:
             reads += 1
             result = outcome.result
             if host.evaluate(step.until, result=result):
-                await host.emit("call_completed", step=step.id, attempt=run.attempt,
-                                  result=cap_result(result))
+                await host.emit(CallCompleted(step=step.id, attempt=run.attempt,
+                                  result=cap_result(result)))
                 outputs = {name: host.evaluate(expr, result=result)
                            for name, expr in (getattr(step, "outputs", None) or {}).items()}
                 return StepResult(outputs={"reads": reads, **outputs})
