@@ -9,11 +9,14 @@ from typing import Any
 
 import click
 
+from drp_console.cli.options import (
+    operator_option,
+    param_pairs,
+    params_option,
+    runs_dir_option,
+    scenario_option,
+)
 from drp_console.exit_codes import ExitCode
-
-from drp_console.cli.options import (operator_option, param_pairs, params_option, runs_dir_option,
-                                     scenario_option)
-
 
 
 def _fail(message: str, code: int) -> None:
@@ -23,11 +26,11 @@ def _fail(message: str, code: int) -> None:
 
 def _guarded(action: Callable[[], int]) -> int:
     """Run a command body; every expected error becomes a message and its exit code."""
-    from drp_console.runner.headless import AnswersError
-    from drp_console.runner.session import SessionError
     from drp_console.journal import JournalError, RunLocked
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
+    from drp_console.runner.headless import AnswersError
+    from drp_console.runner.session import SessionError
 
     try:
         return action()
@@ -187,7 +190,7 @@ def runs(runs_dir: str | None) -> None:
             return ExitCode.OK
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
-            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         return ExitCode.OK
 
     sys.exit(_guarded(body))

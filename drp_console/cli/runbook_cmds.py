@@ -7,13 +7,12 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
-from drp_console.exit_codes import ExitCode
-
 from drp_console.cli.options import param_pairs, params_option
+from drp_console.exit_codes import ExitCode
 
 _SCENARIO_FORMAT = re.compile(r"^format:\s*[\"']?drp-sim/", re.MULTILINE)
 
@@ -85,7 +84,8 @@ def _check_file(path: Path) -> tuple[Any, list[Any]]:
     return runbook, diagnostics
 
 
-def _at(runbook: Any, loc: tuple[Any, ...], message: str, severity: str = "error") -> Any:
+def _at(runbook: Any, loc: tuple[Any, ...], message: str,
+        severity: Literal["error", "warning"] = "error") -> Any:
     from drp_console.runbook.diagnostics import Diagnostic
     from drp_console.runbook.errors import format_where
     from drp_console.runbook.loader import locate

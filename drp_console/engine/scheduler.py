@@ -29,9 +29,9 @@ from drp_console.engine.step_attempts import StepAttempts
 from drp_console.engine.step_book import StepBook
 from drp_console.engine.templates import TemplateScope
 from drp_console.gcp.clients import Cloud
+from drp_console.journal.event_types import RunFinished, RunWarning
 from drp_console.journal.state import RunState
 from drp_console.runbook.model import Runbook
-from drp_console.journal.event_types import RunFinished, RunWarning
 
 
 class Engine:

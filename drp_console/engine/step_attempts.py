@@ -12,8 +12,8 @@ from drp_console.engine.responder import VALID_ANSWERS, NeedsOperator, Question
 from drp_console.engine.resume import ResumeHint
 from drp_console.engine.services import StepServices
 from drp_console.engine.step_book import StepBook
-from drp_console.runbook.durations import format_duration
 from drp_console.journal.event_types import AttemptFailed, RunWarning, StepStarted, StepUnknown
+from drp_console.runbook.durations import format_duration
 
 PEOPLE = ("manual", "approval", "decision")
 """Step types done by people: no timeout, no budget warning."""

@@ -8,8 +8,8 @@ from typing import Any
 
 from drp_console.engine.emitter import Emitter
 from drp_console.engine.resume import ResumePlan
-from drp_console.runbook.model import Runbook
 from drp_console.journal.event_types import MilestoneReached, StepFinished
+from drp_console.runbook.model import Runbook
 
 TERMINAL = frozenset({"succeeded", "failed", "skipped"})
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from drp_console.settings import settings
 from drp_console.journal.events import JOURNAL_NAME, JournalError, read_events
 from drp_console.journal.lock import lock_holder
 from drp_console.journal.state import RunState
+from drp_console.settings import settings
 
 RUN_ID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[a-z0-9][a-z0-9-]*-[0-9a-f]{4}$")
 """What `new_run_id` produces."""

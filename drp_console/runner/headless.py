@@ -6,9 +6,9 @@ import asyncio
 from pathlib import Path
 from typing import Any, TextIO
 
+from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question
 from drp_console.exit_codes import ExitCode
 from drp_console.journal.event_types import EventType
-from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question
 
 HEADLESS = "headless"
 """The approver name `--auto-approve` records."""
@@ -107,7 +107,7 @@ class EventPrinter:
         """The runbook, to name a failed step's `on_failure` (optional)."""
         self._progress: dict[str, tuple[object, int]] = {}
 
-    def __call__(self, event: dict) -> None:
+    def __call__(self, event: dict[str, Any]) -> None:
         if event.get("type") == EventType.OPERATION_PROGRESS:  # a line per status or per quarter
             key = (event.get("status"), int(event.get("progress") or 0) // 25)
             if self._progress.get(str(event.get("operation"))) == key:
@@ -127,7 +127,7 @@ _WAITING = {"manual": "work to be marked done", "approval": "an approval",
             "unknown": "a check of what the step did"}
 
 
-def describe(e: dict, runbook: Any = None) -> str | None:
+def describe(e: dict[str, Any], runbook: Any = None) -> str | None:
     """A short human description of an event (None: not worth a line)."""
     t = e.get("type")
     if t == EventType.ANSWERED and e.get("kind") == "failed":
@@ -172,13 +172,13 @@ def describe(e: dict, runbook: Any = None) -> str | None:
     if t == EventType.WARNING:
         return f"warning: {e.get('message')}"
     if t in (EventType.RUN_PAUSED, EventType.RUN_UNPAUSED, EventType.RUN_RESUMED):
-        return t.replace("_", " ")
+        return str(t).replace("_", " ")
     if t == EventType.RUN_FINISHED:
         return f"run {e.get('status')}: {e.get('reason')}"
     return None
 
 
-def _failed_answer(e: dict, runbook: Any) -> str:
+def _failed_answer(e: dict[str, Any], runbook: Any) -> str:
     """`failed; headless policy: let it fail (on_failure: abort)` and the like."""
     who = "headless policy" if e.get("by") == HEADLESS else str(e.get("by"))
     answer = e.get("answer")

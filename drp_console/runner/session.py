@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -17,9 +18,9 @@ from drp_console.engine.context import RunContext
 from drp_console.engine.responder import Responder
 from drp_console.engine.scheduler import Engine
 from drp_console.exit_codes import ExitCode
+from drp_console.journal.event_types import EventType, RunResumed, RunStarted
 from drp_console.runner.crash import crash_hook
 from drp_console.settings import settings
-from drp_console.journal.event_types import EventType, RunResumed, RunStarted
 
 
 class SessionError(Exception):
@@ -136,8 +137,7 @@ class RunSession:
                params: dict[str, str] | None = None) -> RunSession:
         """Reopen a run (id, id prefix or directory): lock it, reopen its world, journal
         run_resumed. Secret parameters are not journaled: give them again in `params`."""
-        from drp_console.journal import (Journal, Redactor, RunLock, default_runs_dir, find_run,
-                                         read_events)
+        from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, find_run, read_events
         from drp_console.journal.events import JOURNAL_NAME
         from drp_console.journal.writer import login_name
         from drp_console.runbook.model import Runbook
@@ -230,10 +230,8 @@ class RunSession:
             finally:
                 self.sim = None
         if self.journal is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing must not hide why the run ended
                 self.journal.close()
-            except Exception:
-                pass
         if self.lock is not None:
             self.lock.release()
 
@@ -319,6 +317,7 @@ def sim_health(endpoint: str) -> dict[str, Any]:
     """The simulator's `/_sim/health` answer ({} when it does not answer)."""
     try:
         with urllib.request.urlopen(endpoint.rstrip("/") + "/_sim/health", timeout=5) as resp:
-            return json.loads(resp.read() or b"{}")
+            answer = json.loads(resp.read() or b"{}")
     except (OSError, ValueError):
         return {}
+    return answer if isinstance(answer, dict) else {}

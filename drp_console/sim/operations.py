@@ -8,7 +8,8 @@ and called with a phase: `begin` when accepted, `done` at DONE, `fail` when it e
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from drp_console.sim.errors import OPERATION_HTTP
 from drp_console.sim.world import World, rfc3339
@@ -60,7 +61,7 @@ def submit(world: World, method: str, *, target: str, target_link: str, target_i
                f"-{uuid.uuid4().hex[:8]}"
     else:
         name = str(uuid.uuid4())
-    op = {
+    op: dict[str, Any] = {
         "name": name, "id": world.new_id(), "service": service, "scope": scope,
         "location": location, "method": method, "target": target, "targetLink": target_link,
         "targetId": target_id, "params": params, "insertTime": now,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -108,10 +109,8 @@ class Silent:
             except OSError:
                 return
             self.conns.append(conn)
-            try:
+            with contextlib.suppress(OSError):
                 self.requests.append(conn.recv(65536).split(b"\r\n", 1)[0])
-            except OSError:
-                pass
 
     def close(self):
         self.sock.close()

@@ -12,8 +12,8 @@ from drp_console.runbook.durations import format_duration
 if TYPE_CHECKING:
     from drp_console.engine.clock import Clock
     from drp_console.engine.context import RunContext
-    from drp_console.engine.resume import ResumeHint
     from drp_console.engine.responder import Answer, Question
+    from drp_console.engine.resume import ResumeHint
     from drp_console.gcp.clients import Cloud
     from drp_console.journal.event_types import Record
     from drp_console.runbook.catalog import Call

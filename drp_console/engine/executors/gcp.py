@@ -6,8 +6,17 @@ from typing import Any
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
 from drp_console.engine.responder import Question
+from drp_console.journal.event_types import (
+    CallCompleted,
+    CallIntent,
+    OperationProgress,
+    OperationSubmitted,
+    ResourceCreated,
+    ResourceDeleted,
+    RestorePoint,
+    RunWarning,
+)
 from drp_console.runbook.catalog import CATALOG
-from drp_console.journal.event_types import CallCompleted, CallIntent, OperationProgress, OperationSubmitted, ResourceCreated, ResourceDeleted, RestorePoint, RunWarning
 
 POLL_FIRST, POLL_MAX = 0.25, 5.0
 """Operation polling backoff in seconds (divided by the run's speed)."""
@@ -44,7 +53,7 @@ async def run_gcp(run: StepRun) -> StepResult:
         result = hint.result
     elif hint is not None and hint.kind == "poll":
         pending = hint.pending or {}
-        op = actions.OperationRef.from_dict(hint.operation)
+        op = actions.OperationRef.from_dict(hint.operation or {})
         result = await poll_operation(run, op)
     else:
         args = host.render_args(step.with_, call)
@@ -120,11 +129,10 @@ def finish_call(run: StepRun, result: Any, *, changed: bool) -> StepResult:
     """Evaluate the step's `check` and `outputs` on the call's result."""
     host, step = run.host, run.step
     check = getattr(step, "check", None)
-    if check:
-        if not host.evaluate(check, result=result):
-            raise StepFailure(f"check failed: {check}", code="checkFailed",
-                              hint="the resource is not in the state the runbook expects; "
-                                   "look at it, then retry, skip or fail the step")
+    if check and not host.evaluate(check, result=result):
+        raise StepFailure(f"check failed: {check}", code="checkFailed",
+                          hint="the resource is not in the state the runbook expects; "
+                               "look at it, then retry, skip or fail the step")
     outputs = {name: host.evaluate(expr, result=result)
                for name, expr in (getattr(step, "outputs", None) or {}).items()}
     return StepResult(outputs=outputs, changed=changed)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drp_console.engine.executors.base import StepFailure, StepHost, StepResult, StepRun
 from drp_console.engine.responder import Question
 

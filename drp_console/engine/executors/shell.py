@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 
@@ -40,13 +41,13 @@ async def run_shell(run: StepRun) -> StepResult:
     except (OSError, ValueError) as exc:
         raise StepFailure(f"cannot start {argv[0]!r}: {exc}", code="badCommand",
                           hint="install the command or fix `run:`/`cwd:`") from None
-    kept = {"stdout": [], "stderr": []}
+    kept: dict[str, list[str]] = {"stdout": [], "stderr": []}
     readers = [asyncio.create_task(_pump(run, proc.stdout, "stdout", kept["stdout"])),
                asyncio.create_task(_pump(run, proc.stderr, "stderr", kept["stderr"]))]
     left = run.time_left()
     try:
         await asyncio.wait_for(proc.wait(), timeout=None if left is None else max(0.0, left))
-    except asyncio.TimeoutError:
+    except TimeoutError:
         _kill(proc)
         await proc.wait()
         await asyncio.gather(*readers, return_exceptions=True)
@@ -67,10 +68,8 @@ async def run_shell(run: StepRun) -> StepResult:
 
 
 def _kill(proc: asyncio.subprocess.Process) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 async def _pump(run: StepRun, stream: asyncio.StreamReader | None, name: str,
