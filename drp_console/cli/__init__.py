@@ -17,72 +17,40 @@ from drp_console.cli.options import param_pairs
 __all__ = ["cli", "main", "param_pairs"]
 
 
-def _validate() -> click.Command:
-    from drp_console.cli.runbook_cmds import validate
-
-    return validate
-
-
-def _plan() -> click.Command:
-    from drp_console.cli.runbook_cmds import plan
-
-    return plan
+def _runbook_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import runbook_cmds as m
+    return {"validate": m.validate, "plan": m.plan, "schema": m.schema}
 
 
-def _schema() -> click.Command:
-    from drp_console.cli.runbook_cmds import schema
-
-    return schema
-
-
-def _sim() -> click.Command:
-    from drp_console.cli.sim_cmds import sim
-
-    return sim
+def _sim_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import sim_cmds as m
+    return {"sim": m.sim}
 
 
-def _run() -> click.Command:
-    from drp_console.cli.run_cmds import run
-
-    return run
-
-
-def _resume() -> click.Command:
-    from drp_console.cli.run_cmds import resume
-
-    return resume
+def _run_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import run_cmds as m
+    return {"run": m.run, "resume": m.resume, "runs": m.runs}
 
 
-def _runs() -> click.Command:
-    from drp_console.cli.run_cmds import runs
-
-    return runs
-
-
-def _report() -> click.Command:
-    from drp_console.cli.report_cmds import report
-
-    return report
+def _report_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import report_cmds as m
+    return {"report": m.report}
 
 
-def _console() -> click.Command:
-    from drp_console.cli.ui_cmds import console
+def _ui_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import ui_cmds as m
+    return {"console": m.console}
 
-    return console
 
-
-COMMANDS: dict[str, Callable[[], click.Command]] = {
-    "validate": _validate,
-    "plan": _plan,
-    "schema": _schema,
-    "sim": _sim,
-    "run": _run,
-    "resume": _resume,
-    "runs": _runs,
-    "report": _report,
-    "console": _console,
+COMMANDS: dict[str, Callable[[], dict[str, click.Command]]] = {
+    "validate": _runbook_cmds, "plan": _runbook_cmds, "schema": _runbook_cmds,
+    "sim": _sim_cmds,
+    "run": _run_cmds, "resume": _run_cmds, "runs": _run_cmds,
+    "report": _report_cmds,
+    "console": _ui_cmds,
 }
-"""Command name -> a function importing its module (only when the command is used)."""
+"""Command name -> a function importing its module (only when the command is used) and
+returning that module's commands by name."""
 
 
 class LazyGroup(click.Group):
@@ -93,7 +61,7 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         load = COMMANDS.get(cmd_name)
-        return load() if load is not None else None
+        return load()[cmd_name] if load is not None else None
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)

@@ -50,7 +50,6 @@ class StepAttempts:
             await self._finish(step_id, "failed", f"internal error: {exc!r}")
 
     async def _attempts(self, step: Any, hint: ResumeHint | None) -> None:
-        run_exec = executor_for(step.type)
         tries = 0
         if hint is not None and hint.kind == "unknown":
             attempt = await self._ask_unknown(step, hint)
@@ -63,21 +62,8 @@ class StepAttempts:
         while True:
             if failure is None:
                 tries += 1
-                self.attempts[step.id] = attempt
-                # A resumed attempt that may have acted is continued, never restarted: writing
-                # step_started again would make a second crash forget the call in flight.
-                if hint is None or hint.kind in ("restart", "next_attempt"):
-                    await self.emit(StepStarted(step=step.id, attempt=attempt))
-                t0 = self.clock.monotonic()
-                deadline = t0 + step.timeout / self.ctx.speed if step.timeout else None
-                if step.type in PEOPLE:
-                    deadline = None
-                try:
-                    result = await run_exec(StepRun(self.host, step, attempt, deadline, hint))
-                except StepFailure as exc:
-                    failure = exc
-                else:
-                    await self._succeed(step, result, self.clock.monotonic() - t0)
+                failure = await self._try(step, attempt, hint)
+                if failure is None:
                     return
                 hint = None
                 retry_in = None
@@ -113,6 +99,26 @@ class StepAttempts:
                 return
             await self._finish(step.id, "failed", failure.message)
             return
+
+    async def _try(self, step: Any, attempt: int, hint: ResumeHint | None) -> StepFailure | None:
+        """Run one attempt through the step's executor: None when the step is done, else why
+        the attempt failed."""
+        self.attempts[step.id] = attempt
+        # A resumed attempt that may have acted is continued, never restarted: writing
+        # step_started again would make a second crash forget the call in flight.
+        if hint is None or hint.kind in ("restart", "next_attempt"):
+            await self.emit(StepStarted(step=step.id, attempt=attempt))
+        t0 = self.clock.monotonic()
+        deadline = t0 + step.timeout / self.ctx.speed if step.timeout else None
+        if step.type in PEOPLE:
+            deadline = None
+        try:
+            result = await executor_for(step.type)(StepRun(self.host, step, attempt, deadline,
+                                                           hint))
+        except StepFailure as exc:
+            return exc
+        await self._succeed(step, result, self.clock.monotonic() - t0)
+        return None
 
     async def _ask_unknown(self, step: Any, hint: ResumeHint) -> int | None:
         """The step may have acted (found on resume, or a call without a clear answer): the
