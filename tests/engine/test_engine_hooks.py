@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from drp_console.engine.scheduler import Engine
-from drp_console.runner.crash import crash_hook
 from engine_helpers import ScriptedResponder, run, runbook
 from engine_helpers import engine_for as _engine_for
+
+from drp_console.engine.scheduler import Engine
+from drp_console.runner.crash import crash_hook
 
 
 def test_after_event_sees_each_durable_event_before_the_listeners(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from engine_helpers import ScriptedResponder, engine_for, finished, run, runbook
 
 from drp_console.actions import request_id_for
 from drp_console.gcp.clients import Cloud
 from drp_console.sim.server import SimServer
-from engine_helpers import ScriptedResponder, engine_for, finished, run, runbook
 
 WORLD = Path(__file__).parent / "data" / "crash-world.yaml"
 P = {"project": "acme-prod"}

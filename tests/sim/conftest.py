@@ -8,12 +8,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from discovery import response_schema, validate, validate_error
+from sim_clients import CALM, Clients, start_sim
+
 from drp_console.sim import server as sim_server
 from drp_console.sim.scenario import Scenario, load_scenario
 from drp_console.sim.server import SimServer
-from sim_clients import CALM, Clients, start_sim
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from sim_clients import PROJECT, Clients
 
 Z = "europe-west1-b"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from discovery import response_schema, validate
-from drp_console.sim.api import ROUTES
 from sim_clients import PROJECT, Clients
+
+from drp_console.sim.api import ROUTES
 
 Z = "europe-west1-b"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from sim_clients import PROJECT, Clients, start_sim
 
 Z = "europe-west1-b"

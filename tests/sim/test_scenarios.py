@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sim_clients import PROJECT, ROOT, Clients, start_sim
 
 from drp_console.cli import cli
 from drp_console.runbook.diagnostics import InvalidDocument
 from drp_console.sim.scenario import load_scenario
 from drp_console.sim.server import SimServer
-from sim_clients import PROJECT, ROOT, Clients, start_sim
 
 SCENARIOS = sorted((ROOT / "runbooks" / "scenarios").glob("*.yaml"))
 RUNBOOKS = sorted((ROOT / "runbooks").glob("*.yaml"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sim_clients import PROJECT, Clients, start_sim
 
 from drp_console.sim.world import parse_time
-from sim_clients import PROJECT, Clients, start_sim
 
 
 def _op(gc: Clients, method: str, request_cls: str, **kw):
