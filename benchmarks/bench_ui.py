@@ -132,7 +132,7 @@ async def _lag_run(runbook: Path, scenario: Path, runs_dir: Path) -> dict:
         screen = app.screen
         loop = asyncio.get_running_loop()
         start = loop.time()
-        while screen.view.finished is None and loop.time() - start < 60:
+        while not screen.state.finished and loop.time() - start < 60:
             before = loop.time()
             await asyncio.sleep(0.005)
             lags.append(loop.time() - before - 0.005)
@@ -142,7 +142,7 @@ async def _lag_run(runbook: Path, scenario: Path, runs_dir: Path) -> dict:
                 spikes.append((round(before - start, 2), round(lags[-1], 3)))
         took = loop.time() - start
         polls = sum(1 for e in session.journal.events() if e["type"] == "operation_progress")
-        status = screen.view.status
+        status = screen.state.status
         await pilot.pause()
     session.close()
     lags.sort()

@@ -17,6 +17,8 @@ VARIABLES: dict[str, str] = {
     "DRP_THEME": "The console's Textual theme, e.g. `textual-light`.",
     "DRP_TZ": "The console's second time zone (IANA name; default UTC).",
     "DRP_FORCE_TUI": "`1`: open the console even when stdin/stdout are not a terminal.",
+    "DRP_JOURNAL": "The shared journal database (`postgresql://...`) when `--journal` is not given.",
+    "DRP_LEASE_SECONDS": "How long a shared run's lease lasts without a heartbeat (default 15).",
     "DRP_TEST_CRASH_AT": "Tests only: `<event type>:<n>` kills the process (SIGKILL) right after "
                          "the n-th such event is durable.",
     "DRP_UPDATE_GOLDEN": "Tests only: `1` rewrites the report golden files.",
@@ -39,6 +41,10 @@ class Settings:
     """`DRP_TZ`."""
     force_tui: bool = False
     """`DRP_FORCE_TUI` set to anything but empty or `0`."""
+    journal: str | None = None
+    """`DRP_JOURNAL`, stripped."""
+    lease_seconds: str | None = None
+    """`DRP_LEASE_SECONDS` as written (the journal checks it is a number)."""
     crash_at: tuple[str, int] | None = None
     """`DRP_TEST_CRASH_AT` as (event type, n); None when unset or malformed."""
     update_golden: bool = False
@@ -61,6 +67,8 @@ class Settings:
             theme=text("DRP_THEME"),
             tz=text("DRP_TZ"),
             force_tui=(text("DRP_FORCE_TUI") or "0") != "0",
+            journal=(text("DRP_JOURNAL") or "").strip() or None,
+            lease_seconds=(text("DRP_LEASE_SECONDS") or "").strip() or None,
             crash_at=_crash_point(text("DRP_TEST_CRASH_AT")),
             update_golden=text("DRP_UPDATE_GOLDEN") == "1",
             crash_stress=_number(text("DRP_CRASH_STRESS")),

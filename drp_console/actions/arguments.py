@@ -17,6 +17,7 @@ _URL_FORMS = {
     "disks": "zones/{zone}/disks/{name}",
     "snapshots": "global/snapshots/{name}",
     "machineImages": "global/machineImages/{name}",
+    "instanceTemplates": "global/instanceTemplates/{name}",
 }
 """How a short name expands, per collection (the partial URLs Compute accepts)."""
 

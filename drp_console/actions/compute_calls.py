@@ -85,25 +85,32 @@ def _instance_verb(verb: str, request_type: str) -> Adapter:
 
 def instances_insert(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
     c = _compute()
-    if a.get("sourceSnapshot") and a.get("sourceMachineImage"):
-        raise invalid_argument("compute.instances.insert takes sourceMachineImage or "
-                               "sourceSnapshot, not both", "keep the one to build the VM from.")
-    body: dict[str, Any] = {"name": a["name"], "machineType": a["machineType"]}
+    sources = [k for k in ("sourceInstanceTemplate", "sourceMachineImage", "sourceSnapshot")
+               if a.get(k)]
+    if len(sources) != 1:
+        raise invalid_argument("compute.instances.insert takes exactly one of "
+                               "sourceInstanceTemplate, sourceMachineImage or sourceSnapshot",
+                               "name the template, machine image or boot snapshot to build the "
+                               "VM from.")
+    body: dict[str, Any] = {"name": a["name"]}
+    if a.get("machineType"):
+        body["machineType"] = a["machineType"]
+    elif sources == ["sourceSnapshot"]:
+        raise invalid_argument("compute.instances.insert from a snapshot needs machineType",
+                               "add `machineType:` (e.g. e2-standard-4) to the step's `with:`.")
     if a.get("networkInterfaces") is not None:
         body["networkInterfaces"] = a["networkInterfaces"]
     if a.get("sourceSnapshot"):
         body["disks"] = [{"boot": True, "autoDelete": True, "type": "PERSISTENT",
                           "initializeParams": {"sourceSnapshot": a["sourceSnapshot"]}}]
         body.setdefault("networkInterfaces", [{"network": "global/networks/default"}])
-    elif not a.get("sourceMachineImage"):
-        raise invalid_argument("compute.instances.insert needs sourceMachineImage or "
-                               "sourceSnapshot", "name the machine image or boot snapshot "
-                               "to build the VM from.")
     instance = c.Instance.from_json(json.dumps(body))
     req = c.InsertInstanceRequest(project=a["project"], zone=a["zone"],
                                   instance_resource=instance, request_id=_rid(rid))
     if a.get("sourceMachineImage"):
         req.source_machine_image = a["sourceMachineImage"]
+    if a.get("sourceInstanceTemplate"):
+        req.source_instance_template = a["sourceInstanceTemplate"]
     op = cloud.client("instances").insert_unary(request=req, **_opts(cloud))
     return _submitted(op, a["project"])
 
@@ -154,6 +161,25 @@ def snapshots_list(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutc
     return _listed(cloud.client("snapshots").list(request=req, **_opts(cloud)))
 
 
+def instance_templates_list(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
+    req = _compute().ListInstanceTemplatesRequest(project=a["project"])
+    if a.get("filter"):
+        req.filter = a["filter"]
+    return _listed(cloud.client("instance_templates").list(request=req, **_opts(cloud)))
+
+
+def instance_templates_get(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
+    req = _compute().GetInstanceTemplateRequest(project=a["project"],
+                                                instance_template=last_segment(a["instanceTemplate"]))
+    return _read(cloud.client("instance_templates").get(request=req, **_opts(cloud)))
+
+
+def region_igm_get(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
+    req = _compute().GetRegionInstanceGroupManagerRequest(
+        project=a["project"], region=a["region"], instance_group_manager=a["instanceGroupManager"])
+    return _read(cloud.client("region_instance_group_managers").get(request=req, **_opts(cloud)))
+
+
 def igm_resize(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
     c = _compute()
     req = c.ResizeInstanceGroupManagerRequest(
@@ -184,6 +210,9 @@ COMPUTE_ADAPTERS: dict[str, Adapter] = {
     "compute.disks.createSnapshot": disks_create_snapshot,
     "compute.disks.insert": disks_insert,
     "compute.snapshots.list": snapshots_list,
+    "compute.instanceTemplates.list": instance_templates_list,
+    "compute.instanceTemplates.get": instance_templates_get,
+    "compute.regionInstanceGroupManagers.get": region_igm_get,
     "compute.instanceGroupManagers.resize": igm_resize,
     "compute.regionInstanceGroupManagers.resize": region_igm_resize,
 }

@@ -8,13 +8,14 @@ from typing import Any
 
 from drp_console.actions.arguments import prepare
 from drp_console.actions.compute_calls import COMPUTE_ADAPTERS
+from drp_console.actions.monitoring_calls import MONITORING_ADAPTERS
 from drp_console.actions.outcome import CallOutcome, ResourceRef
 from drp_console.actions.sql_calls import SQL_ADAPTERS
 from drp_console.gcp.clients import Cloud
 from drp_console.gcp.errors import CloudError, from_exception, invalid_argument
 from drp_console.runbook.catalog import CATALOG, Call
 
-ADAPTERS = {**COMPUTE_ADAPTERS, **SQL_ADAPTERS}
+ADAPTERS = {**COMPUTE_ADAPTERS, **SQL_ADAPTERS, **MONITORING_ADAPTERS}
 """Every catalog call name -> the function that makes it."""
 
 _REQUEST_ID_NAMESPACE = uuid.UUID("6f1c2d4e-9b7a-5c3e-8d21-0a4b6c8e2f13")

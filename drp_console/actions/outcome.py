@@ -58,8 +58,9 @@ class CallOutcome:
     """The resource, list or operation with REST JSON field names (camelCase, enum names)."""
     operation: OperationRef | None = None
     """The long-running operation a mutating call started, to be polled until DONE."""
-    restore_point: str | None = None
-    """ISO-8601 UTC time the restored data is from (restoreBackup, clone at a point in time)."""
+    restore_point: str | dict[str, Any] | None = None
+    """ISO-8601 UTC time the restored data is from (restoreBackup, clone at a point in time),
+    or a dict `{at, kind, ...}` (a promotion: `kind: replica_lag`, `lag_seconds`)."""
     created: list[ResourceRef] = field(default_factory=list)
     """Resources this call creates once its operation succeeds."""
     deleted: list[ResourceRef] = field(default_factory=list)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -71,20 +71,49 @@ def instances_failover(cloud: Cloud, a: dict[str, Any], rid: str | None) -> Call
     return _submitted(client.failover(request=req, **_opts(cloud)), a["project"])
 
 
+def promotion_point(cloud: Cloud, project: str, instance: str) -> dict[str, Any] | None:
+    """What a promotion keeps: the replica's data as of (newest lag point - its lag).
+
+    Read from Cloud Monitoring just before the promotion; None when there is no point or the
+    read fails (no monitoring.viewer role, say): the report then says the RPO was not measured,
+    and the promotion goes ahead regardless."""
+    from drp_console.actions.monitoring_calls import replica_lag
+
+    try:
+        lag = replica_lag(cloud, project, instance)
+    except Exception:  # noqa: BLE001 - a measurement must never stop a failover
+        return None
+    if lag["lagSeconds"] is None or lag["at"] is None:
+        return None
+    at = datetime.fromisoformat(utc_iso(lag["at"])) - timedelta(seconds=lag["lagSeconds"])
+    return {"at": at.isoformat(), "kind": "replica_lag", "lag_seconds": lag["lagSeconds"],
+            "measured_at": utc_iso(lag["at"])}
+
+
 def instances_promote_replica(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
     s = _sql()
+    point = promotion_point(cloud, a["project"], a["instance"])
     req = s.SqlInstancesPromoteReplicaRequest(project=a["project"], instance=a["instance"])
     if a.get("failover") is not None:
         req.failover = a["failover"]
     op = cloud.client("sql_instances").promote_replica(request=req, **_opts(cloud))
-    return _submitted(op, a["project"])
+    result = to_rest(op)
+    ref = OperationRef(result["name"], "sql", "sql", None, result.get("targetProject")
+                       or a["project"])
+    return CallOutcome(result=result, operation=ref, restore_point=point)
 
 
 def instances_switchover(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
+    """A planned switchover loses nothing: Cloud SQL applies every change to the replica before
+    the roles reverse, so the data kept is the primary's as of the switchover."""
     s = _sql()
     req = s.SqlInstancesSwitchoverRequest(project=a["project"], instance=a["instance"])
     op = cloud.client("sql_instances").switchover(request=req, **_opts(cloud))
-    return _submitted(op, a["project"])
+    result = to_rest(op)
+    ref = OperationRef(result["name"], "sql", "sql", None, result.get("targetProject")
+                       or a["project"])
+    point = {"at": datetime.now(UTC).isoformat(), "kind": "switchover"}
+    return CallOutcome(result=result, operation=ref, restore_point=point)
 
 
 def instances_restart(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:

@@ -1,7 +1,8 @@
 """The `drp` command line: one click group whose commands load their modules only when used.
 
 Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_cmds`,
-`ui_cmds`); this file only wires them, so `drp --help` and start-up stay cheap.
+`ui_cmds`, `plan_cmds`, `journal_cmds`); this file only wires them, so `drp --help` and
+start-up stay cheap.
 """
 
 from __future__ import annotations
@@ -37,6 +38,16 @@ def _report_cmds() -> dict[str, click.Command]:
     return {"report": m.report}
 
 
+def _plan_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import plan_cmds as m
+    return {"export": m.export, "history": m.history}
+
+
+def _journal_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import journal_cmds as m
+    return {"journal": m.journal}
+
+
 def _ui_cmds() -> dict[str, click.Command]:
     from drp_console.cli import ui_cmds as m
     return {"console": m.console}
@@ -48,6 +59,8 @@ COMMANDS: dict[str, Callable[[], dict[str, click.Command]]] = {
     "run": _run_cmds, "resume": _run_cmds, "runs": _run_cmds,
     "report": _report_cmds,
     "console": _ui_cmds,
+    "export": _plan_cmds, "history": _plan_cmds,
+    "journal": _journal_cmds,
 }
 """Command name -> a function importing its module (only when the command is used) and
 returning that module's commands by name."""

@@ -173,15 +173,31 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
 
 @click.command()
 @runs_dir_option
-def runs(runs_dir: str | None) -> None:
+@click.option("--journal", metavar="URL",
+              help="Also list the shared runs in this journal database (default: $DRP_JOURNAL).")
+def runs(runs_dir: str | None, journal: str | None) -> None:
     """List the runs, newest first: id, runbook, mode, status, started, progress."""
 
     def body() -> int:
         from drp_console.journal import list_runs
+        from drp_console.journal.backend import journal_url
 
+        try:
+            url = journal_url(journal)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+        found = list_runs(runs_dir)
+        if url is not None:
+            from drp_console.journal.pg_store import PgStore
+
+            with PgStore(url) as store:
+                store.check_schema()
+                found += store.summaries()
         rows = [("RUN", "RUNBOOK", "MODE", "STATUS", "STARTED", "PROGRESS")]
-        for r in list_runs(runs_dir):
-            status = r.status + (f" (held by {r.holder.get('user', '?')})" if r.holder else "")
+        for r in found:
+            held = "driven" if r.journal else "held"
+            status = r.status + (f" ({held} by {r.holder.get('user', '?')})" if r.holder else "")
+            status += " [shared]" if r.journal else ""
             rows.append((r.run_id, r.runbook_id or "?", r.mode or "?", status,
                          (r.started or "")[:19].replace("T", " "),
                          f"{r.steps_done}/{r.steps_total}"))

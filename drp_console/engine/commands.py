@@ -1,4 +1,5 @@
-"""Operator commands on a running engine: notes, milestones, pause, stop, retry, skip."""
+"""Operator commands on a running engine: notes, milestones, checklist ticks, pause, stop, retry,
+skip."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from drp_console.engine.flow import RunFlow
 from drp_console.engine.questions import Questions
 from drp_console.engine.responder import Answer, Question
 from drp_console.engine.step_book import StepBook
-from drp_console.journal.event_types import MilestoneReached, Note, RunPaused, RunUnpaused
+from drp_console.journal.event_types import (ChecklistTicked, MilestoneReached, Note, RunPaused,
+                                              RunUnpaused)
 
 
 class OperatorCommands:
@@ -36,6 +38,18 @@ class OperatorCommands:
     def milestone(self, name: str) -> asyncio.Task[Any]:
         """Record a milestone now, by the operator's word (`detected`, `restored`, ...)."""
         return self._flow.spawn(self._emit(MilestoneReached(name=name, step=None, source="operator")))
+
+    def tick(self, step: str, item: int, checked: bool = True,
+             by: str | None = None) -> asyncio.Task[Any] | bool:
+        """Tick (or untick) one checklist item of a step's open manual question, journaled at
+        once so that a quit or a crash keeps it; False when the step has no such item open."""
+        question = self._questions.open_question(step)
+        items = list(question.checklist) if question is not None else []
+        if question is None or question.kind != "manual" or not 0 <= item < len(items):
+            return False
+        return self._flow.spawn(self._emit(ChecklistTicked(
+            step=step, item=item, text=str(items[item]), checked=bool(checked),
+            by=by or self._operator)))
 
     def pause(self, reason: str | None = None) -> asyncio.Task[Any] | None:
         """No new step starts until unpause; running steps go on."""

@@ -92,6 +92,11 @@ class Engine:
         """Record a milestone now, by the operator's word."""
         return self.commands.milestone(name)
 
+    def tick(self, step: str, item: int, checked: bool = True,
+             by: str | None = None) -> asyncio.Task[Any] | bool:
+        """Tick (or untick) a checklist item of a step's open manual question (journaled)."""
+        return self.commands.tick(step, item, checked, by)
+
     def pause(self, reason: str | None = None) -> asyncio.Task[Any] | None:
         """No new step starts until unpause; running steps go on."""
         return self.commands.pause(reason)

@@ -20,6 +20,7 @@ CLIENT_KINDS: dict[str, tuple[str, str]] = {
     "instances": ("google.cloud.compute_v1", "InstancesClient"),
     "disks": ("google.cloud.compute_v1", "DisksClient"),
     "snapshots": ("google.cloud.compute_v1", "SnapshotsClient"),
+    "instance_templates": ("google.cloud.compute_v1", "InstanceTemplatesClient"),
     "instance_group_managers": ("google.cloud.compute_v1", "InstanceGroupManagersClient"),
     "region_instance_group_managers": ("google.cloud.compute_v1",
                                        "RegionInstanceGroupManagersClient"),

@@ -14,18 +14,20 @@ from typing import Any
 
 from drp_console.gcp.clients import Cloud
 
-LIVE_HOSTS = {"sql": "https://sqladmin.googleapis.com", "compute": "https://compute.googleapis.com"}
+LIVE_HOSTS = {"sql": "https://sqladmin.googleapis.com", "compute": "https://compute.googleapis.com",
+              "monitoring": "https://monitoring.googleapis.com"}
 """Where live requests go, per service."""
 
 
 def request_json(cloud: Cloud, service: str, method: str, path: str,
-                 body: dict[str, Any] | None = None) -> str:
+                 body: dict[str, Any] | None = None,
+                 params: dict[str, str] | None = None) -> str:
     """Send one JSON request (path from `/sql/v1beta4/...`); the answer's text, or raise."""
     from google.api_core import exceptions
 
     session = cloud.session()
     url = (cloud.endpoint or LIVE_HOSTS[service]) + path
-    response = session.request(method, url, json=body, timeout=cloud.timeout,
+    response = session.request(method, url, json=body, params=params, timeout=cloud.timeout,
                                headers={"x-goog-api-client": "drp-console"})
     if response.status_code >= 400:
         raise exceptions.from_http_response(response)  # type: ignore[no-untyped-call]

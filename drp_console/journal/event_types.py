@@ -243,9 +243,11 @@ class RestorePoint(Record):
     TYPE: ClassVar[EventType] = EventType.RESTORE_POINT
     step: str
     kind: str
-    """backup, point_in_time."""
+    """backup, point_in_time, replica_lag."""
     at: str | None
     backup_run_id: str | None
+    lag_seconds: float | None = None
+    """A promoted replica's measured lag behind its primary (kind replica_lag)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,20 +26,25 @@ def _int(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _run_started(s: RunState, e: Event, at: Instant) -> None:
     s.run_started = e
     s.run_id = e.get("run_id")
-    s.runbook = e.get("runbook") or {}
-    s.runbook_doc = e.get("runbook_doc") or {}
+    s.runbook = _dict(e.get("runbook"))
+    s.runbook_doc = _dict(e.get("runbook_doc"))
     s.mode = e.get("mode")
-    s.params = e.get("params") or {}
+    s.params = _dict(e.get("params"))
     s.scenario = e.get("scenario")
     s.project = e.get("project")
     s.incident_start = e.get("incident_start")
     s.operator = e.get("operator")
     s.started = at
     s.status = "running"
-    for doc in s.runbook_doc.get("steps") or []:
+    steps = s.runbook_doc.get("steps")
+    for doc in steps if isinstance(steps, list) else []:
         if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
             continue
         step = s.step(doc["id"])
@@ -72,7 +77,8 @@ def _run_unpaused(s: RunState, e: Event, at: Instant) -> None:
 
 
 def _run_finished(s: RunState, e: Event, at: Instant) -> None:
-    s.status = e.get("status") or "failed"
+    status = e.get("status")
+    s.status = status if isinstance(status, str) and status else "failed"
     s.reason = e.get("reason")
     s.ended = at
     for step in s.steps.values():
@@ -233,12 +239,12 @@ def _output(s: RunState, e: Event, at: Instant) -> None:
 
 def _step_finished(s: RunState, e: Event, at: Instant) -> None:
     step = s.step(e["step"])
-    step.status = e.get("status") or "failed"
+    status = e.get("status")
+    step.status = status if isinstance(status, str) and status else "failed"
     step.reason = e.get("reason")
-    step.outputs = e.get("outputs") or {}
+    step.outputs = _dict(e.get("outputs"))
     step.changed = bool(e.get("changed"))
-    if isinstance(e.get("attempts"), int):
-        step.attempts = e["attempts"]
+    step.attempts = _int(e.get("attempts"), step.attempts)
     step.question = None
     step.ticks = {}
     step.retry_in = None
@@ -246,6 +252,7 @@ def _step_finished(s: RunState, e: Event, at: Instant) -> None:
         step.started = at
     if step.started is not None:
         step.ended = at
+    step.finished = at
     step._close(step.waits, at)
     step._close(step.polls, at)
     step._switch(None, at)
@@ -259,7 +266,7 @@ def _restore_point(s: RunState, e: Event, at: Instant) -> None:
 
 def _resource(target: str) -> Handler:
     def handler(s: RunState, e: Event, at: Instant) -> None:
-        resource = e.get("resource") or {}
+        resource = _dict(e.get("resource"))
         getattr(s, target).append({"step": e.get("step"), **resource, "ts": at.ts, "at": at})
 
     return handler
@@ -267,7 +274,7 @@ def _resource(target: str) -> Handler:
 
 def _milestone(s: RunState, e: Event, at: Instant) -> None:
     name = e.get("name")
-    if isinstance(name, str) and name not in s.milestones:
+    if isinstance(name, str) and name and name not in s.milestones:
         s.milestones[name] = Milestone(name, at, e.get("operator"), e.get("step"), e.get("source"))
 
 

@@ -111,6 +111,8 @@ class RunSummary:
     """Who holds the run's lock right now, None when nobody does."""
     problem: str | None = None
     """Why the journal could not be read, for a damaged run."""
+    journal: str | None = None
+    """The shared journal database holding the run (its URL without password); None when local."""
 
 
 def summarize_run(run_dir: Path) -> RunSummary:

@@ -170,7 +170,7 @@ class RunState:
         if operator:
             self.person(str(operator), at).events += 1
         kind = event.get("type", "")
-        handler = HANDLERS.get(kind)
+        handler = HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is not None and not (kind in STEP_EVENTS and not isinstance(event.get("step"), str)):
             handler(self, event, at)
         self.last = at
@@ -217,7 +217,8 @@ class RunState:
     @property
     def objectives(self) -> dict[str, float | None]:
         """Target RTO and RPO in seconds (None when the runbook sets none)."""
-        obj = self.runbook_doc.get("objectives") or {}
+        obj = self.runbook_doc.get("objectives")
+        obj = obj if isinstance(obj, dict) else {}
         return {"rto": seconds_of(obj.get("rto")), "rpo": seconds_of(obj.get("rpo"))}
 
     @property

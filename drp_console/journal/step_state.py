@@ -53,7 +53,10 @@ class StepState:
     started: Instant | None = None
     """Its first start (or the first question asked about it)."""
     ended: Instant | None = None
-    """When it finished."""
+    """When it finished (None for a step skipped before it started: it has no span)."""
+    finished: Instant | None = None
+    """When its latest `step_finished` was journaled, also for a step skipped before it
+    started (the report dates the skip by it)."""
     automation: float = 0.0
     """Seconds the console itself worked on it (calls, retry delays, checks)."""
     polling: float = 0.0

@@ -11,49 +11,25 @@ cache can no longer be trusted, so the journal refuses further writes until it i
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import getpass
-import json
 import os
 import threading
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from drp_console.journal.events import (
-    HEADER_FIELDS,
-    JOURNAL_NAME,
-    SCHEMA_VERSION,
-    JournalError,
-    parse_journal,
+from drp_console.journal.events import JOURNAL_NAME, JournalError, parse_journal
+from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importable from here)
+    JournalClock,
+    Pending,
+    QueuedWriter,
+    SystemTime,
+    boot_id,
+    encode_event,
+    new_event,
+    redacted_body,
 )
-from drp_console.journal.event_types import Record
 from drp_console.journal.redact import Redactor
-
-_BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id"
-_boot_id: str | None = None
-
-
-def boot_id() -> str | None:
-    """This machine's boot id (monotonic times compare only within one boot), None if unknown."""
-    global _boot_id
-    if _boot_id is None:
-        try:
-            with open(_BOOT_ID_PATH, encoding="ascii") as fh:
-                _boot_id = fh.read().strip() or ""
-        except OSError:
-            _boot_id = ""
-    return _boot_id or None
-
-
-def _unpack(event: Record | str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    if isinstance(event, Record):
-        if fields:
-            raise TypeError("give a record or a type with fields, not both")
-        return str(event.TYPE), event.fields()
-    return str(event), fields
 
 
 def login_name() -> str:
@@ -62,56 +38,6 @@ def login_name() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return "unknown"
-
-
-class JournalClock(Protocol):
-    """Where event times come from; the engine's `Clock` fits."""
-
-    def monotonic(self) -> float:
-        """Seconds on a clock that never goes back."""
-
-    def now(self) -> datetime:
-        """Aware UTC wall time."""
-
-
-class _SystemTime:
-    def monotonic(self) -> float:
-        import time
-
-        return time.monotonic()
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
-
-@dataclass
-class _Pending:
-    event: dict[str, Any]
-    line: bytes
-    loop: asyncio.AbstractEventLoop | None = None
-    future: asyncio.Future[dict[str, Any]] | None = None
-    done: threading.Event | None = None
-    error: JournalError | None = None
-
-    def settle(self, error: JournalError | None) -> None:
-        self.error = error
-        if self.done is not None:
-            self.done.set()
-            return
-        assert self.loop is not None and self.future is not None
-        try:
-            self.loop.call_soon_threadsafe(_settle_future, self.future, self.event, error)
-        except RuntimeError:
-            pass  # the loop is closed: nobody is waiting any more
-
-
-def _settle_future(future: asyncio.Future[dict[str, Any]], event: dict[str, Any], error: JournalError | None) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(event)
 
 
 def _os_message(action: str, path: Path, exc: OSError) -> str:
@@ -146,7 +72,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-class Journal:
+class Journal(QueuedWriter):
     """One run's durable event journal (`<run_dir>/journal.jsonl`), written by a group-commit thread."""
 
     def __init__(
@@ -167,13 +93,13 @@ class Journal:
         self.redactor = redactor
         """Applied to every event's fields before it is written."""
         self._fd = fd
-        self._clock: JournalClock = clock or _SystemTime()
+        self._clock: JournalClock = clock or SystemTime()
         self._events = events
         self._size = size
         self._next_seq = len(events) + 1
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._queue: list[_Pending] = []
+        self._queue: list[Pending] = []
         self._closing = False
         self._closed = False
         self._failure: str | None = None
@@ -275,63 +201,22 @@ class Journal:
 
     # -- writing -------------------------------------------------------------------------------
 
-    async def write(self, event: Record | str, **fields: Any) -> dict[str, Any]:
-        """Journal one event (a record, or a type and its fields); returns it (with seq, ts,
-        mono) once it is fsynced."""
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        kind, body = _unpack(event, fields)
-        self._enqueue(kind, body, _Pending({}, b"", loop=loop, future=future))
-        written: dict[str, Any] = await future
-        return written
-
-    def write_sync(self, event: Record | str, **fields: Any) -> dict[str, Any]:
-        """Journal one event from a thread without a running loop; returns it once fsynced."""
-        pending = _Pending({}, b"", done=threading.Event())
-        kind, body = _unpack(event, fields)
-        self._enqueue(kind, body, pending)
-        assert pending.done is not None
-        pending.done.wait()
-        if pending.error is not None:
-            raise pending.error
-        return pending.event
-
-    def _enqueue(self, type: str, fields: dict[str, Any], pending: _Pending) -> None:
-        clash = [name for name in fields if name in HEADER_FIELDS]
-        if clash:
-            raise ValueError(f"event fields may not be named {', '.join(clash)}")
-        body = self.redactor.redact(fields)
+    def _enqueue(self, type: str, fields: dict[str, Any], pending: Pending) -> None:
+        body = redacted_body(self.redactor, fields)
         with self._lock:
             if self._closing or self._closed:
                 raise JournalError(f"the journal {self.path} is closed; reopen the run to write to it")
             if self._failure is not None:
                 raise JournalError(self._failure)
-            event = {
-                "v": SCHEMA_VERSION,
-                "seq": self._next_seq,
-                "ts": self._clock.now().astimezone(timezone.utc).isoformat(timespec="microseconds"),
-                "mono": round(self._clock.monotonic(), 6),
-                "boot": boot_id(),
-                "type": type,
-                "operator": self.operator,
-            }
-            event.update(body)
+            event = new_event(self._next_seq, type, self.operator, self._clock, body)
             pending.event = event
-            pending.line = (
-                json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
-            ).encode("utf-8")
+            pending.line = encode_event(event)
             self._next_seq += 1
             self._queue.append(pending)
             self._wake.notify()
 
     def _run(self) -> None:
-        while True:
-            with self._lock:
-                while not self._queue and not self._closing:
-                    self._wake.wait()
-                if not self._queue:
-                    return
-                batch, self._queue = self._queue, []
+        while (batch := self._next_batch()) is not None:
             data = b"".join(p.line for p in batch)
             try:
                 _write_all(self._fd, data)
@@ -345,12 +230,9 @@ class Journal:
                 continue
             with self._lock:
                 self._size += len(data)
-                self._events.extend(p.event for p in batch)
-                self._commits += 1
-            for pending in batch:
-                pending.settle(None)
+            self._committed(batch)
 
-    def _fail(self, batch: list[_Pending], message: str, *, cut_back: bool) -> None:
+    def _fail(self, batch: list[Pending], message: str, *, cut_back: bool) -> None:
         """Fail a batch and everything queued behind it; keep the journal usable if possible."""
         with self._lock:
             failed, self._queue = batch + self._queue, []
@@ -374,11 +256,6 @@ class Journal:
 
     # -- reading and closing --------------------------------------------------------------------
 
-    def events(self) -> list[dict[str, Any]]:
-        """Every durable event of this run, in sequence order (a new list)."""
-        with self._lock:
-            return list(self._events)
-
     @property
     def run_dir(self) -> Path:
         """The run directory holding this journal."""
@@ -388,18 +265,6 @@ class Journal:
     def run_id(self) -> str:
         """The run id (the run directory's name)."""
         return self.path.parent.name
-
-    @property
-    def last_seq(self) -> int:
-        """The sequence number of the last durable event (0 when empty)."""
-        with self._lock:
-            return len(self._events)
-
-    @property
-    def commits(self) -> int:
-        """How many fsyncs have committed events (fewer than events when grouped)."""
-        with self._lock:
-            return self._commits
 
     def close(self) -> None:
         """Write what is queued, stop the writer thread and close the file (idempotent)."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drp_console.report.model import Report, time_scale
+from drp_console.report.model import Report
+from drp_console.report.step_rows import time_scale
 from drp_console.runbook.durations import format_duration
 
 WIDTH = 1100

@@ -1,9 +1,8 @@
 """Tolerant readers for journal fields: a field of an unexpected shape reads as empty, never as a
-crash, so one odd event (an older writer, a hand edit) cannot stop the whole report."""
+crash, so one odd event (an older writer, a hand edit) cannot stop the whole report. Times are
+read by the journal's one parser, `journal.timing.parse_ts`."""
 
 from __future__ import annotations
-
-from datetime import datetime, timezone
 
 
 def as_dict(value: object) -> dict:
@@ -29,13 +28,13 @@ def as_int(value: object, default: int = 0) -> int:
     return default
 
 
-def as_time(value: object) -> datetime | None:
-    """An ISO-8601 time (`Z` accepted; without an offset taken as UTC), None when unreadable."""
-    if not isinstance(value, str) or not value:
-        return None
-    text = value[:-1] + "+00:00" if value.endswith("Z") else value
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+def text(value: object) -> str:
+    """A field as text: "" for None."""
+    return "" if value is None else str(value)
+
+
+def doc_steps(doc: object) -> dict[str, dict]:
+    """A journaled runbook document's steps by id, as plain data (what the fold does not keep of
+    them: a decision's recommended option, say); odd entries are passed over."""
+    steps = as_list(as_dict(doc).get("steps"))
+    return {s["id"]: s for s in steps if isinstance(s, dict) and isinstance(s.get("id"), str)}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from drp_console.report.coerce import as_time
+from drp_console.journal.event_types import EventType
+from drp_console.journal.timing import parse_ts
 
 TEXT_LIMIT = 4000
 """Longest text (a note, an output, a reason) the report shows; the journal keeps it whole."""
@@ -75,12 +76,14 @@ def redact(events: list[dict]) -> list[dict]:
 def prepare(ordered: list[dict]) -> list[dict]:
     """The events (in sequence order) from `run_started` on, redacted and clipped; ReportError
     when there is no `run_started` or an event's time is unreadable."""
-    first = next((i for i, e in enumerate(ordered) if e.get("type") == "run_started"), None)
+    # framing, not state: a run's journal begins at its run_started line
+    first = next((i for i, e in enumerate(ordered) if e.get("type") == EventType.RUN_STARTED),
+                 None)
     if first is None:
         raise ReportError("the journal has no run_started event: is it a drp-console run journal?")
     events = ordered[first:]
     for event in events:
-        if as_time(event.get("ts")) is None:
+        if parse_ts(event.get("ts")) is None:
             raise ReportError(
                 f"event {event.get('seq')} ({event.get('type')}) has no readable time "
                 f"{event.get('ts')!r}: the journal is damaged; restore it from a copy or remove "

@@ -7,8 +7,8 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from drp_console.journal.timing import Instant
 from drp_console.report.parts import Moment
-from drp_console.report.timeline import offsets, parse_ts
 from drp_console.runbook.durations import format_duration
 
 
@@ -73,38 +73,40 @@ def utc_text(at: datetime) -> str:
 
 
 class Moments:
-    """Turns events (by index, in sequence order) into `Moment`s, in UTC and one zone."""
+    """Turns instants of the run (as the run-state fold stores them) into `Moment`s, in UTC and
+    one zone."""
 
-    def __init__(self, events: list[dict], zone: tzinfo) -> None:
-        self.events = events
+    def __init__(self, zone: tzinfo, first: Instant, last: Instant) -> None:
         self.zone = zone
-        self.t, self.boots, self.wall_spans = offsets(events)
-        self.utc_only = same_as_utc(zone, [self.wall(0), self.wall(len(events) - 1)])
+        self.utc_only = same_as_utc(zone, [w for w in (first.wall, last.wall) if w is not None])
         """The zone shows the same clock as UTC: texts name each time once, in UTC."""
-        self._cache: dict[int, Moment] = {}
+        self._cache: dict[tuple[object, float, int], Moment] = {}
 
     def local_text(self, at: datetime) -> str:
         """An instant in the report's zone for people."""
         return at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
 
-    def at(self, index: int) -> Moment:
-        """The moment of the event at `index`."""
-        moment = self._cache.get(index)
+    def of(self, instant: Instant) -> Moment:
+        """The moment of an instant (its journaled time must be readable: `intake.prepare`
+        checks every event's)."""
+        key = (instant.ts, instant.t, instant.seq)
+        moment = self._cache.get(key)
         if moment is None:
-            ts = str(self.events[index]["ts"])
-            when = parse_ts(ts)
-            t = self.t[index]
+            when = instant.wall
+            if when is None:
+                raise ValueError(f"{instant.ts!r} is not an ISO-8601 time")
+            in_utc = utc_text(when)
             moment = Moment(
-                utc=ts,
-                utc_text=utc_text(when),
+                utc=str(instant.ts),
+                utc_text=in_utc,
                 local_text=self.local_text(when),
-                clock=when.astimezone(timezone.utc).strftime("%H:%M:%S"),
-                t=round(t, 3),
-                t_text=t_text(t),
+                clock=in_utc[11:19],
+                t=round(instant.t, 3),
+                t_text=t_text(instant.t),
             )
-            self._cache[index] = moment
+            self._cache[key] = moment
         return moment
 
-    def wall(self, index: int) -> datetime:
-        """The wall-clock time of the event at `index`."""
-        return parse_ts(str(self.events[index]["ts"]))
+    def maybe(self, instant: Instant | None) -> Moment | None:
+        """The moment of an instant, None for none."""
+        return None if instant is None else self.of(instant)

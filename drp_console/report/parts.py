@@ -124,7 +124,8 @@ class Objective(Part):
     achieved_s: float | None
     """Achieved in seconds, None when the journal cannot tell."""
     verdict: str
-    """`met`, `missed`, `not measured`, `no target` or `not comparable at 60x`."""
+    """`met`, `missed`, `not measured`, `no target`, or for the RTO of a run simulated at another
+    speed than 1, `not comparable at 60x` (the RPO is data time: judged at any speed)."""
     measured: str
     """What it was measured between, in words."""
 

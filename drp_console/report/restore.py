@@ -5,25 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from drp_console.report.coerce import as_dict, as_list, as_time
+from drp_console.journal.timing import parse_ts
+from drp_console.report.coerce import as_dict
 from drp_console.report.moments import Moments, utc_text
-
-
-def backup_run_record(events: list[dict], backup_run_id: object) -> dict:
-    """The backup run's own record (`startTime`, `endTime` ...) as a call result in the journal
-    showed it (`sql.backupRuns.list` items or `sql.backupRuns.get`); {} when none did."""
-    if backup_run_id in (None, ""):
-        return {}
-    wanted = str(backup_run_id)
-    found: dict = {}
-    for event in events:
-        if event.get("type") != "call_completed":
-            continue
-        result = as_dict(event.get("result"))
-        for run in [result] + [as_dict(item) for item in as_list(result.get("items"))]:
-            if str(run.get("id", "")) == wanted and (run.get("startTime") or run.get("endTime")):
-                found = run
-    return found
 
 
 def _short(at: datetime, reference: datetime) -> str:
@@ -32,19 +16,30 @@ def _short(at: datetime, reference: datetime) -> str:
     return at.strftime("%H:%M:%S UTC") if at.date() == reference.date() else utc_text(at)
 
 
-def describe(point: dict, at: datetime, events: list[dict], when: Moments) -> tuple[str, str]:
-    """(restored_from, what the RPO is measured from) for a `restore_point` event whose `at` is
-    `at`. A backup is named by its start (the moment its data is from, the time the console
-    records) and, when the journal shows it, its finish."""
+def describe(point: dict, at: datetime, backup_runs: dict[str, dict], when: Moments
+             ) -> tuple[str, str]:
+    """(restored_from, what the RPO is measured from) for the run's restore point (as
+    `RunState.restore_point` holds it) whose `at` is `at`. A backup is named by its start (the
+    moment its data is from, the time the console records) and, when a call result in the
+    journal showed the backup run (`RunState.backup_runs`), its finish."""
     local = "" if when.utc_only else f" ({when.local_text(at)})"
     step = point.get("step")
+    if point.get("kind") == "switchover":
+        text = (f"the primary's data as of the switchover by step {step} ({utc_text(at)}{local}): "
+                "Cloud SQL applies every change to the replica before roles reverse")
+        return text, f"the switchover ({utc_text(at)}; no change is lost)"
+    if point.get("kind") == "replica_lag":
+        lag = point.get("lag_seconds")
+        text = (f"the replica's data as of {utc_text(at)}{local}: replication lag {lag:g} s "
+                f"(Cloud Monitoring replica_lag) when step {step} promoted it")
+        return text, f"the replica's last applied change ({utc_text(at)}, lag {lag:g} s)"
     if point.get("kind") != "backup":
         return (f"the point in time {utc_text(at)}{local}, restored by step {step}",
                 f"the point in time restored ({utc_text(at)})")
     run_id = point.get("backup_run_id")
     name = f"backup run {run_id}" if run_id not in (None, "") else "a backup run"
-    record = backup_run_record(events, run_id)
-    started, ended = as_time(record.get("startTime")), as_time(record.get("endTime"))
+    record = as_dict(backup_runs.get(str(run_id))) if run_id not in (None, "") else {}
+    started, ended = parse_ts(record.get("startTime")), parse_ts(record.get("endTime"))
     finish = (f"finished {_short(ended, at)}" if ended is not None
               else "its finish time is not in the journal")
     if started is not None and started != at:

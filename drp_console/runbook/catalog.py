@@ -42,14 +42,19 @@ class Call:
     """The argument naming a resource this call deletes."""
     resource: str = "instance"
     """The argument naming the resource acted on (shown in plans, confirmations, reports)."""
+    restores: bool = False
+    """Brings back data of a known time (a backup, a point in time): the run's restore point,
+    which the RPO achieved is measured from."""
+    restore_arg: str | None = None
+    """When the call restores only with one of its arguments given (clone: `pointInTime`)."""
 
     @property
     def mutating(self) -> bool:
         return self.kind == "mutating"
 
     @property
-    def service(self) -> Literal["compute", "sql"]:
-        return "compute" if self.name.startswith("compute.") else "sql"
+    def service(self) -> Literal["compute", "sql", "monitoring"]:
+        return self.name.split(".", 1)[0]  # type: ignore[return-value]
 
 
 _P = Arg(description="GCP project id")
@@ -71,11 +76,16 @@ _CALLS = [
            args={"project": _P, "zone": _Z, "instance": _I})
         for verb in ("start", "stop", "reset")
     ),
-    _c("compute.instances.insert", "mutating", "Create a VM from a machine image or snapshot",
+    _c("compute.instances.insert", "mutating",
+       "Create a VM from an instance template, a machine image or a snapshot",
        request_id=True, creates="name", resource="name",
        args={
            "project": _P, "zone": _Z, "name": Arg(description="new VM name"),
-           "machineType": Arg(url="machineTypes", description="machine type, e.g. e2-standard-4"),
+           "machineType": Arg(url="machineTypes", required=False,
+                              description="machine type, e.g. e2-standard-4 (needed with "
+                                          "sourceSnapshot; a template or image gives one)"),
+           "sourceInstanceTemplate": Arg(required=False, url="instanceTemplates",
+                                         description="instance template to build the VM from"),
            "sourceMachineImage": Arg(required=False, url="machineImages"),
            "sourceSnapshot": Arg(required=False, url="snapshots",
                                  description="boot disk snapshot"),
@@ -93,6 +103,14 @@ _CALLS = [
     _c("compute.disks.insert", "mutating", "Create a disk from a snapshot", request_id=True,
        creates="name", resource="name",
        args={"project": _P, "zone": _Z, "name": Arg(), "sourceSnapshot": Arg(url="snapshots")}),
+    _c("compute.instanceTemplates.list", "read", "List instance templates", resource="project",
+       args={"project": _P, "filter": Arg(required=False, description="list filter")}),
+    _c("compute.instanceTemplates.get", "read", "Read an instance template",
+       resource="instanceTemplate",
+       args={"project": _P, "instanceTemplate": Arg(description="template name")}),
+    _c("compute.regionInstanceGroupManagers.get", "read", "Read a regional instance group",
+       resource="instanceGroupManager",
+       args={"project": _P, "region": _R, "instanceGroupManager": Arg()}),
     _c("compute.snapshots.list", "read", "List snapshots", resource="project",
        args={"project": _P, "filter": Arg(required=False)}),
     _c("compute.instanceGroupManagers.resize", "mutating", "Resize a zonal instance group",
@@ -109,20 +127,23 @@ _CALLS = [
        args={"project": _P}),
     _c("sql.instances.failover", "mutating", "Fail over to the HA standby",
        args={"project": _P, "instance": _I}),
-    _c("sql.instances.promoteReplica", "mutating", "Promote a read replica to a primary",
+    _c("sql.instances.promoteReplica", "mutating",
+       "Promote a read replica to a primary (failover: true keeps the old primary as its "
+       "replica: replica failover)",
        args={"project": _P, "instance": _I, "failover": Arg(type="boolean", required=False)}),
-    _c("sql.instances.switchover", "mutating", "Switch over to a DR replica",
+    _c("sql.instances.switchover", "mutating",
+       "Planned switchover to a DR replica (the old primary becomes its replica)",
        args={"project": _P, "instance": _I}),
     _c("sql.instances.restart", "mutating", "Restart a Cloud SQL instance",
        args={"project": _P, "instance": _I}),
     _c("sql.instances.restoreBackup", "mutating", "Restore a backup over an instance",
-       destructive=True,
+       destructive=True, restores=True,
        args={"project": _P, "instance": _I,
              "backupRunId": Arg(type="integer", description="id of the backup run"),
              "backupInstance": Arg(required=False,
                                    description="instance the backup belongs to")}),
     _c("sql.instances.clone", "mutating", "Clone an instance, optionally to a point in time",
-       creates="destinationInstanceName",
+       creates="destinationInstanceName", restores=True, restore_arg="pointInTime",
        args={"project": _P, "instance": _I, "destinationInstanceName": Arg(),
              "pointInTime": Arg(required=False, description="RFC 3339 time")}),
     _c("sql.instances.patch", "mutating", "Change an instance's settings",
@@ -133,6 +154,12 @@ _CALLS = [
        args={"project": _P, "instance": _I}),
     _c("sql.backupRuns.insert", "mutating", "Take an on-demand backup",
        args={"project": _P, "instance": _I}),
+    _c("monitoring.timeSeries.list", "read",
+       "Read a replica's replication lag (cloudsql.googleapis.com/database/replication/"
+       "replica_lag) from Cloud Monitoring: result.lagSeconds, result.at",
+       args={"project": _P, "instance": Arg(description="the replica's instance name"),
+             "minutes": Arg(type="integer", required=False,
+                            description="how far back to look (default 10)")}),
 ]
 
 CATALOG: dict[str, Call] = {c.name: c for c in _CALLS}

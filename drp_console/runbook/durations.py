@@ -10,6 +10,19 @@ _PART = re.compile(r"(\d+)([dhms])")
 _WHOLE = re.compile(DURATION_PATTERN)
 
 
+def duration_text(seconds: float) -> str:
+    """The exact duration string for a number of seconds (`5400.0` -> `1h30m`)."""
+    rest = round(seconds)
+    if rest == 0:
+        return "0s"
+    out = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, rest = divmod(rest, size)
+        if count:
+            out.append(f"{count}{unit}")
+    return "".join(out)
+
+
 def parse_duration(text: str) -> float:
     """Seconds in a duration string; ValueError with a hint when it is not one."""
     if not isinstance(text, str) or not text or not _WHOLE.match(text):

@@ -179,6 +179,27 @@ class _Members:
         return isinstance(other, str) and self.ancestry.before(other, self.step_id)
 
 
+def parallel_steps(runbook: Runbook, ancestry: Ancestry | None = None) -> set[str]:
+    """Steps that may run beside another step: neither must run before the other. Steps that
+    run only when chosen (decision targets, on_failure steps) are left out: they are
+    alternatives, not branches."""
+    ancestry = ancestry or Ancestry(runbook)
+    conditional = runbook.conditional_targets()
+    after = ancestry.descendants_mask()
+    plain = 0
+    for sid in ancestry.ids:
+        if sid not in conditional:
+            plain |= ancestry.bit[sid]
+    out: set[str] = set()
+    for sid in ancestry.ids:
+        if sid in conditional:
+            continue
+        related = ancestry.masks.get(sid, 0) | after[sid] | ancestry.bit[sid]
+        if plain & ~related:
+            out.add(sid)
+    return out
+
+
 def ancestors_of(runbook: Runbook) -> Ancestry:
     """The Ancestry of a runbook whose needs graph has no cycle."""
     return Ancestry(runbook)

@@ -22,7 +22,11 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from drp_console.runbook.durations import DURATION_PATTERN, parse_duration
+from drp_console.runbook.durations import (
+    DURATION_PATTERN,
+    duration_text,
+    parse_duration,
+)
 from drp_console.runbook.milestones import MILESTONES
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -40,19 +44,6 @@ def _to_seconds(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("a duration is text like 90s, 5m, 1h30m or 2d")
     raise ValueError(f"{value} has no unit: write a duration like {value}s or {value}m")
-
-
-def duration_text(seconds: float) -> str:
-    """The exact duration string for a number of seconds (`5400.0` -> `1h30m`)."""
-    rest = int(round(seconds))
-    if rest == 0:
-        return "0s"
-    out = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        count, rest = divmod(rest, size)
-        if count:
-            out.append(f"{count}{unit}")
-    return "".join(out)
 
 
 Duration = Annotated[
@@ -254,6 +245,9 @@ class Runbook(_Model):
     """Free labels for finding runbooks."""
     objectives: Objectives = Objectives()
     """RTO and RPO targets."""
+    review_every: Duration | None = None
+    """How often the runbook must be tested, live or in a game-day at speed 1 (e.g. `90d`):
+    `drp history` lists it as overdue when its last such drill is older (addition)."""
     breach_clock: bool = False
     """Shows the GDPR Art. 33 72-hour notification deadline, counted from milestone `aware`."""
     scenario: str | None = None
@@ -322,6 +316,23 @@ class Runbook(_Model):
             if step.on_failure not in ("abort", "continue"):
                 out.add(step.on_failure)
         return out
+
+    def measures_rpo(self) -> bool:
+        """Whether a step of this runbook can record a restore point (a backup restored, a clone
+        to a point in time), so that the RPO achieved can be measured; the catalog says which
+        calls restore."""
+        from drp_console.runbook.catalog import lookup
+
+        for step in self.steps:
+            call = lookup(getattr(step, "call", "") or "")
+            if call is not None and call.restores and (
+                    call.restore_arg is None or call.restore_arg in getattr(step, "with_", {})):
+                return True
+        return False
+
+    def step_milestones(self) -> set[str]:
+        """The milestones its steps record when they succeed."""
+        return {step.milestone for step in self.steps if step.milestone}
 
     def to_doc(self) -> dict[str, Any]:
         """The runbook as JSON-ready data, as written in YAML (for the journal)."""

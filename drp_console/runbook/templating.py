@@ -8,6 +8,7 @@ not stop `'A' * 10**8`.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -97,6 +98,27 @@ def render(text: str, ctx: Mapping[str, Any]) -> str:
         raise TemplateLimitError(f"the text rendered to {len(out):,} characters; at most "
                                  f"{MAX_OUTPUT:,} are allowed")
     return out
+
+
+_EXPR = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
+
+
+def preview(text: str, ctx: Mapping[str, Any]) -> str:
+    """A template rendered as far as it can be now (for people reading a step before it runs):
+    the whole text when everything it names is known, else each `{{ expression }}` that can be
+    evaluated, the others (and any `{% block %}`) left as written."""
+    try:
+        return render(text, ctx)
+    except Exception:  # noqa: BLE001 - a preview never fails; what is unknown stays as written
+        return _EXPR.sub(lambda match: _value_or_source(match, ctx), text)
+
+
+def _value_or_source(match: re.Match[str], ctx: Mapping[str, Any]) -> str:
+    """The value of one `{{ expression }}`, or the expression as written when it is unknown."""
+    try:
+        return str(evaluate(match.group(1).strip(), ctx))
+    except Exception:  # noqa: BLE001
+        return match.group(0)
 
 
 def evaluate(expr: str, ctx: Mapping[str, Any]) -> Any:

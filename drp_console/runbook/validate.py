@@ -183,10 +183,15 @@ class _Checker:
             if spec.required and name not in args:
                 self.add(loc + ("with",), f"{call.name} needs the argument '{name}'"
                          + (f" ({spec.description})" if spec.description else ""))
-        if call.name == "compute.instances.insert" and not (
-                "sourceMachineImage" in args or "sourceSnapshot" in args):
-            self.add(loc + ("with",), "compute.instances.insert needs sourceMachineImage or "
-                     "sourceSnapshot")
+        if call.name == "compute.instances.insert":
+            sources = [a for a in ("sourceInstanceTemplate", "sourceMachineImage",
+                                   "sourceSnapshot") if a in args]
+            if len(sources) != 1:
+                self.add(loc + ("with",), "compute.instances.insert needs exactly one of "
+                         "sourceInstanceTemplate, sourceMachineImage or sourceSnapshot")
+            elif sources == ["sourceSnapshot"] and "machineType" not in args:
+                self.add(loc + ("with",), "compute.instances.insert from a sourceSnapshot needs "
+                         "machineType (a template or machine image gives its own)")
         for name, value in args.items():
             arg = call.args.get(name)
             if arg is None:

@@ -152,7 +152,8 @@ def describe(e: dict[str, Any], runbook: Any = None) -> str | None:
         return f"waiting{who}: {_WAITING.get(str(e.get('kind')), e.get('kind'))}"
     if t == EventType.ANSWERED:
         role = f" ({e['role']})" if e.get("role") else ""
-        return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}"
+        why = f": {e['reason']}" if e.get("reason") else ""
+        return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}{why}"
     if t == EventType.STEP_UNKNOWN:
         return f"UNKNOWN: {e.get('reason')}"
     if t == EventType.OUTPUT:
@@ -168,13 +169,14 @@ def describe(e: dict[str, Any], runbook: Any = None) -> str | None:
     if t == EventType.MILESTONE:
         return f"milestone {e.get('name')} ({e.get('source')})"
     if t == EventType.NOTE:
-        return f"note: {e.get('text')}"
+        tag = f" ({e['tag']})" if e.get("tag") else ""
+        return f"note{tag}: {e.get('text')}"
     if t == EventType.WARNING:
         return f"warning: {e.get('message')}"
     if t in (EventType.RUN_PAUSED, EventType.RUN_UNPAUSED, EventType.RUN_RESUMED):
         return str(t).replace("_", " ")
     if t == EventType.RUN_FINISHED:
-        return f"run {e.get('status')}: {e.get('reason')}"
+        return f"run {e.get('status')}" + (f": {e['reason']}" if e.get("reason") else "")
     return None
 
 

@@ -52,7 +52,9 @@ def igm_view(w: World, igm: dict[str, Any], now: float) -> dict[str, Any]:
     actions["none"] = len(igm["_sim"]["members"]) - creating
     view["currentActions"] = actions
     view["status"] = {"isStable": creating == 0, "versionTarget": {"isReached": True},
-                      "allInstancesConfig": {"effective": True}}
+                      "allInstancesConfig": {"effective": True},
+                      "stateful": {"hasStatefulConfig": False,
+                                   "perInstanceConfigs": {"allEffective": True}}}
     return view
 
 
@@ -100,7 +102,8 @@ def _list(kind: str, items: list[dict[str, Any]], link: str) -> dict[str, Any]:
 # ----- submitting operations --------------------------------------------------------------
 def submit(req: Request, *, target: str, target_link: str, target_id: str | None, scope: str,
            location: str | None, resource: str, params: dict[str, Any],
-           outage_zone: str | None = None, outage_region: str | None = None) -> dict[str, Any]:
+           outage_zone: str | None = None, outage_region: str | None = None,
+           warnings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Check outages and running operations, apply faults, and start the operation."""
     w, now = req.world, req.now
     down = w.outage(now, zone=outage_zone, region=outage_region)
@@ -112,7 +115,7 @@ def submit(req: Request, *, target: str, target_link: str, target_id: str | None
     op = ops.submit(w, req.call, target=target, target_link=target_link, target_id=target_id,
                     scope=scope, location=location, params=params, now=now,
                     request_id=req.request_id, extra_latency=faults.extra_latency,
-                    error=faults.operation_error)
+                    error=faults.operation_error, warnings=warnings)
     return ops.compute_view(w, op, now)
 
 
@@ -164,24 +167,31 @@ def insert_instance(req: Request, project: str, zone: str) -> dict[str, Any]:
     if f"{zone}/{name}" in w.data["instances"]:
         raise ApiError(409, f"The resource 'projects/{project}/zones/{zone}/instances/{name}' "
                             "already exists", "alreadyExists")
-    if not body.get("machineType"):
-        raise bad_request("Invalid value for field 'resource.machineType': ''. "
-                          "A machine type is required.")
+    template = req.query.get("sourceInstanceTemplate")
     image = req.query.get("sourceMachineImage") or body.get("sourceMachineImage")
     boot = next((d for d in body.get("disks", []) if d.get("boot")), None)
     snapshot = ((boot or {}).get("initializeParams") or {}).get("sourceSnapshot")
     source_disk = (boot or {}).get("source")
-    if image:
+    machine = body.get("machineType")
+    if template:  # the template gives the machine type and the boot disk
+        machine = machine or w.get("instanceTemplates", short(template))["properties"]["machineType"]
+    elif image:
         w.get("machineImages", short(image))
+        machine = machine or "e2-standard-4"
     elif snapshot:
         w.get("snapshots", short(snapshot))
     elif source_disk:
         w.get("disks", f"{zone}/{short(source_disk)}")
     else:
-        raise bad_request("A boot disk is required: give sourceMachineImage, a boot disk with "
-                          "initializeParams.sourceSnapshot, or an existing disk as source.")
-    params = {"key": f"{zone}/{name}", "machineType": body["machineType"],
+        raise bad_request("A boot disk is required: give sourceInstanceTemplate, "
+                          "sourceMachineImage, a boot disk with initializeParams.sourceSnapshot, "
+                          "or an existing disk as source.")
+    if not machine:
+        raise bad_request("Invalid value for field 'resource.machineType': ''. "
+                          "A machine type is required.")
+    params = {"key": f"{zone}/{name}", "machineType": machine,
               "snapshot": snapshot and short(snapshot), "image": image and short(image),
+              "template": template and short(template),
               "disk": source_disk and short(source_disk), "labels": body.get("labels") or {}}
     return submit(req, target=f"zones/{zone}/instances/{name}",
                   target_link=f"{w.zone_url(zone)}/instances/{name}", target_id=None, scope="zone",
@@ -243,35 +253,58 @@ def insert_disk(req: Request, project: str, zone: str) -> dict[str, Any]:
                             "exists", "alreadyExists")
     snapshot = body.get("sourceSnapshot")
     size = int(body.get("sizeGb") or 0)
+    warnings = []
     if snapshot:
-        size = max(size, int(w.get("snapshots", short(snapshot))["diskSizeGb"]))
+        source = int(w.get("snapshots", short(snapshot))["diskSizeGb"])
+        if size > source:  # what Compute warns about, as its operation's warnings[]
+            warnings.append({"code": "DISK_SIZE_LARGER_THAN_IMAGE_SIZE", "message": (
+                f"Disk size: '{size} GB' is larger than image size: '{source} GB'. You might "
+                "need to resize the root repartition manually if the operating system does "
+                "not support automatic resizing.")})
+        size = max(size, source)
     return submit(req, target=f"zones/{zone}/disks/{name}",
                   target_link=f"{w.zone_url(zone)}/disks/{name}", target_id=None, scope="zone",
                   location=zone, resource=name,
                   params={"disk": f"{zone}/{name}", "snapshot": snapshot and short(snapshot),
                           "size": size or 20, "type": short(body.get("type") or "pd-balanced")},
-                  outage_zone=zone)
+                  outage_zone=zone, warnings=warnings)
+
+
+def _global_list(req: Request, project: str, collection: str, kind: str) -> dict[str, Any]:
+    req.world.check_project(project, "compute")
+    items = [public(r) for _, r in sorted(req.world.data.get(collection, {}).items())]
+    return _list(kind, apply_filter(items, req.query.get("filter")),
+                 req.world.global_url(collection, "")[:-1])
+
+
+def _global_get(req: Request, project: str, collection: str, name: str) -> dict[str, Any]:
+    req.world.check_project(project, "compute")
+    return public(req.world.get(collection, name))
 
 
 @route("GET", P + "/global/snapshots", "compute.snapshots.list")
 def list_snapshots(req: Request, project: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    items = sorted((public(s) for s in req.world.data["snapshots"].values()),
-                   key=lambda s: s["name"])
-    return _list("snapshot", apply_filter(items, req.query.get("filter")),
-                 req.world.global_url("snapshots", "")[:-1])
+    return _global_list(req, project, "snapshots", "snapshot")
 
 
 @route("GET", P + "/global/snapshots/{snapshot}", "compute.snapshots.get")
 def get_snapshot(req: Request, project: str, snapshot: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    return public(req.world.get("snapshots", snapshot))
+    return _global_get(req, project, "snapshots", snapshot)
 
 
 @route("GET", P + "/global/machineImages/{image}", "compute.machineImages.get")
 def get_machine_image(req: Request, project: str, image: str) -> dict[str, Any]:
-    req.world.check_project(project, "compute")
-    return public(req.world.get("machineImages", image))
+    return _global_get(req, project, "machineImages", image)
+
+
+@route("GET", P + "/global/instanceTemplates", "compute.instanceTemplates.list")
+def list_templates(req: Request, project: str) -> dict[str, Any]:
+    return _global_list(req, project, "instanceTemplates", "instanceTemplate")
+
+
+@route("GET", P + "/global/instanceTemplates/{template}", "compute.instanceTemplates.get")
+def get_template(req: Request, project: str, template: str) -> dict[str, Any]:
+    return _global_get(req, project, "instanceTemplates", template)
 
 
 # ----- managed instance groups ------------------------------------------------------------

@@ -67,9 +67,13 @@ def insert(w: World, op: Op, phase: str, now: float) -> None:
         if p["snapshot"]:
             size = int(w.data["snapshots"][p["snapshot"]]["diskSizeGb"])
             disk_from(w, zone, name, now, size, snapshot=p["snapshot"])
-        elif p["image"]:
+        elif p["image"] or p.get("template"):
             disk_from(w, zone, name, now)
         inst = new_instance(w, zone, name, p["machineType"], "PROVISIONING", disks, now, p["labels"])
+        if p.get("template"):
+            inst["metadata"]["items"] = [{  # where Compute records the template used
+                "key": "instance-template",
+                "value": w.global_url("instanceTemplates", p["template"])}]
         inst["creationTimestamp"] = rfc3339(now)
         inst.pop("lastStartTimestamp", None)
         if p["image"]:

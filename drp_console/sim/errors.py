@@ -1,20 +1,12 @@
-"""API errors in Google's JSON error shape, with a google.rpc.ErrorInfo detail."""
+"""API errors in the JSON error shape Compute v1 and Cloud SQL v1beta4 answer with."""
 
 from __future__ import annotations
 
-import re
-
-STATUS = {
-    400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "ABORTED",
-    412: "FAILED_PRECONDITION", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL",
-    501: "UNIMPLEMENTED", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
-}
 REASON = {
     400: "invalid", 403: "forbidden", 404: "notFound", 409: "alreadyExists",
     412: "conditionNotMet", 429: "rateLimitExceeded", 500: "backendError",
     503: "backendError", 504: "deadlineExceeded",
 }
-DOMAIN = {"compute": "compute.googleapis.com", "sql": "sqladmin.googleapis.com"}
 
 
 class ApiError(Exception):
@@ -27,19 +19,14 @@ class ApiError(Exception):
         self.reason = reason or REASON.get(code, "error")
 
     def body(self, service: str = "compute") -> dict:
-        """The JSON error body Google APIs send."""
-        domain = DOMAIN.get(service, "googleapis.com")
+        """The JSON error body Compute and Cloud SQL send: `code`, `message`, `errors[]`.
+
+        Real v1 / v1beta4 answers carry no `status` and no `details` (recorded traffic), so
+        neither does the simulator: a client must not lean on them."""
         return {"error": {
             "code": self.code,
             "message": self.message,
             "errors": [{"message": self.message, "domain": "global", "reason": self.reason}],
-            "status": STATUS.get(self.code, "UNKNOWN"),
-            "details": [{
-                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-                "reason": re.sub(r"(?<!^)(?=[A-Z])", "_", self.reason).upper(),
-                "domain": domain,
-                "metadata": {"service": domain},
-            }],
         }}
 
 

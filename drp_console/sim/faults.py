@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drp_console.sim.errors import STATUS, ApiError
+from drp_console.sim.errors import ApiError
 from drp_console.sim.world import World
 
 _MESSAGES = {
@@ -50,7 +50,7 @@ def http_fault(world: World, call: str, resource: str, now: float) -> None:
         if fault["http_status"] is not None and _active(world, index, fault, call, resource, now):
             _hit(world, index)
             code = fault["http_status"]
-            raise ApiError(code, _MESSAGES.get(code, f"Simulated failure ({STATUS.get(code, code)})."))
+            raise ApiError(code, _MESSAGES.get(code, f"Simulated failure (HTTP {code})."))
 
 
 def operation_faults(world: World, call: str, resource: str, now: float) -> CallFaults:

@@ -1,4 +1,7 @@
-"""Long-running operations: PENDING -> RUNNING -> DONE over a scaled latency, effects at DONE.
+"""Long-running operations over a scaled latency, effects at DONE.
+
+Compute operations come back RUNNING with progress 0 and a startTime, as real ones do; Cloud SQL
+operations go PENDING -> RUNNING -> DONE. Either may carry `warnings[]`.
 
 An operation is a JSON record in the world; its status is a function of the clock, so a world
 saved and loaded again carries on where it was. Effects are named by the call (`EFFECTS[method]`)
@@ -53,7 +56,8 @@ def latency(world: World, method: str, extra: float = 0.0) -> float:
 def submit(world: World, method: str, *, target: str, target_link: str, target_id: str | None,
            scope: str, location: str | None, params: dict[str, Any], now: float,
            request_id: str | None = None, extra_latency: float = 0.0,
-           error: str | None = None) -> dict[str, Any]:
+           error: str | None = None,
+           warnings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Create an operation, apply its `begin` effect, and return its record."""
     service = "sql" if method.startswith("sql.") else "compute"
     if service == "compute":
@@ -66,7 +70,7 @@ def submit(world: World, method: str, *, target: str, target_link: str, target_i
         "location": location, "method": method, "target": target, "targetLink": target_link,
         "targetId": target_id, "params": params, "insertTime": now,
         "latency": latency(world, method, extra_latency), "requestId": request_id,
-        "error": error, "finished": False,
+        "error": error, "finished": False, "warnings": list(warnings or []),
     }
     world.data["operations"][name] = op
     if request_id:
@@ -79,13 +83,14 @@ def submit(world: World, method: str, *, target: str, target_link: str, target_i
 
 
 def status(op: dict[str, Any], now: float) -> str:
-    """PENDING, RUNNING or DONE at `now`."""
+    """PENDING (Cloud SQL only), RUNNING or DONE at `now`."""
     if op["finished"]:
         return "DONE"
     elapsed = now - op["insertTime"]
     if elapsed >= op["latency"]:
         return "DONE"
-    return "PENDING" if elapsed < op["latency"] * PENDING_FRACTION else "RUNNING"
+    pending = op["service"] == "sql" and elapsed < op["latency"] * PENDING_FRACTION
+    return "PENDING" if pending else "RUNNING"
 
 
 def advance(world: World, now: float) -> None:
@@ -121,9 +126,9 @@ def compute_view(world: World, op: dict[str, Any], now: float) -> dict[str, Any]
         "kind": "compute#operation", "id": op["id"], "name": op["name"],
         "operationType": op["method"].rsplit(".", 1)[-1], "targetLink": op["targetLink"],
         "status": st, "user": "drp-sim@acme-prod.iam.gserviceaccount.com",
-        "progress": 100 if st == "DONE" else min(99, int(100 * (now - op["insertTime"])
-                                                         / max(op["latency"], 1e-9))),
-        "insertTime": rfc3339(op["insertTime"]), "selfLink": f"{base}/operations/{op['name']}",
+        "progress": 100 if st == "DONE" else 0,  # real ones report 0 until DONE
+        "insertTime": rfc3339(op["insertTime"]), "startTime": rfc3339(op["insertTime"]),
+        "selfLink": f"{base}/operations/{op['name']}",
     }
     if op["targetId"]:
         view["targetId"] = op["targetId"]
@@ -133,8 +138,8 @@ def compute_view(world: World, op: dict[str, Any], now: float) -> dict[str, Any]
         view["region"] = loc_url
     if op["requestId"]:
         view["clientOperationId"] = op["requestId"]
-    if st != "PENDING":
-        view["startTime"] = rfc3339(op["insertTime"] + op["latency"] * PENDING_FRACTION)
+    if op.get("warnings"):
+        view["warnings"] = op["warnings"]
     if st == "DONE":
         view["endTime"] = rfc3339(op["insertTime"] + op["latency"])
         if op["error"]:
@@ -162,7 +167,7 @@ def sql_view(world: World, op: dict[str, Any], now: float) -> dict[str, Any]:
     view: dict[str, Any] = {
         "kind": "sql#operation", "name": op["name"], "status": st,
         "operationType": SQL_TYPES.get(op["method"], "UPDATE"),
-        "targetId": op["target"], "targetProject": world.project, "targetLink": op["targetLink"],
+        "targetId": op["targetId"], "targetProject": world.project, "targetLink": op["targetLink"],
         "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{world.project}"
                     f"/operations/{op['name']}",
         "user": "drp-sim@acme-prod.iam.gserviceaccount.com", "insertTime": rfc3339(op["insertTime"]),
@@ -174,6 +179,8 @@ def sql_view(world: World, op: dict[str, Any], now: float) -> dict[str, Any]:
         if op["error"]:
             view["error"] = {"kind": "sql#operationErrors", "errors": [
                 {"kind": "sql#operationError", "code": op["error"], "message": _message(op)}]}
+    if op.get("warnings"):
+        view["apiWarning"] = {k: v for k, v in op["warnings"][0].items() if k != "data"}
     if op["method"] == "sql.backupRuns.insert" and op["params"].get("backup_id"):
         view["backupContext"] = {"kind": "sql#backupContext", "backupId": op["params"]["backup_id"]}
     return view

@@ -196,6 +196,9 @@ class SqlInstance(_Frozen):
     """Settings as REST names them."""
     backups: Backups | None = None
     """This instance's backup schedule; absent: `sql.backups` for primaries with backups on."""
+    replicaLag: Duration = 0.5
+    """A replica's replication lag while its primary is up (Cloud Monitoring's replica_lag);
+    while the primary's zone or region is down it grows by the time it has been down."""
 
 
 class ComputeWorld(_Frozen):

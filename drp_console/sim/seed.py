@@ -5,10 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from drp_console.sim.real_fields import designate_dr_replica, real_sql_fields
 from drp_console.sim.scenario import Scenario, SqlInstance
-from drp_console.sim.world import World, daily_times, fingerprint, parse_time, region_of, rfc3339, short
+from drp_console.sim.world import (
+    World,
+    daily_times,
+    fingerprint,
+    master_of,
+    parse_time,
+    region_of,
+    rfc3339,
+    short,
+)
 
 DAY = 86400.0
+SOURCE_IMAGE = ("https://www.googleapis.com/compute/v1/projects/debian-cloud/global/images/"
+                "debian-12-bookworm-v20261110")
+"""The public image boot disks are made from (a disk made from a snapshot names that instead)."""
+SOURCE_IMAGE_ID = "5123097521427046713"
 
 
 def machine_type_url(world: World, zone: str, machine_type: str) -> str:
@@ -24,10 +38,16 @@ def new_disk(world: World, zone: str, name: str, now: float, size_gb: int = 20,
         "name": name, "sizeGb": str(size_gb), "zone": world.zone_url(zone), "status": "READY",
         "selfLink": f"{world.zone_url(zone)}/disks/{name}",
         "type": f"{world.zone_url(zone)}/diskTypes/{short(disk_type)}",
-        "users": [], "labelFingerprint": fingerprint({}), "physicalBlockSizeBytes": "4096",
+        "users": [], "labels": {}, "labelFingerprint": fingerprint({}),
+        "physicalBlockSizeBytes": "4096",
     }
     if source_snapshot:
         disk["sourceSnapshot"] = world.global_url("snapshots", short(source_snapshot))
+        disk["sourceSnapshotId"] = world.data["snapshots"].get(short(source_snapshot),
+                                                               {}).get("id", world.new_id())
+    else:
+        disk["sourceImage"] = SOURCE_IMAGE
+        disk["sourceImageId"] = SOURCE_IMAGE_ID
     world.data["disks"][f"{zone}/{name}"] = disk
     return disk
 
@@ -40,6 +60,7 @@ def new_instance(world: World, zone: str, name: str, machine_type: str, status: 
     for index, disk_name in enumerate(disks):
         disk = world.data["disks"].get(f"{zone}/{disk_name}") or new_disk(world, zone, disk_name, now)
         disk["users"] = sorted(set(disk["users"]) | {url})
+        disk["lastAttachTimestamp"] = rfc3339(now)
         attached.append({
             "kind": "compute#attachedDisk", "type": "PERSISTENT", "mode": "READ_WRITE",
             "source": disk["selfLink"], "deviceName": disk_name, "index": index,
@@ -58,8 +79,10 @@ def new_instance(world: World, zone: str, name: str, machine_type: str, status: 
             "subnetwork": f"{world.region_url(region_of(zone))}/subnetworks/default",
             "networkIP": f"10.{132 + len(world.data['instances']) // 250}."
                          f"0.{2 + len(world.data['instances']) % 250}",
-            "stackType": "IPV4_ONLY",
+            "stackType": "IPV4_ONLY", "fingerprint": fingerprint((name, "nic0")),
         }],
+        "metadata": {"kind": "compute#metadata", "fingerprint": fingerprint((name, "metadata"))},
+        "tags": {"fingerprint": fingerprint((name, "tags"))},
         "labels": labels, "labelFingerprint": fingerprint(labels),
         "fingerprint": fingerprint((name, status)), "cpuPlatform": "Intel Broadwell",
         "selfLink": url, "startRestricted": False,
@@ -141,14 +164,53 @@ def new_igm(world: World, scope: str, name: str, base: str, template: str, now: 
         "instanceGroup": f"{loc_url}/instanceGroups/{name}", "baseInstanceName": base,
         "fingerprint": fingerprint((name, 0)), "targetSize": 0,
         "selfLink": f"{loc_url}/instanceGroupManagers/{name}",
+        "versions": [{"instanceTemplate": world.global_url("instanceTemplates", short(template))}],
+        "updatePolicy": {"type": "OPPORTUNISTIC", "minimalAction": "REPLACE",
+                         "maxSurge": {"fixed": 3, "calculated": 3},
+                         "maxUnavailable": {"fixed": 0, "calculated": 0},
+                         "replacementMethod": "SUBSTITUTE"},
+        "listManagedInstancesResults": "PAGELESS",
+        "autoHealingPolicies": [{"healthCheck": world.global_url("healthChecks", f"{base}-hc"),
+                                 "initialDelaySec": 300}],
         "_sim": {"members": []},
     }
+    new_template(world, short(template), "e2-standard-4", now - 90 * DAY)
     if kind == "regions":
+        igm["updatePolicy"]["instanceRedistributionType"] = "PROACTIVE"
         igm["distributionPolicy"] = {"zones": [{"zone": world.zone_url(f"{loc}-{z}")}
                                                for z in _region_zones(loc)],
                                      "targetShape": "EVEN"}
     world.data["igms"][f"{kind}/{loc}:{name}"] = igm
     return igm
+
+
+def new_template(world: World, name: str, machine_type: str, created: float) -> dict[str, Any]:
+    """A global instance template (kept if one of that name exists already)."""
+    templates = world.data.setdefault("instanceTemplates", {})
+    if name in templates:
+        return templates[name]
+    templates[name] = {
+        "kind": "compute#instanceTemplate", "id": world.new_id(),
+        "creationTimestamp": rfc3339(created), "name": name,
+        "selfLink": world.global_url("instanceTemplates", name),
+        "properties": {
+            "machineType": short(machine_type), "canIpForward": False,
+            "disks": [{"kind": "compute#attachedDisk", "type": "PERSISTENT", "mode": "READ_WRITE",
+                       "deviceName": "boot", "index": 0, "boot": True, "autoDelete": True,
+                       "interface": "SCSI",
+                       "initializeParams": {"sourceImage": SOURCE_IMAGE,
+                                            "diskSizeGb": "20", "diskType": "pd-balanced"}}],
+            "networkInterfaces": [{"kind": "compute#networkInterface", "name": "nic0",
+                                   "network": world.global_url("networks", "default")}],
+            "metadata": {"kind": "compute#metadata", "fingerprint": fingerprint((name, "m"))},
+            "tags": {}, "labels": {},
+            "scheduling": {"onHostMaintenance": "MIGRATE", "automaticRestart": True,
+                           "preemptible": False, "provisioningModel": "STANDARD"},
+            "serviceAccounts": [{"email": "default", "scopes": [
+                "https://www.googleapis.com/auth/cloud-platform"]}],
+        },
+    }
+    return templates[name]
 
 
 def _region_zones(region: str) -> list[str]:
@@ -190,7 +252,7 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
             "activationPolicy": (settings and settings.activationPolicy) or "ALWAYS",
             "pricingPlan": "PER_USE", "dataDiskType": "PD_SSD",
             "dataDiskSizeGb": str((settings and settings.dataDiskSizeGb) or 100),
-            "edition": (settings and settings.edition) or "ENTERPRISE",
+            "edition": (settings and settings.edition) or _edition_of(scenario, master),
             "storageAutoResize": True, "replicationType": "SYNCHRONOUS",
             "backupConfiguration": {
                 "kind": "sql#backupConfiguration", "enabled": bool(backups_on),
@@ -213,7 +275,9 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
         },
         "_sim": {"dataAsOf": None, "restoredFrom": None},
     }
+    real_sql_fields(world, inst, spec.databaseVersion, now)
     if avail == "REGIONAL":
+        inst["failoverReplica"] = {"available": True}
         inst["secondaryGceZone"] = secondary
         inst["settings"]["locationPreference"]["secondaryZone"] = secondary
     if replica:
@@ -226,6 +290,12 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
             runs.append(new_backup_run(world, spec.name, t, "AUTOMATED", spec.databaseVersion))
     world.data["backupRuns"][spec.name] = runs
     return inst
+
+
+def _edition_of(scenario: Scenario, master: str | None) -> str:
+    """A replica's edition is its primary's; ENTERPRISE otherwise."""
+    spec = next((s for s in scenario.sql.instances if s.name == master), None)
+    return (spec and spec.settings and spec.settings.edition) or "ENTERPRISE"
 
 
 def new_backup_run(world: World, instance: str, start: float, kind: str,
@@ -250,9 +320,11 @@ def seed(world: World, scenario: Scenario, now: float) -> None:
     for spec in scenario.sql.instances:
         _sql_instance(world, spec, masters, now, scenario)
     for name, inst in world.data["sql"].items():
-        master = inst.get("masterInstanceName")
+        master = master_of(inst)
         if master in world.data["sql"] and name not in world.data["sql"][master]["replicaNames"]:
             world.data["sql"][master]["replicaNames"].append(name)
+    for inst in world.data["sql"].values():
+        designate_dr_replica(world, inst)
 
 
 def set_group_size(w: World, igm: dict[str, Any], size: int, now: float, ready_at: float,
@@ -270,14 +342,19 @@ def set_group_size(w: World, igm: dict[str, Any], size: int, now: float, ready_a
     while len(members) < size:
         zone = zones[len(members) % len(zones)]
         name = f"{igm['baseInstanceName']}-{w.new_id()[-4:]}"
-        inst = new_instance(w, zone, name, "e2-standard-4", "RUNNING", [name], now,
+        template = w.data.get("instanceTemplates", {}).get(short(igm["instanceTemplate"]))
+        machine = template["properties"]["machineType"] if template else "e2-standard-4"
+        inst = new_instance(w, zone, name, machine, "RUNNING", [name], now,
                             {"managed-by": igm["name"]})
+        inst["metadata"]["items"] = [
+            {"key": "instance-template", "value": igm["instanceTemplate"]},
+            {"key": "created-by", "value": igm["instanceGroup"]}]
         inst["_sim"] = {"ready_at": ready_at}
         members.append(f"{zone}/{name}")
     while len(members) > size:
         remove_instance(w, members.pop())
     igm["targetSize"] = size
-    igm["fingerprint"] = f"{igm['name']}-{size}="
+    igm["fingerprint"] = fingerprint((igm["name"], size))
     w.dirty = True
 
 

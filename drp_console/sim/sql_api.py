@@ -8,7 +8,7 @@ from drp_console.sim import operations as ops
 from drp_console.sim.api import Request, enum, int64, route
 from drp_console.sim.errors import ApiError, bad_request, busy, zone_unavailable
 from drp_console.sim.faults import operation_faults
-from drp_console.sim.world import World, parse_time, public, rfc3339
+from drp_console.sim.world import World, master_of, parse_time, public, rfc3339
 
 P = "/sql/v1beta4/projects/{project}"
 
@@ -53,8 +53,11 @@ def _backup_window_start(w: World, name: str) -> float | None:
 
 
 def submit(req: Request, inst: dict[str, Any], params: dict[str, Any],
-           allow_outage: bool = False) -> dict[str, Any]:
-    """Check the instance can take an operation now, apply faults, and start it."""
+           allow_outage: bool = False, target_name: str | None = None) -> dict[str, Any]:
+    """Check the instance can take an operation now, apply faults, and start it.
+
+    The operation's `targetId` is the bare name of the instance it acts on, or of the one it
+    creates (`target_name`: a clone's destination), as real Cloud SQL operations name it."""
     w, now, name = req.world, req.now, inst["name"]
     down = w.outage(now, zone=inst["gceZone"])
     if down and not allow_outage:
@@ -62,8 +65,9 @@ def submit(req: Request, inst: dict[str, Any], params: dict[str, Any],
     if inst["state"] == "PENDING_DELETE" or ops.running_on(w, f"sql/instances/{name}", now):
         raise busy(name)
     faults = operation_faults(w, req.call, name, now)
-    op = ops.submit(w, req.call, target=f"sql/instances/{name}", target_link=inst["selfLink"],
-                    target_id=name, scope="sql", location=None, params=params, now=now,
+    op = ops.submit(w, req.call, target=f"sql/instances/{name}",
+                    target_link=w.sql_url(target_name or name), target_id=target_name or name,
+                    scope="sql", location=None, params=params, now=now,
                     extra_latency=faults.extra_latency, error=faults.operation_error)
     return ops.sql_view(w, op, now)
 
@@ -104,6 +108,8 @@ def promote_replica(req: Request, project: str, instance: str) -> dict[str, Any]
     inst = _instance(req, project, instance)
     if inst["instanceType"] != "READ_REPLICA_INSTANCE":
         raise bad_request(f"The instance {instance} is not a read replica.", "notAReplica")
+    if req.flag("failover"):  # replica failover: advanced DR
+        _need_dr_replica(inst, req.world.data["sql"].get(master_of(inst) or ""), "replica failover")
     return submit(req, inst, {"failover": req.flag("failover")})
 
 
@@ -113,10 +119,22 @@ def switchover(req: Request, project: str, instance: str) -> dict[str, Any]:
     if inst["instanceType"] != "READ_REPLICA_INSTANCE" or not inst.get("masterInstanceName"):
         raise bad_request(f"The instance {instance} is not a replica: switchover needs a DR "
                           "replica.", "notAReplica")
-    master = req.world.data["sql"].get(inst["masterInstanceName"])
+    master = req.world.data["sql"].get(master_of(inst) or "")
+    _need_dr_replica(inst, master, "switchover")
     if master is not None and req.world.outage(req.now, zone=master["gceZone"]):
         raise zone_unavailable(master["gceZone"])
-    return submit(req, inst, {"old_primary": inst["masterInstanceName"]})
+    return submit(req, inst, {"old_primary": master_of(inst)})
+
+
+def _need_dr_replica(inst: dict[str, Any], master: dict[str, Any] | None, what: str) -> None:
+    """400 unless `inst` is the designated DR replica of an Enterprise Plus primary."""
+    if master is None or master["settings"].get("edition") != "ENTERPRISE_PLUS":
+        raise bad_request(f"A {what} needs a Cloud SQL Enterprise Plus primary: "
+                          f"{master_of(inst)} is not one.", "invalidRequest")
+    if (master.get("replicationCluster") or {}).get("failoverDrReplicaName") != inst["name"]:
+        raise bad_request(f"The instance {inst['name']} is not the DR replica of "
+                          f"{master['name']}: designate it with "
+                          "replicationCluster.failoverDrReplicaName first.", "invalidRequest")
 
 
 @route("POST", P + "/instances/{instance}/restart", "sql.instances.restart", mutating=True)
@@ -173,7 +191,7 @@ def clone(req: Request, project: str, instance: str) -> dict[str, Any]:
                               f"({window}).", "invalidPointInTime")
     else:
         at = req.now
-    return submit(req, inst, {"destination": dest, "data_as_of": rfc3339(at)})
+    return submit(req, inst, {"destination": dest, "data_as_of": rfc3339(at)}, target_name=dest)
 
 
 @route("PATCH", P + "/instances/{instance}", "sql.instances.patch", mutating=True)

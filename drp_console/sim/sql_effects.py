@@ -7,7 +7,7 @@ from typing import Any
 
 from drp_console.sim.operations import EFFECTS
 from drp_console.sim.seed import new_backup_run
-from drp_console.sim.world import World, fingerprint, parse_time, rfc3339
+from drp_console.sim.world import World, fingerprint, master_of, parse_time, rfc3339
 
 Op = dict[str, Any]
 
@@ -23,9 +23,11 @@ def _bump(inst: dict[str, Any]) -> None:
 
 
 def _make_primary(w: World, inst: dict[str, Any]) -> None:
-    master = w.data["sql"].get(inst.get("masterInstanceName") or "")
+    master = w.data["sql"].get(master_of(inst) or "")
     if master is not None:
         master["replicaNames"] = [r for r in master["replicaNames"] if r != inst["name"]]
+        master.pop("replicationCluster", None)
+    inst.pop("replicationCluster", None)
     inst.pop("masterInstanceName", None)
     inst.pop("replicaConfiguration", None)
     inst["instanceType"] = "CLOUD_SQL_INSTANCE"
@@ -45,27 +47,39 @@ def failover(w: World, op: Op, phase: str, now: float) -> None:
 
 
 def promote_replica(w: World, op: Op, phase: str, now: float) -> None:
+    """A plain promotion leaves a standalone primary; `failover: true` (replica failover of an
+    Enterprise Plus DR pair) also keeps the old primary as a replica of the new one."""
     inst = _inst(w, op)
-    if inst is not None and phase == "done":
+    if inst is None or phase != "done":
+        return
+    if op["params"].get("failover"):
+        _reverse_roles(w, inst, w.data["sql"].get(master_of(inst) or ""))
+    else:
         _make_primary(w, inst)
 
 
 def switchover(w: World, op: Op, phase: str, now: float) -> None:
     inst = _inst(w, op)
-    old = w.data["sql"].get(op["params"]["old_primary"])
-    if inst is None or phase != "done":
-        return
+    if inst is not None and phase == "done":
+        _reverse_roles(w, inst, w.data["sql"].get(op["params"]["old_primary"]))
+
+
+def _reverse_roles(w: World, inst: dict[str, Any], old: dict[str, Any] | None) -> None:
     others = [r for r in (old["replicaNames"] if old else []) if r != inst["name"]]
     _make_primary(w, inst)
     if old is not None:
         old["instanceType"] = "READ_REPLICA_INSTANCE"
-        old["masterInstanceName"] = inst["name"]
+        # Real switchovers name the new primary project-qualified on the demoted one.
+        old["masterInstanceName"] = f"{w.project}:{inst['name']}"
         old["replicaConfiguration"] = {"kind": "sql#replicaConfiguration", "failoverTarget": True}
         old["replicaNames"] = []
         inst["replicaNames"] = [old["name"], *others]
         for name in others:
             if name in w.data["sql"]:
-                w.data["sql"][name]["masterInstanceName"] = inst["name"]
+                w.data["sql"][name]["masterInstanceName"] = f"{w.project}:{inst['name']}"
+        # the pair stays a DR pair, roles reversed
+        inst["replicationCluster"] = {"failoverDrReplicaName": old["name"], "drReplica": False}
+        old["replicationCluster"] = {"drReplica": True}
         _bump(old)
 
 
@@ -153,7 +167,7 @@ def delete(w: World, op: Op, phase: str, now: float) -> None:
     elif phase == "fail":
         inst["state"] = op["params"]["was"]
     else:
-        master = w.data["sql"].get(inst.get("masterInstanceName") or "")
+        master = w.data["sql"].get(master_of(inst) or "")
         if master is not None:
             master["replicaNames"] = [r for r in master["replicaNames"] if r != inst["name"]]
         del w.data["sql"][inst["name"]]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drp_console.sim import compute_api, operations, sql_api
+from drp_console.sim import (
+    compute_api,
+    monitoring_api,  # noqa: F401  (registers its route)
+    operations,
+    sql_api,
+)
 from drp_console.sim.world import World, parse_time, public, rfc3339, short
 
 

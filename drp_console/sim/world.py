@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import re
@@ -42,8 +43,15 @@ def short(value: str) -> str:
 
 
 def fingerprint(obj: Any) -> str:
-    """A stable base64-looking fingerprint of a value."""
-    return hashlib.sha256(repr(obj).encode()).hexdigest()[:12] + "="
+    """A stable fingerprint of a value: base64 of 8 bytes, as Compute and Cloud SQL write them
+    (`8uVmjkmLcBU=`)."""
+    return base64.b64encode(hashlib.sha256(repr(obj).encode()).digest()[:8]).decode()
+
+
+def master_of(inst: dict[str, Any]) -> str | None:
+    """The bare name of a replica's primary: `masterInstanceName` may be `project:name`."""
+    master = inst.get("masterInstanceName")
+    return master.rsplit(":", 1)[-1] if master else None
 
 
 def daily_times(start: float, daily_at: str, days: int) -> list[float]:
@@ -76,7 +84,7 @@ class World:
             "version": WORLD_VERSION, "scenario": scenario.model_dump(mode="json"),
             "project": scenario.project, "speed": scenario.speed, "started_at": now,
             "next_id": 1, "instances": {}, "disks": {}, "snapshots": {}, "machineImages": {},
-            "igms": {}, "sql": {}, "backupRuns": {}, "operations": {}, "requestIds": {},
+            "igms": {}, "instanceTemplates": {}, "sql": {}, "backupRuns": {}, "operations": {}, "requestIds": {},
             "calls": {}, "mutations": {}, "fault_hits": {},
         })
         from drp_console.sim.seed import seed
@@ -123,7 +131,7 @@ class World:
     # ----- lookups (404 when missing) ---------------------------------------------------
     def get(self, collection: str, key: str, label: str | None = None) -> dict[str, Any]:
         """A stored resource by collection and key, or a 404 ApiError."""
-        found = self.data[collection].get(key)
+        found = self.data.get(collection, {}).get(key)
         if found is None:
             service = "sql" if collection == "sql" else "compute"
             raise not_found(service, label or self._label(collection, key))
@@ -133,7 +141,7 @@ class World:
         if collection in ("instances", "disks"):
             zone, name = key.split("/", 1)
             return f"projects/{self.project}/zones/{zone}/{collection}/{name}"
-        if collection in ("snapshots", "machineImages"):
+        if collection in ("snapshots", "machineImages", "instanceTemplates"):
             return f"projects/{self.project}/global/{collection}/{key}"
         if collection == "igms":
             return f"projects/{self.project}/{key.replace(':', '/instanceGroupManagers/')}"

@@ -72,7 +72,7 @@ class DrpApp(App[int]):
         self.close_sessions()
         code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
         run_id = getattr(view, "run_id", None)
-        if run_id and getattr(view, "finished", None) is None and self.screen_has_engine():
+        if run_id and not getattr(view, "finished", False) and self.screen_has_engine():
             self.resume_hint = f"Run {run_id} is not finished. Resume it with: drp resume {run_id}"
         self.exit(code)
 

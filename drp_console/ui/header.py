@@ -1,13 +1,23 @@
-"""The run screen's header: the mode banner and the clocks an incident commander watches."""
+"""The run screen's header: the mode banner and the clocks an incident commander watches.
+
+Every clock is read from `RunState` (one rule each for the RTO origin, the RPO and the breach
+clock); the header only puts them into words.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.widgets import Static
 
-from drp_console.runbook.durations import format_duration
-from drp_console.ui.clock import UiClock, clock_text, update_if_changed
-from drp_console.ui.view_model import RunView
+from drp_console.journal.state import RunState
+from drp_console.journal.timing import Instant, parse_ts
+from drp_console.runbook import milestones as ms
+from drp_console.runbook.durations import duration_text, format_duration
+from drp_console.ui.clock import clock_text, update_if_changed
 
 MODE_BANNER = {
     "live": ("LIVE", "mode-live", "REAL CHANGES"),
@@ -16,76 +26,147 @@ MODE_BANNER = {
 }
 """Mode -> (word, CSS class, what it means): words as well as colour."""
 
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
 
 def _bar(fraction: float, width: int = 16) -> str:
+    """A progress bar in eighths of a cell, so that a long objective still shows it moving."""
     fraction = min(1.0, max(0.0, fraction))
-    filled = int(round(fraction * width))
-    return "▕" + "█" * filled + "░" * (width - filled) + "▏"
+    eighths = int(fraction * width * 8)
+    if fraction > 0 and eighths == 0:
+        eighths = 1
+    full, part = divmod(eighths, 8)
+    cells = "█" * full + (_EIGHTHS[part] if part else "")
+    return "▕" + cells + "░" * (width - len(cells)) + "▏"
+
+
+def title_of(state: RunState) -> str:
+    """The runbook's title (its id when it has none)."""
+    book, doc = state.runbook or {}, state.runbook_doc or {}
+    return str(book.get("title") or doc.get("title") or book.get("id") or doc.get("id") or "")
 
 
 class ModeBanner(Static):
     """First header line: mode in words and colour, runbook, operator."""
 
-    def show(self, view: RunView) -> None:
+    def show(self, state: RunState) -> None:
         """Render for this run."""
-        word, css, meaning = MODE_BANNER.get(view.mode, (view.mode.upper(), "mode-simulate", ""))
+        mode = state.mode or "simulate"
+        word, css, meaning = MODE_BANNER.get(mode, (mode.upper(), "mode-simulate", ""))
         for cls in ("mode-live", "mode-simulate", "mode-training"):
             self.set_class(cls == css, cls)
-        where = view.project or ""
-        if view.mode != "live" and view.scenario:
-            where = str(view.scenario.get("id") or where)
-            speed = view.scenario.get("speed")
+        where = state.project or ""
+        if mode != "live" and state.scenario:
+            where = str(state.scenario.get("id") or where)
+            speed = state.scenario.get("speed")
             if speed and float(speed) != 1:
                 where += f" ({float(speed):g}x)"
-        version = f" (v{view.version})" if view.version not in (None, "") else ""
+        version = (state.runbook or {}).get("version", (state.runbook_doc or {}).get("version"))
+        version_text = f" (v{version})" if version not in (None, "") else ""
+        operator = (state.resumes[-1].get("operator") if state.resumes else None) or state.operator
         text = Text()  # what must never be cut comes first: mode, pause, runbook title
         text.append(f" {word} ", style="bold")
-        if view.status == "paused":
+        if state.status == "paused":
             text.append("⏸ PAUSED ", style="bold")
-        text.append(f"· {view.title}{version} ", style="bold")
-        text.append(f"· {where} · {meaning} · {view.operator}")
+        text.append(f"· {title_of(state)}{version_text} ", style="bold")
+        text.append(f"· {where} · {meaning} · {operator or ''}")
         update_if_changed(self, text)
 
 
 class ClockLine(Static):
-    """Second header line: incident clock, RTO countdown (overrun), RPO, 72-hour breach clock."""
+    """Second header line: incident clock, RTO, RPO, the 72-hour breach clock, steps done."""
 
-    def show(self, view: RunView, clock: UiClock) -> None:
-        """Render the clocks at the clock's current time."""
-        now = clock.now()
+    def show(self, state: RunState, runbook: Any, now: Instant, wall: datetime,
+             tz: str = "UTC") -> None:
+        """Render the clocks at `now` (on the run's clock; `wall` is the same moment)."""
         text = Text(" ")
-        elapsed = view.incident_elapsed(now)
+        elapsed = self._incident(state, now, wall)
         text.append(f"Incident {clock_text(elapsed) if elapsed is not None else '—'}", "bold")
-        remaining = view.rto_remaining(now)
-        overrun = False
-        if remaining is not None and view.rto:
-            restored = "restored" in view.milestones
-            used = view.rto - remaining
-            if remaining >= 0:
-                state = "met" if restored else "left"
-                text.append(f"   RTO {format_duration(view.rto)} {_bar(used / view.rto)} ")
-                text.append(f"{clock_text(remaining)} {state}", "bold")
-            else:
-                overrun = True
-                state = "missed by" if restored else "OVERRUN by"
-                text.append(f"   RTO {format_duration(view.rto)} {_bar(1)} ")
-                text.append(f"{state} {clock_text(-remaining)}", "bold reverse")
-        elif view.rto is None:
-            text.append("   no RTO objective")
-        if view.rpo:
-            point = view.restore_point
-            at = f"restore point {point.get('at')}" if point else "measured at restore"
-            text.append(f"   RPO {format_duration(view.rpo)}: {at}")
-        breach = view.breach_remaining(now)
-        if view.breach_clock:
-            if breach is None:
-                text.append("   72h clock: starts at milestone aware")
-            elif breach >= 0:
-                text.append(f"   72h notify in {clock_text(breach)}", "bold")
-            else:
-                text.append(f"   72h deadline PASSED {clock_text(-breach)} ago", "bold reverse")
-                overrun = True
-        done, total = view.counts()
-        text.append(f"   steps {done}/{total}")
+        overrun = self._rto(text, state, runbook, now)
+        self._rpo(text, state, runbook)
+        overrun = self._breach(text, state, now, tz) or overrun
+        text.append(f"   steps {state.steps_done}/{state.steps_total}")
         self.set_class(overrun, "overrun")
         update_if_changed(self, text)
+
+    @staticmethod
+    def _incident(state: RunState, now: Instant, wall: datetime) -> float | None:
+        """Seconds since the incident started (as given), else since the run started."""
+        incident = parse_ts(state.incident_start)
+        if incident is not None:
+            end = state.ended.wall if state.finished and state.ended else wall
+            return max(0.0, ((end or wall) - incident).total_seconds())
+        return now.t if state.started is not None else None
+
+    @staticmethod
+    def _rto(text: Text, state: RunState, runbook: Any, now: Instant) -> bool:
+        """The RTO in words; True when it is overrun."""
+        target = state.objectives["rto"]
+        if not target:
+            text.append("   no RTO objective")
+            return False
+        origin, _ = state.rto_origin
+        planned = ms.rto_origin_name(runbook.step_milestones()) if runbook is not None else None
+        if origin is None and planned is not None and not state.finished:
+            text.append(f"   RTO {duration_text(target)}: starts at milestone {planned}")
+            return False
+        elapsed = state.rto_elapsed(now)
+        if elapsed is None:
+            text.append(f"   RTO {duration_text(target)}")
+            return False
+        text.append(f"   RTO {duration_text(target)} {_bar(elapsed / target)} ")
+        if state.rto_achieved is not None:
+            if elapsed <= target:
+                text.append(f"met in {clock_text(elapsed)}", "bold")
+                return False
+            text.append(f"missed: {clock_text(elapsed)}", "bold reverse")
+            return True
+        if elapsed <= target:
+            text.append(f"{clock_text(target - elapsed)} left", "bold")
+            return False
+        text.append(f"OVERRUN by {clock_text(elapsed - target)}", "bold reverse")
+        return True
+
+    @staticmethod
+    def _rpo(text: Text, state: RunState, runbook: Any) -> None:
+        """The RPO in words: data time, the same at any simulation speed."""
+        target = state.objectives["rpo"]
+        if not target:
+            return
+        label = f"   RPO {duration_text(target)}: "
+        lost = state.rpo_achieved
+        if lost is not None:
+            verdict = "met" if lost <= target else "missed"
+            text.append(label + f"{format_duration(lost)} of data lost ({verdict})")
+        elif state.restore_point:
+            text.append(label + "restored, the data's time is not known")
+        elif runbook is not None and not runbook.measures_rpo():
+            text.append(label + "not measured here (no step restores data)")
+        else:
+            text.append(label + "measured at restore")
+
+    @staticmethod
+    def _breach(text: Text, state: RunState, now: Instant, tz: str) -> bool:
+        """The 72-hour clock; it stops once the authority is notified. True when overrun."""
+        if not state.breach_clock:
+            return False
+        breach = state.breach
+        margin = breach.margin(now)
+        if breach.aware is None or margin is None:
+            text.append("   72h clock: starts at milestone aware")
+            return False
+        if breach.stopped and breach.authority is not None:
+            at = breach.authority.wall
+            when = at.astimezone(ZoneInfo(tz)).strftime("%H:%M:%S") if at else "?"
+            if margin >= 0:
+                text.append(f"   72h: authority notified {when}, {clock_text(margin)} before "
+                            "the deadline", "bold")
+                return False
+            text.append(f"   72h: authority notified {when}, {clock_text(-margin)} late",
+                        "bold reverse")
+            return True
+        if margin >= 0:
+            text.append(f"   72h notify in {clock_text(margin)}", "bold")
+            return False
+        text.append(f"   72h deadline PASSED {clock_text(-margin)} ago", "bold reverse")
+        return True

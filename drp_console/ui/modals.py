@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from drp_console.runbook.milestones import MILESTONES
+
 
 def reflow(text: str | None) -> str:
     """Join a paragraph's hard line breaks (YAML `|` blocks) so the console wraps it evenly.
@@ -42,10 +44,12 @@ def _joinable_tail(line: str) -> bool:
 
 
 def prompt_markup(text: str | None) -> str:
-    """A runbook prompt (Markdown) as console markup: reflowed, escaped, with **bold** kept."""
+    """A runbook prompt (Markdown) as console markup: reflowed, escaped, with **bold** and
+    *italics* kept (never shown as raw asterisks)."""
     import re
 
-    return re.sub(r"\*\*(.+?)\*\*", r"[b]\1[/b]", escape(reflow(text)))
+    marked = re.sub(r"\*\*(.+?)\*\*", r"[b]\1[/b]", escape(reflow(text)))
+    return re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])", r"[i]\1[/i]", marked)
 
 
 @dataclass(frozen=True)
@@ -252,7 +256,6 @@ class NoteDialog(Dialog):
         self.dismiss(Reply(tag or "", by=self.by, text=text))
 
 
-MILESTONES = ("detected", "aware", "declared", "mitigated", "restored", "verified", "closed")
 
 
 class MilestoneDialog(Dialog):

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown, Static
 
-from drp_console.ui.view_model import RunView
+from drp_console.journal.state import RunState
 
 
 def report_markdown(events: list[dict], tz: str = "UTC", in_progress: bool = False) -> str:
@@ -67,22 +67,22 @@ class ReportScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close")]
 
-    def __init__(self, view: RunView, events: list[dict], run_dir: object = None) -> None:
+    def __init__(self, state: RunState, events: list[dict], run_dir: object = None) -> None:
         super().__init__()
-        self.view = view
+        self.state = state
         self.events = events
         self.run_dir = run_dir
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-box") as box:
-            box.border_title = f"Report · {self.view.run_id}  (escape closes)"
+            box.border_title = f"Report · {self.state.run_id}  (escape closes)"
             if self.run_dir is not None:
                 where = (f"Full report (tables, HTML): {self.run_dir}/report.md and report.html"
-                         if self.view.finished is not None else
+                         if self.state.finished else
                          f"Written when the run ends, to {self.run_dir}/report.md (.html, .json,"
-                         f" .csv); `drp report {self.view.run_id}` makes it at any time.")
+                         f" .csv); `drp report {self.state.run_id}` makes it at any time.")
                 yield Static(where, id="report-where", markup=False)
-            live = self.run_dir is not None and self.view.finished is None  # this console runs it
+            live = self.run_dir is not None and not self.state.finished  # this console runs it
             yield Markdown(report_markdown(self.events, self.app.tz_name, in_progress=live))
         yield Footer()
 

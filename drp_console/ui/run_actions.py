@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from typing import Any
 
@@ -18,6 +19,7 @@ from drp_console.ui.modals import (
     UnknownDialog,
 )
 from drp_console.ui.responder import make_answer
+from drp_console.ui.step_view import status_word
 
 
 class OperatorActions:
@@ -27,7 +29,7 @@ class OperatorActions:
     def _selected(self) -> Any:
         from drp_console.ui.step_table import StepTable
 
-        return self.view.steps.get(self.query_one(StepTable).selected_step or "")
+        return self.state.steps.get(self.query_one(StepTable).selected_step or "")
 
     def _question(self, kinds: tuple[str, ...]) -> Any:
         """The selected step's open question of one of these kinds (or say why there is none)."""
@@ -42,7 +44,7 @@ class OperatorActions:
         question = self.responder.question(step.id)
         if question is None or question.kind not in kinds:
             what = "/".join(kinds)
-            self.app.notify(f"{step.id} is {step.word}: it is not waiting for {what}.",
+            self.app.notify(f"{step.id} is {status_word(step)}: it is not waiting for {what}.",
                             severity="warning")
             return None
         return question
@@ -94,15 +96,8 @@ class OperatorActions:
             return
         kind = question.kind
         if kind == "manual":
-            items = list(question.checklist)
-            ticked = self.ticks.get(step.id, set())
-            missing = len(items) - len([i for i in ticked if i < len(items)])
-            if missing:
-                self.app.notify(f"Tick all {len(items)} checklist items first: {missing} left "
-                                "(x ticks the next one, or click it).", severity="warning")
-                return
-            self.ticks.pop(step.id, None)
-            self._answer(question, "done", checklist=items)
+            self.run_worker(self._done(step.id, question), group="commands",
+                            exit_on_error=False)
         elif kind == "approval":
             self.action_approve()
         elif kind == "decision":
@@ -117,21 +112,58 @@ class OperatorActions:
         elif kind == "failed":
             self.app.notify(f"{step.id} failed: r retries it, s skips it with a reason.")
 
+    async def _done(self, step_id: str, question: Any) -> None:
+        """enter on a manual step: once the ticks sent are journaled, done if all are ticked."""
+        for _, task in list(self.ticking.get(step_id, ())):
+            with contextlib.suppress(Exception):  # the state below says what was journaled
+                await task
+        items = list(question.checklist)
+        ticked = self.state.step(step_id).checklist_ticked
+        missing = len(items) - sum(1 for on in ticked[: len(items)] if on)
+        if missing:
+            self.app.notify(f"Tick all {len(items)} checklist items first: {missing} left "
+                            "(x ticks the next one, or click it).", severity="warning")
+            return
+        self._answer(question, "done", checklist=items)
+
     def action_tick(self) -> None:
         """x: tick the next unticked checklist item of the selected manual step."""
         step = self._selected()
         if step is None:
             return
-        items = list((step.waiting or {}).get("checklist") or step.doc.get("checklist") or [])
-        ticked = self.ticks.setdefault(step.id, set())
-        for i in range(len(items)):
-            if i not in ticked:
-                ticked.add(i)
+        question = self.responder.question(step.id) if self.responder else None
+        if question is None or question.kind != "manual":
+            self._question(("manual",))
+            return
+        pending = {index for index, _ in self.ticking.get(step.id, ())}
+        ticked = step.checklist_ticked
+        for i in range(len(question.checklist)):
+            if not (i < len(ticked) and ticked[i]) and i not in pending:
+                self.tick(step.id, i, True)
                 break
         else:
-            if items:
+            if question.checklist:
                 self.app.notify("Every item is ticked: press enter to mark the step done.")
-        self._show_detail()
+
+    def tick(self, step_id: str, index: int, checked: bool) -> None:
+        """Tick or untick one checklist item: the engine journals it, the state shows it."""
+        if self.engine is None:
+            self.app.notify("This is a replay of a journal: nothing can be ticked here.",
+                            severity="warning")
+            return
+        result = self.engine.tick(step_id, index, checked, self.operator or None)
+        if result is False:
+            self.app.notify(f"{step_id} has no open checklist item {index + 1}.",
+                            severity="warning")
+            return
+        flying = self.ticking.setdefault(step_id, [])
+        flying.append((index, result))
+
+        def landed(_: Any) -> None:
+            if (index, result) in flying:
+                flying.remove((index, result))
+            self._show_detail()
+        result.add_done_callback(landed)
 
     def action_approve(self) -> None:
         """a: approve or reject, with a name."""
@@ -146,7 +178,7 @@ class OperatorActions:
         question = self._question(("decision",))
         if question is not None:
             self._dialog(DecisionDialog(question.step, question.prompt, list(question.options),
-                                        question.recommended, self.view.mode == "training",
+                                        question.recommended, self.state.mode == "training",
                                         self.operator, still=self.app.still),
                          lambda reply: self._answer(question, reply.value, reply))
 
@@ -168,7 +200,7 @@ class OperatorActions:
             self._question(("failed",))
             return
         if step.status in ("succeeded", "skipped"):
-            self.app.notify(f"{step.id} is already {step.word}.", severity="warning")
+            self.app.notify(f"{step.id} is already {status_word(step)}.", severity="warning")
             return
 
         def then(reply: Reply) -> None:
@@ -180,7 +212,7 @@ class OperatorActions:
         question = self._question(("unknown",))
         if question is not None:
             step = self._selected()
-            self._dialog(UnknownDialog(question.step, step.reason or question.prompt,
+            self._dialog(UnknownDialog(question.step, step.unknown_reason or question.prompt,
                                        self.operator, still=self.app.still),
                          lambda reply: self._answer(question, reply.value, reply))
 
@@ -193,12 +225,12 @@ class OperatorActions:
 
     def action_milestone(self) -> None:
         """m: record a milestone now."""
-        self._dialog(MilestoneDialog(set(self.view.milestones), still=self.app.still),
+        self._dialog(MilestoneDialog(set(self.state.milestones), still=self.app.still),
                      lambda reply: self._command("milestone", reply.value))
 
     def action_pause(self) -> None:
         """p: pause or unpause (running operations go on; nothing new starts)."""
-        self._command("unpause" if self.view.status == "paused" else "pause")
+        self._command("unpause" if self.state.status == "paused" else "pause")
 
     def action_report(self) -> None:
         """R: the report of the run so far."""
@@ -206,7 +238,7 @@ class OperatorActions:
 
         self.flush()
         run_dir = getattr(self.session, "run_dir", None)
-        self.app.push_screen(ReportScreen(self.view, self._events_for_report(), run_dir))
+        self.app.push_screen(ReportScreen(self.state, self._events_for_report(), run_dir))
 
     def _events_for_report(self) -> list[dict]:
         if self.session is not None:
@@ -215,15 +247,15 @@ class OperatorActions:
 
     def action_quit_run(self) -> None:
         """q: quit; the run stays resumable."""
-        finished = self.view.finished is not None or self.engine is None
+        finished = self.state.finished or self.engine is None
 
         def then(leave: bool) -> None:
             if leave:
                 self.run_worker(self._leave(), group="quit", exclusive=True)
-        self.app.push_screen(QuitDialog(self.view.run_id, finished), then)
+        self.app.push_screen(QuitDialog(self.state.run_id, finished), then)
 
     async def _leave(self) -> None:
-        if self.engine is not None and self.view.finished is None:
+        if self.engine is not None and not self.state.finished:
             try:
                 result = self.engine.stop()
                 if inspect.isawaitable(result):
@@ -239,4 +271,4 @@ class OperatorActions:
                 except (asyncio.TimeoutError, asyncio.CancelledError, Exception):  # noqa: BLE001
                     task.cancel()
         self.flush()
-        self.app.finish_run(self.view)
+        self.app.finish_run(self.state)

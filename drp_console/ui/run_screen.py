@@ -1,7 +1,8 @@
 """The run screen: header clocks, the steps table, the detail pane and the timeline of one run.
 
-The screen renders only what the journal holds: it folds the engine's events (received through
-`engine.subscribe`, queued, and applied four times a second, never per event) into a `RunView`.
+The screen renders only what the journal holds: it keeps one `RunState` (the journal's fold),
+applies each event to it as the engine reports it (`engine.subscribe`), and redraws what changed
+four times a second, never per event. The runbook is rebuilt once from the journaled document.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from drp_console.journal.event_types import EventType
+from drp_console.journal.state import RunState
 from drp_console.ui.detail_pane import DetailPane
 from drp_console.ui.header import ClockLine, ModeBanner
+from drp_console.ui.pane_text import pane_content
 from drp_console.ui.run_actions import OperatorActions
 from drp_console.ui.step_table import StepTable
-from drp_console.ui.timeline import Timeline
-from drp_console.ui.view_model import RunView
+from drp_console.ui.step_view import now_of, rebuild_runbook
+from drp_console.ui.timeline import Timeline, TimelineEntry, entry_for
 
 FLUSH_SECONDS = 0.25
 """How often queued engine events reach the widgets."""
@@ -68,21 +72,30 @@ class RunScreen(OperatorActions, Screen):
         """The RunSession (None: a read-only replay of `events`)."""
         self.operator = operator or getattr(getattr(session, "ctx", None), "operator", "") or ""
         """Who is at the keyboard."""
-        self.view = RunView()
-        """The run as folded from its events."""
+        self.state = RunState()
+        """The run: the journal's fold, each new event applied to it as it arrives."""
+        self.runbook: Any = None
+        """The runbook rebuilt from the journaled document (None until `run_started`, or when
+        it cannot be rebuilt: `runbook_problem` says why)."""
+        self.runbook_problem: str | None = None
+        """Why the journaled runbook could not be rebuilt."""
+        self.parallel: set[str] = set()
+        """Steps that may run beside another (marked in the table)."""
+        self.timeline: list[TimelineEntry] = []
+        """The events in words, as they arrived."""
         self.engine: Any = None
         """The engine driving the run (None in a replay)."""
         self.responder: Any = None
         """The UIResponder the engine asks."""
-        self.ticks: dict[str, set[int]] = {}
-        """Checklist items ticked but not yet submitted, per step (submitted with `done`)."""
+        self.ticking: dict[str, list[tuple[int, Any]]] = {}
+        """Checklist ticks sent to the engine and not yet journaled: step -> (item, task)."""
         self.confirmed_project = confirmed_project
         """Live mode: the operator already typed the project id (in the launcher)."""
         self.result_state: Any = None
         """What `engine.run()` returned."""
         self.replayed: list[dict] = list(events or [])
         """The events of a replayed journal (empty for a live run)."""
-        self._queue: list[dict] = list(events or [])
+        self._touched: set[str] | None = None
         self._drive_task: asyncio.Task | None = None
         self._pending_select: str | None = None
         self._detail_timer: Any = None
@@ -102,8 +115,9 @@ class RunScreen(OperatorActions, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#timeline-box").border_title = "Timeline"
-        if self.session is not None:
-            self._queue[:0] = list(self.session.journal.events())
+        history = self.session.journal.events() if self.session is not None else self.replayed
+        for event in sorted(history, key=lambda e: int(e.get("seq") or 0)):
+            self.take_event(event)
         self.flush()
         self.query_one(StepTable).focus()
         if self.session is not None:
@@ -117,7 +131,7 @@ class RunScreen(OperatorActions, Screen):
         self.responder = UIResponder()
         self.responder.on_question = self._on_question
         self.engine = self.session.engine(self.responder)
-        self.engine.subscribe(self._queue.append)
+        self.engine.subscribe(self.take_event)
         ctx = self.session.ctx
         if ctx.mode == "live" and not self.confirmed_project:
             from drp_console.ui.modals import ConfirmDialog
@@ -146,18 +160,18 @@ class RunScreen(OperatorActions, Screen):
             raise
         except Exception as exc:  # noqa: BLE001 - shown to the operator, never a traceback
             self.app.notify(f"The run stopped on an error: {exc}. Resume it with "
-                            f"`drp resume {self.view.run_id}` once the cause is fixed.",
+                            f"`drp resume {self.state.run_id}` once the cause is fixed.",
                             severity="error", timeout=30)
             return
         self.flush()
-        if self.view.finished is not None:
+        if self.state.finished:
             where = await self._write_reports()
-            self.app.notify(f"Run {self.view.status}. {where} R opens the report, q quits.",
+            self.app.notify(f"Run {self.state.status}. {where} R opens the report, q quits.",
                             timeout=15)
-            if self.view.mode == "training":
+            if self.state.mode == "training":
                 from drp_console.ui.score_card import ScoreCardScreen
 
-                self.app.push_screen(ScoreCardScreen(self.view))
+                self.app.push_screen(ScoreCardScreen(self.state, self.runbook))
 
     async def _write_reports(self) -> str:
         """Write the run's reports (off the event loop); a sentence saying where, or why not."""
@@ -167,7 +181,7 @@ class RunScreen(OperatorActions, Screen):
             written = await asyncio.to_thread(write_reports, self.session.run_dir,
                                               self.app.tz_name)
         except Exception as exc:  # noqa: BLE001 - the run is done either way
-            return f"The report could not be written ({exc}): run `drp report {self.view.run_id}`."
+            return f"The report could not be written ({exc}): run `drp report {self.state.run_id}`."
         return f"Report: {written.get('md')}."
 
     @work(thread=True, exit_on_error=False, group="warm-up")
@@ -187,28 +201,53 @@ class RunScreen(OperatorActions, Screen):
             self._pending_select = question.step
         self.app.bell()
 
+    # ---- the run's state ----------------------------------------------------------------------
+    def take_event(self, event: dict) -> None:
+        """One journaled event (history, or from the engine): fold it into the state, say it in
+        the timeline, and note the row it touched (drawn at the next flush)."""
+        seq = event.get("seq")
+        if isinstance(seq, int) and self.state.events and seq <= self.state.last_seq:
+            return  # already folded
+        self.state.apply(event)
+        if event.get("type") == EventType.RUN_STARTED:
+            self._touched = None  # every row
+            if self.session is not None and getattr(self.session, "runbook", None) is not None:
+                self._use_runbook(self.session.runbook, None)  # the engine's own, from the doc
+            else:  # a replay: rebuilt once the first frame is out (pydantic takes a while)
+                self.call_after_refresh(self._rebuild_runbook)
+        elif self._touched is not None and isinstance(event.get("step"), str):
+            self._touched.add(event["step"])
+        entry = entry_for(event, self.runbook)
+        if entry is not None:
+            self.timeline.append(entry)
+
+    def _rebuild_runbook(self) -> None:
+        self._use_runbook(*rebuild_runbook(self.state.runbook_doc))
+        self._touched = None
+        self.flush()
+
+    def _use_runbook(self, runbook: Any, problem: str | None) -> None:
+        """The runbook the run follows: instructions, checklists, options, needs, branches."""
+        self.runbook, self.runbook_problem = runbook, problem
+        if runbook is not None:
+            from drp_console.runbook.graph import parallel_steps
+
+            self.parallel = parallel_steps(runbook)
+
     # ---- rendering ----------------------------------------------------------------------------
     def flush(self) -> None:
-        """Apply queued events and refresh what changed."""
-        events = self._queue[:]
-        del self._queue[: len(events)]
-        touched: set[str] | None = set()
-        for event in events:
-            step = self.view.apply(event)
-            if step == "*":
-                touched = None
-            elif step and touched is not None:
-                touched.add(step)
+        """Refresh what changed since the last flush."""
+        touched, self._touched = self._touched, set()
         if touched is not None:  # clocks tick on the rows of steps under way
-            touched.update(sid for sid, s in self.view.steps.items()
+            touched.update(sid for sid, s in self.state.steps.items()
                            if s.status in ("running", "waiting"))
-        now = self.app.clock.now()
-        self.query_one(ModeBanner).show(self.view)
-        self.query_one(ClockLine).show(self.view, self.app.clock)
+        wall = self.app.clock.now()
+        now = now_of(self.state, wall)
+        self.query_one(ModeBanner).show(self.state)
+        self.query_one(ClockLine).show(self.state, self.runbook, now, wall, self.app.tz_name)
         table = self.query_one(StepTable)
-        table.fill(self.view.steps, now, touched)
-        done, total = self.view.counts()
-        table.border_title = f"Steps {done}/{total}"
+        table.fill(self.state.steps, now, touched, self.parallel)
+        table.border_title = f"Steps {self.state.steps_done}/{self.state.steps_total}"
         target = self._pending_select
         if target:
             self._pending_select = None
@@ -217,15 +256,15 @@ class RunScreen(OperatorActions, Screen):
             self._show_detail()
         timeline = self.query_one(Timeline)
         before = timeline._count
-        timeline.show(self.view.timeline)
+        timeline.show(self.timeline)
         if timeline._count != before:
             self.query_one("#timeline-box").scroll_end(animate=False)
 
     def _show_detail(self) -> None:
         step_id = self.query_one(StepTable).selected_step
-        step = self.view.steps.get(step_id or "")
-        self.query_one(DetailPane).show(self.view, step, self.ticks.get(step_id or "", set()),
-                                        self.app.clock.now(), self.view.params)
+        now = now_of(self.state, self.app.clock.now())
+        self.query_one(DetailPane).show(pane_content(self.state, self.runbook, step_id, now,
+                                                     self.runbook_problem))
 
     def on_screen_resume(self) -> None:
         """Back from a dialog or the report: the keys go to the steps table again."""
@@ -265,5 +304,4 @@ class RunScreen(OperatorActions, Screen):
         self.action_complete()
 
     def on_detail_pane_ticked(self, event: DetailPane.Ticked) -> None:
-        self.ticks[event.step_id] = set(event.ticked)
-        self._show_detail()
+        self.tick(event.step_id, event.index, event.checked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -11,9 +12,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from drp_console.runbook.durations import format_duration
+from drp_console.journal.state import RunState
+from drp_console.runbook.durations import duration_text
 from drp_console.ui.clock import clock_text
-from drp_console.ui.view_model import RunView
+from drp_console.ui.header import title_of
+from drp_console.ui.step_view import rebuild_runbook
 
 CHECK_TYPES = {"wait", "shell"}
 
@@ -32,41 +35,51 @@ class Score:
     """(step, chosen, recommended, matches) per decision step."""
 
 
-def _is_check(step) -> bool:
-    if step.type in CHECK_TYPES or step.doc.get("check"):
+def _is_check(model: Any) -> bool:
+    """A step that verifies rather than acts: a wait, a shell check, a read call, a checklist."""
+    from drp_console.runbook.catalog import lookup
+
+    kind = getattr(model, "type", None)
+    if kind in CHECK_TYPES or getattr(model, "check", None):
         return True
-    if step.type == "gcp":
-        call = str(step.doc.get("call") or "")
-        return call.endswith((".get", ".list"))
-    return step.type == "manual" and bool(step.doc.get("checklist"))
+    if kind == "gcp":
+        call = lookup(model.call)
+        return call is not None and not call.mutating
+    return kind == "manual" and bool(getattr(model, "checklist", None))
 
 
-def score(view: RunView) -> Score:
-    """Score a finished (or stopped) training run from its view."""
+def _rto_line(state: RunState, result: Score) -> str:
+    target = state.objectives["rto"]
+    took = state.rto_elapsed() if state.finished else None
+    if not target or took is None:
+        return "RTO: not measured (no objective, or the run did not finish)"
+    speed = float((state.scenario or {}).get("speed") or 1)
+    note = f" (simulated at {speed:g}x; people's steps in real time)" if speed != 1 else ""
+    if took <= target:
+        return f"RTO {duration_text(target)}: met in {clock_text(took)}, " \
+               f"{clock_text(target - took)} to spare{note}"
+    result.points -= min(30, 10 + int((took - target) / target * 20))
+    return f"RTO {duration_text(target)}: missed by {clock_text(took - target)}{note}"
+
+
+def score(state: RunState, runbook: Any = None) -> Score:
+    """Score a finished (or stopped) training run from its state and runbook."""
+    if runbook is None:
+        runbook, _ = rebuild_runbook(state.runbook_doc)
     result = Score()
-    if view.rto and view.rto_origin() is not None and view.finished is not None:
-        remaining = view.rto_remaining(view.finished)
-        speed = float((view.scenario or {}).get("speed") or 1)
-        note = f" (simulated at {speed:g}x; people's steps in real time)" if speed != 1 else ""
-        if remaining is not None and remaining >= 0:
-            result.rto_line = (f"RTO {format_duration(view.rto)}: met with "
-                               f"{clock_text(remaining)} to spare{note}")
-        elif remaining is not None:
-            result.rto_line = (f"RTO {format_duration(view.rto)}: missed by "
-                               f"{clock_text(-remaining)}{note}")
-            result.points -= min(30, 10 + int(-remaining / view.rto * 20))
-    else:
-        result.rto_line = "RTO: not measured (no objective, or the run did not finish)"
-    for step in view.steps.values():
+    result.rto_line = _rto_line(state, result)
+    for step in state.steps.values():
+        model = runbook.step(step.id) if runbook is not None and runbook.has_step(step.id) \
+            else None
         by_operator = any(a.get("answer") == "skip" for a in step.answers) or bool(
             step.outputs.get("skipped_by")) or str(step.reason or "").startswith("skipped by ")
-        if step.status == "skipped" and by_operator and _is_check(step):
+        if step.status == "skipped" and by_operator and _is_check(model):
             result.skipped_checks.append(step.id)
             result.points -= 10
         if step.type == "decision":
             chosen = next((str(a.get("answer")) for a in reversed(step.answers)
                            if a.get("kind") == "decision"), None)
-            recommended = step.doc.get("recommended")
+            recommended = getattr(model, "recommended", None)
             if chosen is not None:
                 ok = recommended is None or chosen == recommended
                 result.decisions.append((step.id, chosen, recommended, ok))
@@ -81,15 +94,15 @@ class ScoreCardScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close")]
 
-    def __init__(self, view: RunView) -> None:
+    def __init__(self, state: RunState, runbook: Any = None) -> None:
         super().__init__()
-        self.view = view
-        self.score = score(view)
+        self.state = state
+        self.score = score(state, runbook)
         """The computed score."""
 
     def compose(self) -> ComposeResult:
         s = self.score
-        lines = [f"[b]{escape(self.view.title)}[/b] — run {escape(self.view.status)}", "",
+        lines = [f"[b]{escape(title_of(self.state))}[/b] — run {escape(self.state.status)}", "",
                  f"[b]Score {s.points}/100[/b]", "", escape(s.rto_line), ""]
         if s.skipped_checks:
             lines.append(f"Skipped checks ({len(s.skipped_checks)}, -10 each): "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -11,7 +11,11 @@ from textual.widgets import DataTable
 
 from drp_console.runbook.durations import format_duration
 from drp_console.ui.clock import clock_text
-from drp_console.ui.step_view import StepView
+from drp_console.ui.step_view import elapsed, shown_status, status_icon, status_word
+
+if TYPE_CHECKING:
+    from drp_console.journal.step_state import StepState
+    from drp_console.journal.timing import Instant
 
 COLUMNS = (("status", "Status", 9), ("id", "Step", 18), ("title", "Title", 30),
            ("role", "Role", 9), ("elapsed", "Time", 7), ("budget", "Budget", 6))
@@ -29,16 +33,16 @@ def _status_style(status: str) -> str:
             "skipped": "dim", "pending": "dim"}.get(status, "")
 
 
-def row_cells(step: StepView, now: datetime) -> tuple:
-    """The cells of one step's row at time `now`."""
-    status = Text(f"{step.icon} {step.word}", style=_status_style(step.shown_status))
-    ident = ("∥ " if step.parallel else "  ") + step.id
+def row_cells(step: StepState, now: Instant, parallel: bool = False) -> tuple:
+    """The cells of one step's row at `now` (an instant on the run's clock)."""
+    status = Text(f"{status_icon(step)} {status_word(step)}", style=_status_style(shown_status(step)))
+    ident = ("∥ " if parallel else "  ") + step.id
     title = step.title  # a skipped step keeps it: the reason is in the detail pane
-    if step.status == "running" and step.progress is not None:
-        title = f"{step.title} ({step.progress}%)"
-    elapsed = step.elapsed(now)
-    elapsed_text = Text(clock_text(elapsed) if elapsed is not None else "—", justify="right")
-    if step.budget is not None and elapsed is not None and elapsed > step.budget:
+    if step.status == "running" and step.operation_progress is not None:
+        title = f"{step.title} ({step.operation_progress}%)"
+    took = elapsed(step, now)
+    elapsed_text = Text(clock_text(took) if took is not None else "—", justify="right")
+    if step.budget is not None and took is not None and took > step.budget:
         elapsed_text.stylize("bold red3")
         elapsed_text.append(" !")
     budget = format_duration(step.budget) if step.budget is not None else "—"
@@ -59,8 +63,7 @@ class StepTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._shown: dict[str, tuple] = {}
-        self._steps: dict[str, StepView] | None = None
-        self._now: datetime | None = None
+        self._steps: dict[str, StepState] | None = None
         self._fitted_for = -1
 
     BINDINGS = [Binding("enter", "select_cursor", "Done/answer")]
@@ -99,10 +102,11 @@ class StepTable(DataTable):
     def on_resize(self) -> None:
         self._fit_columns()
 
-    def fill(self, steps: dict[str, StepView], now: datetime,
-             only: set[str] | None = None) -> None:
-        """Bring rows up to date (all, or the `only` ones), touching only cells that changed."""
-        self._steps, self._now = steps, now
+    def fill(self, steps: dict[str, StepState], now: Instant,
+             only: set[str] | None = None, parallel: set[str] | frozenset = frozenset()) -> None:
+        """Bring rows up to date (all, or the `only` ones), touching only cells that changed;
+        `parallel`: the steps marked as running beside others."""
+        self._steps = steps
         if len(steps) != self._fitted_for:  # new steps may have longer ids
             self._fitted_for = len(steps)
             self._fit_columns()
@@ -111,7 +115,7 @@ class StepTable(DataTable):
         else:
             chosen = list(steps.items())
         for sid, step in chosen:
-            cells = row_cells(step, now)
+            cells = row_cells(step, now, sid in parallel)
             plain = tuple(str(c) for c in cells)
             old = self._shown.get(sid)
             if old is None:

@@ -1,11 +1,19 @@
-"""One step as the console shows it, and the steps of a runbook document with their branches."""
+"""How a step of the run state reads in the console: its icon, its word, its time so far.
+
+The console keeps no state of its own about a run: it reads `journal.state.RunState` (the one
+fold of the run's events) and the runbook rebuilt from the journaled document. These helpers only
+turn a `StepState` into words; they fold nothing.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from drp_console.runbook.durations import seconds_of
+if TYPE_CHECKING:
+    from drp_console.journal.state import RunState
+    from drp_console.journal.step_state import StepState
+    from drp_console.journal.timing import Instant
+    from drp_console.runbook.model import Runbook
 
 STATUS_ICON = {
     "pending": ("○", "pending"),
@@ -18,144 +26,59 @@ STATUS_ICON = {
 }
 """Status -> (icon, word): the word is always shown, colour never carries meaning alone."""
 
+_QUESTION_WORD = {"confirm": "confirm", "failed": "failed", "unknown": "UNKNOWN"}
 
 
-
-@dataclass
-class StepView:
-    """One step as the console shows it."""
-
-    id: str
-    """The step id."""
-    title: str
-    """One line from the runbook."""
-    type: str
-    """manual, approval, gcp, wait, shell, decision."""
-    doc: dict
-    """The step as written in the runbook document (instructions, checklist, call, ...)."""
-    role: str | None = None
-    """Who performs or approves it."""
-    budget: float | None = None
-    """Seconds the authors expect it to take."""
-    parallel: bool = False
-    """Runs beside at least one other step (same depth in the step graph)."""
-    status: str = "pending"
-    """pending, running, waiting, succeeded, failed, skipped, unknown."""
-    attempt: int = 0
-    """The latest attempt number."""
-    started: datetime | None = None
-    """Wall time of the first start."""
-    ended: datetime | None = None
-    """Wall time it finished."""
-    waiting: dict | None = None
-    """The open `waiting` event (kind, role, prompt, options, checklist, recommended)."""
-    args: dict | None = None
-    """Resolved arguments of the latest call (redacted by the journal)."""
-    call: str | None = None
-    """The catalog call of the latest attempt."""
-    operation: dict | None = None
-    """The operation submitted by the latest attempt."""
-    op_status: str | None = None
-    """The operation's last polled status."""
-    progress: int | None = None
-    """The operation's last reported progress, percent."""
-    error: dict | None = None
-    """The latest failure (message, code, http_status, transient, hint), retry_in included."""
-    reason: str | None = None
-    """Why it was skipped, failed or is UNKNOWN."""
-    outputs: dict = field(default_factory=dict)
-    """Named outputs once it succeeded."""
-    output: list[str] = field(default_factory=list)
-    """Captured stdout/stderr text of a shell step."""
-    answers: list[dict] = field(default_factory=list)
-    """Every `answered` event for this step."""
-
-    @property
-    def shown_status(self) -> str:
-        """The status to draw: a step waiting on its failure or on reconciliation shows so."""
-        if self.status == "waiting" and self.waiting:
-            kind = self.waiting.get("kind")
-            if kind == "failed":
-                return "failed"
-            if kind == "unknown":
-                return "unknown"
-        return self.status
-
-    @property
-    def icon(self) -> str:
-        """The status icon."""
-        return STATUS_ICON.get(self.shown_status, ("·", self.status))[0]
-
-    @property
-    def word(self) -> str:
-        """The status word shown beside the icon."""
-        if self.status == "waiting" and self.waiting:
-            kind = self.waiting.get("kind")
-            if kind == "confirm":
-                return "confirm"
-            if kind == "failed":
-                return "failed"
-            if kind == "unknown":
-                return "UNKNOWN"
-            return "waiting"
-        return STATUS_ICON.get(self.status, ("·", self.status))[1]
-
-    def elapsed(self, now: datetime) -> float | None:
-        """Seconds since it started, to its end if it ended."""
-        if self.started is None:
-            return None
-        end = self.ended or now
-        return max(0.0, (end - self.started).total_seconds())
+def question_kind(step: StepState) -> str | None:
+    """The kind of the step's open question (manual, approval, ...), None when none is open."""
+    return (step.question or {}).get("kind")
 
 
-@dataclass
-class TimelineEntry:
-    """One line of the timeline pane."""
-
-    at: datetime | None
-    """When it happened (UTC)."""
-    text: str
-    """What happened, in words."""
-    kind: str = "event"
-    """event, note, milestone, error: picks the colour."""
+def shown_status(step: StepState) -> str:
+    """The status to draw: a step waiting on its failure or on reconciliation shows so."""
+    kind = question_kind(step)
+    if step.status == "waiting" and kind in ("failed", "unknown"):
+        return str(kind)
+    return step.status
 
 
-def build_steps(doc: dict) -> dict[str, StepView]:
-    """Steps of a runbook document in order, with parallel branches marked."""
-    raw = [s for s in (doc.get("steps") or []) if isinstance(s, dict) and s.get("id")]
-    needs: dict[str, list[str]] = {}
-    previous: str | None = None
-    for step in raw:
-        given = step.get("needs")
-        needs[step["id"]] = list(given) if given is not None else ([previous] if previous else [])
-        previous = step["id"]
-    depth: dict[str, int] = {}
-    for step in raw:  # file order; needs may point forward, so iterate to a fixed point
-        depth[step["id"]] = 0
-    for _ in range(len(raw)):
-        changed = False
-        for sid, deps in needs.items():
-            d = max((depth.get(n, 0) + 1 for n in deps if n in depth), default=0)
-            if d != depth[sid] and d <= len(raw):
-                depth[sid], changed = d, True
-        if not changed:
-            break
-    conditional = set()
-    for step in raw:  # decision targets and recovery paths run only when chosen
-        conditional.update((step.get("options") or {}).values() if step.get("type") == "decision"
-                           else ())
-        if step.get("on_failure") not in (None, "abort", "continue"):
-            conditional.add(step["on_failure"])
-    per_depth: dict[int, int] = {}
-    for sid, d in depth.items():
-        if sid not in conditional:
-            per_depth[d] = per_depth.get(d, 0) + 1
-    views: dict[str, StepView] = {}
-    for step in raw:
-        sid = step["id"]
-        views[sid] = StepView(
-            id=sid, title=str(step.get("title") or sid), type=str(step.get("type") or ""),
-            doc=step, role=step.get("role"), budget=seconds_of(step.get("budget")),
-            parallel=sid not in conditional and per_depth.get(depth[sid], 0) > 1,
-        )
-    return views
+def status_icon(step: StepState) -> str:
+    """The status icon."""
+    return STATUS_ICON.get(shown_status(step), ("·", step.status))[0]
+
+
+def status_word(step: StepState) -> str:
+    """The status word shown beside the icon."""
+    kind = question_kind(step)
+    if step.status == "waiting" and kind is not None:
+        return _QUESTION_WORD.get(kind, "waiting")
+    return STATUS_ICON.get(step.status, ("·", step.status))[1]
+
+
+def elapsed(step: StepState, now: Instant) -> float | None:
+    """Seconds on the run's clock since the step started, to its end if it ended."""
+    if step.started is None:
+        return None
+    end = step.ended or now
+    return max(0.0, end.t - step.started.t)
+
+
+def now_of(state: RunState, wall: object) -> Instant:
+    """The instant the console shows the run at: its end once finished, else the wall clock's
+    now continued on the run's clock."""
+    if state.finished and state.ended is not None:
+        return state.ended
+    return state.at_wall(wall)  # type: ignore[arg-type]
+
+
+def rebuild_runbook(doc: dict) -> tuple[Runbook | None, str | None]:
+    """The runbook rebuilt from the journaled document, or None and why it cannot be."""
+    if not doc:
+        return None, None
+    from drp_console.runbook.model import Runbook
+
+    try:
+        return Runbook.from_doc(doc), None
+    except Exception as exc:  # noqa: BLE001 - an old or edited journal: show what the fold has
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, f"the runbook in this journal cannot be rebuilt ({first})"

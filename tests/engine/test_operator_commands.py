@@ -1,4 +1,5 @@
-"""Operator commands on a running engine: pause/unpause, skip, retry, stop, note, milestone."""
+"""Operator commands on a running engine: pause/unpause, skip, retry, stop, note, milestone,
+checklist ticks."""
 
 from __future__ import annotations
 
@@ -89,6 +90,30 @@ def test_skip_a_step_waiting_for_people(tmp_path):
     assert finished(eng)["a"][0] == "skipped"
     assert finished(eng)["b"][0] == "succeeded"
     assert state.status == "succeeded"
+
+
+def test_tick_journals_one_checklist_item_at_a_time(tmp_path):
+    from drp_console.journal.state import RunState
+
+    eng = engine_for(runbook(manual("a", checklist=["one", "two"])), tmp_path, Hold(hold={"a"}))
+    seen = []
+
+    async def tick_then_skip(e):
+        assert e.tick("a", 0) is False  # nothing asked yet
+        while e.waiting_question("a") is None:
+            await asyncio.sleep(0.01)
+        assert e.tick("a", 2) is False  # no such item
+        await e.tick("a", 1)
+        seen.append(RunState.fold(e.journal.events()).steps["a"].checklist_ticked)
+        await e.tick("a", 1, False, by="bo")
+        seen.append(RunState.fold(e.journal.events()).steps["a"].checklist_ticked)
+        e.skip("a", "done by hand")
+
+    drive(eng, tick_then_skip)
+    ticks = [(t["item"], t["text"], t["checked"], t["by"]) for t in eng.journal.events()
+             if t["type"] == "checklist_ticked"]
+    assert ticks == [(1, "two", True, "tester"), (1, "two", False, "bo")]
+    assert seen == [[False, True], [False, False]]
 
 
 def test_retry_answers_the_failed_question(tmp_path):

@@ -213,8 +213,10 @@ def test_a_decision_offers_only_options_whose_target_can_run(tmp_path):
     (asked,) = [q for q in responder.asked if q.step == "pick"]
     assert asked.options == ("restore", "later")
     assert asked.recommended is None  # the recommended option is not offered
-    assert "Not offered: *clone* (needs params.at != '')" in asked.prompt
-    assert "*drill* (it runs only in training mode)" in asked.prompt
+    assert ("Not offered: \u201cclone\u201d, because c does not apply to this run: the parameter "
+            "at is not set") in asked.prompt
+    assert "\u201cdrill\u201d, because it runs only in training mode" in asked.prompt
+    assert "*" not in asked.prompt and "!=" not in asked.prompt  # words, not an expression
     done = finished(eng)
     assert done["l"][0] == "skipped"  # chosen, but its when turned out false: said loudly
     warnings = [e["message"] for e in eng.journal.events() if e["type"] == "warning"]

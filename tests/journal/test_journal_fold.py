@@ -101,3 +101,33 @@ def test_rto_counts_from_declared_not_before_it() -> None:
     state = RunState.fold(ev.events)
     assert state.rto_achieved == 300
     assert state.rto_elapsed(state.at_wall(T0 + timedelta(hours=5))) == 300
+
+
+def test_a_step_skipped_before_it_started_keeps_when_it_was_skipped() -> None:
+    ev = _started()
+    ev.add(5, "step_finished", step="smoke", status="skipped", reason="not chosen", outputs={},
+           changed=False, attempts=0)
+    step = RunState.fold(ev.events).steps["smoke"]
+    assert step.started is None and step.ended is None and step.duration is None
+    assert step.finished is not None and step.finished.t == 5 and step.finished.seq == 2
+
+
+def test_fields_of_unexpected_shape_fold_without_crashing() -> None:
+    ev = _started()
+    start = ev.events[0]
+    start.update(runbook="x", runbook_doc={"steps": 3, "objectives": "1h"}, params=["a"])
+    ev.add(1, "step_started", step="declare", attempt=1)
+    ev.add(2, "answered", step="declare", kind="manual", answer="done", by=["a"], role=None,
+           reason=None, checklist=[])
+    ev.add(3, "resource_created", step="declare", resource="vm-1")
+    ev.add(4, "milestone", name="", step=None, source="operator")
+    ev.add(5, "step_finished", step="declare", status=["odd"], reason=None, outputs="x",
+           changed=False, attempts=True)
+    ev.add(6, ["not", "a", "type"])
+    ev.add(7, "run_finished", status=None, reason=None)
+    state = RunState.fold(ev.events)
+    step = state.steps["declare"]
+    assert step.status == "failed" and step.outputs == {} and step.attempts == 1
+    assert state.objectives == {"rto": None, "rpo": None} and state.milestones == {}
+    assert state.created[0]["step"] == "declare" and "['a']" in state.people
+    assert state.status == "failed" and state.events == 8

@@ -58,13 +58,24 @@ def test_rto_is_measured_from_detected_to_restored_and_judged_at_speed_one() -> 
     assert rpo.verdict == "not measured"
 
 
-def test_objectives_are_not_judged_at_another_speed() -> None:
-    r = _report("failed")
+def test_the_rpo_is_judged_at_any_speed_the_rto_is_not() -> None:
+    """Issue 9, point 8: an RPO is data time (the incident start minus the restored data's
+    time), real at any speed; the RTO is run time, not comparable at another speed."""
+    r = _report("failed")  # simulated at 60x
     rto, rpo = r.objectives
     assert rpo.achieved_s == 20 * 60  # incident start (run start 09:00) - point in time 08:40
-    assert rpo.verdict == "not comparable at 60x"
+    assert rpo.verdict == "met"  # target 1d
     assert rto.verdict == "not measured"
     assert "point in time" in r.restored_from and "clone-pitr" in r.restored_from
+
+    s = failed_restore()
+    s.items = [i for i in s.items if i[3] != "run_finished"]
+    s.at(4000).add("milestone", name="restored", step=None, source="operator")
+    events = s.events()
+    events[0]["runbook_doc"]["objectives"]["rpo"] = "10m"
+    rto, rpo = build_report(events, "UTC").objectives
+    assert rto.achieved_s == 4000 - 30 and rto.verdict == "not comparable at 60x"
+    assert rpo.achieved_s == 20 * 60 and rpo.verdict == "missed"
 
 
 def test_a_missed_rto_says_missed() -> None:

@@ -21,6 +21,7 @@ class Clients:
 
     def __init__(self, g: SimpleNamespace, endpoint: str):
         self.g = g
+        self.endpoint = endpoint
         c, s = g.compute, g.sql
         kw: dict[str, Any] = {"credentials": g.creds, "transport": "rest",
                               "client_options": {"api_endpoint": endpoint}}
@@ -28,6 +29,7 @@ class Clients:
         self.disks = c.DisksClient(**kw)
         self.snapshots = c.SnapshotsClient(**kw)
         self.images = c.MachineImagesClient(**kw)
+        self.templates = c.InstanceTemplatesClient(**kw)
         self.igm = c.InstanceGroupManagersClient(**kw)
         self.rigm = c.RegionInstanceGroupManagersClient(**kw)
         self.zone_ops = c.ZoneOperationsClient(**kw)

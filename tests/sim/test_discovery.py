@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 from discovery import response_schema, validate
 from sim_clients import PROJECT, Clients
 
@@ -52,6 +53,12 @@ def _exercise_every_route(gc: Clients) -> None:
             source=f"zones/{Z}/disks/restored")))
     gc.wait_compute(gc.instances.delete_unary(project=PROJECT, zone=Z, instance="web-9"))
     gc.igm.get(project=PROJECT, zone="europe-west1-c", instance_group_manager="web-standby-ew1c")
+    list(gc.templates.list(project=PROJECT))
+    lag = requests.get(f"{gc.endpoint}/v3/projects/{PROJECT}/timeSeries", timeout=5, params={
+        "filter": 'metric.type = "cloudsql.googleapis.com/database/replication/replica_lag"',
+        "interval.startTime": "2000-01-01T00:00:00Z", "interval.endTime": "2100-01-01T00:00:00Z"})
+    assert lag.json()["timeSeries"][0]["points"][0]["value"]["doubleValue"] == 0.5
+    gc.templates.get(project=PROJECT, instance_template="web-mig-ew4-template")
     gc.wait_compute(gc.igm.resize_unary(project=PROJECT, zone="europe-west1-c",
                                         instance_group_manager="web-standby-ew1c", size=1))
     op = gc.rigm.resize_unary(project=PROJECT, region="europe-west4",

@@ -69,7 +69,10 @@ def test_failover_swaps_zones_and_checks_settings_version(gc: Clients) -> None:
 def test_switchover_reverses_roles(gc: Clients) -> None:
     gc.wait_sql(_op(gc, "switchover", "SqlInstancesSwitchoverRequest", instance="orders-db-replica-ew4"))
     new, old = gc.sql_get("orders-db-replica-ew4"), gc.sql_get("orders-db")
-    assert list(new.replica_names) == ["orders-db"] and old.master_instance_name == "orders-db-replica-ew4"
+    # As recorded against Cloud SQL: the demoted primary names its new primary project-qualified.
+    assert list(new.replica_names) == ["orders-db"]
+    assert old.master_instance_name == "acme-prod:orders-db-replica-ew4"
+    assert old.instance_type == gc.g.sql.SqlInstanceType.READ_REPLICA_INSTANCE
 
 
 def test_restart_and_conflict_while_running(slow) -> None:
@@ -167,7 +170,8 @@ def test_delete_needs_no_replicas(gc: Clients) -> None:
 def test_not_found(gc: Clients) -> None:
     with pytest.raises(gc.g.exc.NotFound) as err:
         gc.sql_get("nope")
-    assert err.value.reason == "INSTANCE_DOES_NOT_EXIST"
+    assert err.value.reason is None  # no ErrorInfo in real Cloud SQL error bodies
+    assert err.value.errors[0]["reason"] == "instanceDoesNotExist"
     with pytest.raises(gc.g.exc.NotFound):
         gc.sql_ops.get(request=gc.g.sql.SqlOperationsGetRequest(project=PROJECT, operation="nope"))
     with pytest.raises(gc.g.exc.Forbidden):

@@ -92,16 +92,14 @@ async def test_long_code_and_checklist_lines_wrap_and_titles_get_the_width(repla
 
 
 def test_a_skipped_step_keeps_its_title_and_shows_the_reason_in_the_detail():
-    from datetime import datetime, timezone
-
+    from drp_console.journal.state import RunState
     from drp_console.ui.step_table import row_cells
-    from drp_console.ui.view_model import RunView
 
     r = Recorder("simulate").start()
     r.add("step_finished", step="declare", status="skipped", reason="not needed: declared by phone",
           outputs={}, changed=False, attempts=0)
-    view = RunView.fold(r.events)
-    cells = row_cells(view.steps["declare"], datetime.now(timezone.utc))
+    state = RunState.fold(r.events)
+    cells = row_cells(state.steps["declare"], state.at_wall(r.at))
     assert str(cells[2]) == "Declare the incident"
 
 
@@ -118,11 +116,36 @@ async def test_a_burst_of_cursor_moves_redraws_the_detail_once_it_settles(replay
         pane = screen.query_one(DetailPane)
         shown: list[str] = []
         real_show = pane.show
-        pane.show = lambda view, step, *a: (shown.append(step.id if step else ""),
-                                            real_show(view, step, *a))
+        pane.show = lambda content: (shown.append(content.step_id or ""), real_show(content))
         for _ in range(6):  # as fast as a held key or paging: no pause between the moves
             table.action_cursor_down()
         await pilot.pause(0.4)
         assert table.selected_step == "keep-or-fail-back"
         assert pane.border_title.startswith("keep-or-fail-back ·")
         assert len(shown) < 6 and shown[-1] == "keep-or-fail-back"
+
+
+async def test_the_pane_never_shows_one_step_s_header_over_another_s_body(replay_app):
+    """Issue 9, point 4: header and body come from the same state, at once (training mode,
+    where the body is longest)."""
+    from ui_recorded import mid_run
+
+    app = replay_app(mid_run("training"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        table = screen.query_one("StepTable")
+        table.select("declare")
+        await pilot.pause(0.3)
+
+        def consistent() -> bool:
+            text = " ".join(_visible_text(app).split())
+            return ("Declaring" in text) == ("declare · Declare the incident" in text)
+
+        assert consistent() and "Declaring" in _visible_text(app)  # declare's training note
+        for target in ("notify-dpo", "declare", "notify-dpo"):
+            table.select(target)
+            screen._show_detail()
+            assert consistent(), f"right after selecting {target}"
+            await pilot.pause(0.3)
+            assert consistent(), f"once {target} is drawn"
+        assert "notify-dpo · Tell the DPO" in " ".join(_visible_text(app).split())

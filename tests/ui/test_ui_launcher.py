@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ui_recorded import UI_RUNBOOKS
 from ui_pilot import question, until
+from ui_recorded import UI_RUNBOOKS
 
 from drp_console.cli.ui_cmds import console
 from drp_console.ui.factory import make_app
@@ -88,7 +88,7 @@ async def test_start_from_the_form_quit_then_resume_from_the_list(runs_dir):
         await until(pilot, lambda: type(app.screen).__name__ == "RunScreen", "the resumed run")
         run = app.screen
         await until(pilot, lambda: question(run, "declare"), "declare to wait again")
-        assert any("resumed" in e.text for e in run.view.timeline)
+        assert any("resumed" in e.text for e in run.timeline)
         await pilot.press("q")
         await until(pilot, lambda: bool(app.screen.query("#quit")), "quit dialog")
         await pilot.press("y")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_recorded import UI_RUNBOOKS
 from ui_pilot import (
     answer_everything,
     click_button,
@@ -16,8 +15,10 @@ from ui_pilot import (
     start_session,
     until,
 )
+from ui_recorded import UI_RUNBOOKS
 
 from drp_console.journal.events import JOURNAL_NAME
+from drp_console.ui.step_view import status_word
 
 RUNBOOK = UI_RUNBOOKS / "ui-failover.yaml"
 SCENARIO = UI_RUNBOOKS / "scenarios" / "ui-db-down.yaml"
@@ -40,8 +41,8 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
         await pilot.pause(0.2)
         assert question(screen, "declare") is not None
         await pilot.press("x", "enter")
-        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded", "declare")
-        assert "declared" in screen.view.milestones
+        await until(pilot, lambda: screen.state.steps["declare"].status == "succeeded", "declare")
+        assert "declared" in screen.state.milestones
 
         await until(pilot, lambda: question(screen, "go-no-go"), "approval")
         await select(pilot, screen, "go-no-go")
@@ -52,7 +53,7 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
         # the injected 503 fails promote (one attempt allowed): the operator retries it
         await until(pilot, lambda: question(screen, "promote", "failed"), "promote to fail")
         await select(pilot, screen, "promote")
-        await until(pilot, lambda: (screen.view.steps["promote"].error or {}).get("http_status")
+        await until(pilot, lambda: (screen.state.steps["promote"].error or {}).get("http_status")
                     == 503, "the 503 in the detail")
         await pilot.press("r")
 
@@ -75,10 +76,10 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
         await pilot.press("d")
         await until(pilot, lambda: bool(app.screen.query("#opt-0")), "decision dialog")
         await pilot.press("1")
-        await until(pilot, lambda: screen.view.finished is not None, "the end", timeout=60)
-        steps = screen.view.steps
-        assert screen.view.status == "succeeded"
-        assert steps["promote"].attempt == 2 and steps["promote"].status == "succeeded"
+        await until(pilot, lambda: screen.state.finished, "the end", timeout=60)
+        steps = screen.state.steps
+        assert screen.state.status == "succeeded"
+        assert steps["promote"].attempts == 2 and steps["promote"].status == "succeeded"
         assert steps["tell-dpo"].status == "skipped"
         assert "DPO already on the call" in steps["tell-dpo"].reason
         assert steps["fail-back"].status == "skipped" and steps["verify"].status == "succeeded"
@@ -124,10 +125,10 @@ async def test_quit_mid_run_then_resume_to_the_end(runs_dir):
     app = console_for(resumed)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded",
+        await until(pilot, lambda: screen.state.steps["declare"].status == "succeeded",
                     "history from the journal")
         done = await answer_everything(pilot, screen)
-        assert screen.view.status == "succeeded"
+        assert screen.state.status == "succeeded"
     assert "approval:go-no-go" in done and "manual:declare" not in done
     types = [e["type"] for e in read_events(Path(run_dir) / JOURNAL_NAME)]
     assert "run_resumed" in types and types[-1] == "run_finished"
@@ -155,7 +156,7 @@ async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, ru
     app = console_for(session)
     async with app.run_test(size=(120, 40)) as pilot:
         await answer_everything(pilot, app.screen)
-        assert app.screen.view.status == "succeeded", app.screen.view.finish_reason
+        assert app.screen.state.status == "succeeded", app.screen.state.reason
 
 
 async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
@@ -167,16 +168,18 @@ async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
         await pilot.press("m")
         await until(pilot, lambda: bool(app.screen.query("#milestone")), "milestone dialog")
         await pilot.press(*"detected", "enter")
-        await until(pilot, lambda: "detected" in screen.view.milestones, "the milestone")
+        await until(pilot, lambda: "detected" in screen.state.milestones, "the milestone")
         await pilot.press("p")
-        await until(pilot, lambda: screen.view.status == "paused", "pause")
-        assert "PAUSED" in str(screen.query_one("#mode-banner").render())
+        await until(pilot, lambda: screen.state.status == "paused", "pause")
+        # the banner is redrawn by the 4 Hz refresh, not on the event itself
+        await until(pilot, lambda: "PAUSED" in str(screen.query_one("#mode-banner").render()),
+                    "the PAUSED banner")
         await pilot.press("x", "x", "enter")
-        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded", "declare")
+        await until(pilot, lambda: screen.state.steps["declare"].status == "succeeded", "declare")
         await pilot.pause(0.5)
-        assert screen.view.steps["check-primary"].status == "pending", "paused: nothing new starts"
+        assert screen.state.steps["check-primary"].status == "pending", "paused: nothing new starts"
         await pilot.press("p")
-        await until(pilot, lambda: screen.view.steps["check-primary"].status == "succeeded",
+        await until(pilot, lambda: screen.state.steps["check-primary"].status == "succeeded",
                     "the run to go on after unpause")
         await pilot.press("q")
         await until(pilot, lambda: bool(app.screen.query("#quit")), "quit dialog")
@@ -211,14 +214,14 @@ async def test_unknown_step_after_a_crash_is_reconciled_in_the_console(runs_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         await until(pilot, lambda: question(screen, "promote", "unknown"), "promote UNKNOWN")
-        await until(pilot, lambda: screen.view.steps["promote"].word == "UNKNOWN",
+        await until(pilot, lambda: status_word(screen.state.steps["promote"]) == "UNKNOWN",
                     "the table to show UNKNOWN")
         await select(pilot, screen, "promote")
         await pilot.press("u")
         await until(pilot, lambda: bool(app.screen.query("#verified")), "the UNKNOWN dialog")
         await click_button(pilot, "#verified")
         await answer_everything(pilot, screen)
-        assert screen.view.status == "succeeded"
+        assert screen.state.status == "succeeded"
     answers = [e for e in session.journal.events()
                if e["type"] == "answered" and e["kind"] == "unknown"]
     assert answers and answers[0]["answer"] == "verified" and answers[0]["by"] == "ana"
@@ -235,9 +238,9 @@ async def test_enter_and_space_work_with_the_focus_in_the_detail_pane(runs_dir):
         await pilot.press("tab", "tab")  # as the QA did: the focus leaves the steps table
         assert app.focused is not screen.query_one("StepTable")
         await pilot.press("x", "x", "space")
-        await until(pilot, lambda: screen.view.steps["declare"].status == "succeeded",
+        await until(pilot, lambda: screen.state.steps["declare"].status == "succeeded",
                     "declare done with the focus in the detail pane")
-        assert screen.view.steps["declare"].status == "succeeded"
+        assert screen.state.steps["declare"].status == "succeeded"
 
 
 def test_quitting_an_unfinished_run_prints_how_to_resume(runs_dir, monkeypatch, capsys):

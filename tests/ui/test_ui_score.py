@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ui_recorded import Recorder
 
+from drp_console.journal.state import RunState
 from drp_console.ui.score_card import score
-from drp_console.ui.view_model import RunView
 
 
-def _run(*, skip_check: bool, choice: str, minutes: int) -> RunView:
+def _run(*, skip_check: bool, choice: str, minutes: int) -> RunState:
     r = Recorder("training").start()
     r.add("milestone", name="declared", step="declare", source="step")
     if skip_check:
@@ -19,7 +19,7 @@ def _run(*, skip_check: bool, choice: str, minutes: int) -> RunView:
           role=None, reason=None, checklist=[])
     r.add("milestone", after=minutes * 60, name="restored", step=None, source="operator")
     r.add("run_finished", status="succeeded", reason=None)
-    return RunView.fold(r.events)
+    return RunState.fold(r.events)
 
 
 def test_a_clean_run_scores_full_marks():

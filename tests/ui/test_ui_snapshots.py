@@ -6,11 +6,11 @@ from pathlib import Path
 
 from ui_recorded import HERE, Recorder, mid_run
 
+from drp_console.journal.state import RunState
 from drp_console.ui.clock import FrozenClock
 from drp_console.ui.factory import make_app
 from drp_console.ui.modals import ApprovalDialog, ConfirmDialog, UnknownDialog
 from drp_console.ui.score_card import ScoreCardScreen
-from drp_console.ui.view_model import RunView
 
 
 def _select(step: str):
@@ -140,7 +140,7 @@ def test_training_score_card(snap_compare, replay_app):
     r = _training_finished()
 
     async def run_before(pilot) -> None:
-        pilot.app.push_screen(ScoreCardScreen(RunView.fold(r.events)))
+        pilot.app.push_screen(ScoreCardScreen(RunState.fold(r.events)))
         await pilot.pause()
 
     assert snap_compare(replay_app(r), terminal_size=(120, 40), run_before=run_before)

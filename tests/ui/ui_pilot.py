@@ -7,7 +7,6 @@ from pathlib import Path
 from drp_console.runner.session import RunSession
 from drp_console.ui.factory import make_app
 
-
 OPENED: list[RunSession] = []
 """Sessions the tests opened; the conftest closes them after each test."""
 
@@ -40,7 +39,7 @@ async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
         if condition():
             return
     screen = pilot.app.screen
-    view = getattr(screen, "view", None)
+    view = getattr(screen, "state", None)
     steps = [(s.id, s.status) for s in view.steps.values()] if view else []
     raise AssertionError(f"timed out waiting for {what}; screen {screen}; steps {steps}")
 
@@ -70,12 +69,17 @@ async def click_button(pilot, selector: str) -> None:
     await pilot.pause(0.25)
 
 
-async def answer_everything(pilot, screen, *, decide: str = "recommended") -> list[str]:
-    """Answer each question as it comes, with the keys, until the run finishes; what was done."""
+async def answer_everything(pilot, screen, *, decide: str = "recommended",
+                           stop_at: str | None = None) -> list[str]:
+    """Answer each question as it comes, with the keys, until the run finishes (or until step
+    `stop_at` asks: that question is left open); what was done."""
     done: list[str] = []
-    while screen.view.finished is None:
-        await until(pilot, lambda: screen.view.finished is not None or question(screen),
+    while not screen.state.finished:
+        await until(pilot, lambda: screen.state.finished or question(screen),
                     "a question or the end", timeout=60)
+        q = question(screen, stop_at) if stop_at else None
+        if q is not None:
+            return done
         q = question(screen)
         if q is None:
             continue

@@ -16,6 +16,7 @@ CORE = [
     "drp_console.journal",
     "drp_console.report",
     "drp_console.runner",
+    "drp_console.plandoc",
 ]
 
 

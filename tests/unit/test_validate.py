@@ -178,3 +178,23 @@ def test_a_when_on_a_decision_branch_is_a_warning_unless_known_when_asked(tmp_pa
                                "when: \"steps['left'].status == 'skipped'\"}\n")
     found = messages(tmp_path, unsettled)
     assert any("steps[3].when" in m and "branch of decision 'choose'" in m for m in found)
+
+
+def _insert(tmp_path: Path, with_: str) -> list[str]:
+    steps = ("  - id: vm\n    title: VM\n    type: gcp\n    call: compute.instances.insert\n"
+             f"    with: {{project: acme-prod, zone: europe-west1-c, name: web-9, {with_}}}\n")
+    return [m for m in messages(tmp_path, steps) if ".with:" in m]
+
+
+def test_insert_from_a_template_needs_no_machine_type(tmp_path: Path) -> None:
+    assert _insert(tmp_path, "sourceInstanceTemplate: web-template") == []
+    assert _insert(tmp_path, "sourceMachineImage: web-golden") == []
+
+
+def test_insert_from_a_snapshot_needs_a_machine_type_and_exactly_one_source(tmp_path: Path) -> None:
+    assert _insert(tmp_path, "sourceSnapshot: web-1-boot") == [
+        ("11:11: steps[0].with: compute.instances.insert from a sourceSnapshot needs machineType "
+         "(a template or machine image gives its own)")]
+    both = _insert(tmp_path, "sourceSnapshot: s, sourceInstanceTemplate: t")
+    assert both == [("11:11: steps[0].with: compute.instances.insert needs exactly one of "
+                     "sourceInstanceTemplate, sourceMachineImage or sourceSnapshot")]

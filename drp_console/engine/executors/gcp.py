@@ -162,7 +162,8 @@ async def _record_effects(run: StepRun, pending: dict[str, Any]) -> None:
         if backup is None and kind == "backup":
             backup = host.render_value(args.get("backupRunId"))
         await host.emit(RestorePoint(step=step.id, kind=kind, at=point.get("at"),
-                          backup_run_id=None if backup is None else str(backup)))
+                                     backup_run_id=None if backup is None else str(backup),
+                                     lag_seconds=point.get("lag_seconds")))
     for ref in pending.get("created") or ():
         await host.emit(ResourceCreated(step=step.id, resource=ref))
     for ref in pending.get("deleted") or ():

@@ -69,7 +69,7 @@ async def run_decision(run: StepRun) -> StepResult:
     prompt = _text(run, getattr(step, "prompt", None) or step.title)
     if closed:
         prompt += "\n\nNot offered: " + "; ".join(
-            f"*{label}* ({why})" for label, why in closed.items()) + "."
+            f"\u201c{label}\u201d, because {why}" for label, why in closed.items()) + "."
     recommended = getattr(step, "recommended", None)
     question = Question(step=step.id, kind="decision", prompt=prompt, role=step.role,
                         options=tuple(options),
@@ -103,4 +103,21 @@ def _closed(host: StepHost, target: str) -> str | None:
         holds = host.evaluate(step.when)
     except StepFailure:
         return None
-    return None if holds else f"needs {step.when}"
+    return None if holds else _why_not(host, target, found.paths)
+
+
+def _why_not(host: StepHost, target: str, paths: Any) -> str:
+    """Why a step's `when` is false here, in words: what it reads and what that is now."""
+    said: list[str] = []
+    for path in paths:
+        if path[0] == "params" and len(path) >= 2:
+            value = host.ctx.params.get(path[1])
+            state = "is not set" if value in (None, "") else f"is {value!r}"
+            said.append(f"the parameter {path[1]} {state}")
+        elif path[0] == "steps" and len(path) >= 2:
+            said.append(f"what {path[1]} found rules it out")
+        elif path[0] == "run" and len(path) >= 2 and path[1] == "mode":
+            said.append(f"this is a {host.ctx.mode} run")
+    said = list(dict.fromkeys(said))
+    because = " and ".join(said) if said else "its condition does not hold in this run"
+    return f"{target} does not apply to this run: {because}"

@@ -1,0 +1,198 @@
+"""What both journal backends share: the event header and line, and the writer-thread queue.
+
+An event is built once (`new_event`: the header `v, seq, ts, mono, boot, type, operator`, then
+its redacted fields) and encoded once (`encode_event`: the journal line), the same for the file
+and the database. `QueuedWriter` gives a backend `write` (asyncio) and `write_sync` (threads)
+over its writer thread's queue: callers enqueue a `Pending`, the thread commits batches and
+settles each (a future resolved through `call_soon_threadsafe`, or an event set).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from drp_console.journal.event_types import Record
+from drp_console.journal.events import HEADER_FIELDS, SCHEMA_VERSION, JournalError
+from drp_console.journal.redact import Redactor
+
+_BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id"
+_boot_id: str | None = None
+
+
+def boot_id() -> str | None:
+    """This machine's boot id (monotonic times compare only within one boot), None if unknown."""
+    global _boot_id
+    if _boot_id is None:
+        try:
+            with open(_BOOT_ID_PATH, encoding="ascii") as fh:
+                _boot_id = fh.read().strip() or ""
+        except OSError:
+            _boot_id = ""
+    return _boot_id or None
+
+
+def unpack_event(event: Record | str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The type and fields of what `write` was given: a record, or a type and its fields."""
+    if isinstance(event, Record):
+        if fields:
+            raise TypeError("give a record or a type with fields, not both")
+        return str(event.TYPE), event.fields()
+    return str(event), fields
+
+
+def redacted_body(redactor: Redactor, fields: dict[str, Any]) -> dict[str, Any]:
+    """An event's own fields, redacted; ValueError when one reuses a header field's name."""
+    clash = [name for name in fields if name in HEADER_FIELDS]
+    if clash:
+        raise ValueError(f"event fields may not be named {', '.join(clash)}")
+    body: dict[str, Any] = redactor.redact(fields)
+    return body
+
+
+def new_event(seq: int, type: str, operator: str, clock: JournalClock, body: dict[str, Any]) -> dict[str, Any]:
+    """One event: the header every journal line starts with, then its (redacted) fields."""
+    event: dict[str, Any] = {
+        "v": SCHEMA_VERSION,
+        "seq": seq,
+        "ts": clock.now().astimezone(UTC).isoformat(timespec="microseconds"),
+        "mono": round(clock.monotonic(), 6),
+        "boot": boot_id(),
+        "type": type,
+        "operator": operator,
+    }
+    event.update(body)
+    return event
+
+
+def encode_event(event: dict[str, Any]) -> bytes:
+    """An event as its journal line (compact UTF-8 JSON and a newline), the same in every backend."""
+    return (json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+
+class JournalClock(Protocol):
+    """Where event times come from; the engine's `Clock` fits."""
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
+
+    def now(self) -> datetime:
+        """Aware UTC wall time."""
+
+
+class SystemTime:
+    """The system's clocks (the default `JournalClock`)."""
+
+    def monotonic(self) -> float:
+        import time
+
+        return time.monotonic()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class Pending:
+    event: dict[str, Any]
+    line: bytes
+    loop: asyncio.AbstractEventLoop | None = None
+    future: asyncio.Future[dict[str, Any]] | None = None
+    done: threading.Event | None = None
+    error: JournalError | None = None
+
+    def settle(self, error: JournalError | None) -> None:
+        self.error = error
+        if self.done is not None:
+            self.done.set()
+            return
+        assert self.loop is not None and self.future is not None
+        try:
+            self.loop.call_soon_threadsafe(settle_future, self.future, self.event, error)
+        except RuntimeError:
+            pass  # the loop is closed: nobody is waiting any more
+
+
+def settle_future(future: asyncio.Future[dict[str, Any]], event: dict[str, Any], error: JournalError | None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(event)
+
+
+class QueuedWriter:
+    """`write` and `write_sync` over a writer thread's queue (`_enqueue`), and the thread's
+    batching: shared by every backend."""
+
+    _lock: threading.Lock
+    _wake: threading.Condition
+    _queue: list[Pending]
+    _closing: bool
+    _events: list[dict[str, Any]]
+    _commits: int
+
+    def _enqueue(self, type: str, fields: dict[str, Any], pending: Pending) -> None:
+        raise NotImplementedError
+
+    def _next_batch(self) -> list[Pending] | None:
+        """Every queued event once there is one; None when closing with nothing left."""
+        with self._lock:
+            while not self._queue and not self._closing:
+                self._wake.wait()
+            if not self._queue:
+                return None
+            batch, self._queue = self._queue, []
+            return batch
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every durable event of this run, in sequence order (a new list)."""
+        with self._lock:
+            return list(self._events)
+
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the last durable event (0 when empty)."""
+        with self._lock:
+            return len(self._events)
+
+    @property
+    def commits(self) -> int:
+        """How many fsyncs or transactions have committed events (fewer than events when
+        grouped)."""
+        with self._lock:
+            return self._commits
+
+    def _committed(self, batch: list[Pending]) -> None:
+        """Record a durable batch and acknowledge it to its writers."""
+        with self._lock:
+            self._events.extend(p.event for p in batch)
+            self._commits += 1
+        for pending in batch:
+            pending.settle(None)
+
+    async def write(self, event: Record | str, **fields: Any) -> dict[str, Any]:
+        """Journal one event (a record, or a type and its fields); returns it (with seq, ts,
+        mono) once it is durable (fsynced, committed)."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        kind, body = unpack_event(event, fields)
+        self._enqueue(kind, body, Pending({}, b"", loop=loop, future=future))
+        written: dict[str, Any] = await future
+        return written
+
+    def write_sync(self, event: Record | str, **fields: Any) -> dict[str, Any]:
+        """Journal one event from a thread without a running loop; returns it once durable."""
+        pending = Pending({}, b"", done=threading.Event())
+        kind, body = unpack_event(event, fields)
+        self._enqueue(kind, body, pending)
+        assert pending.done is not None
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+        return pending.event
