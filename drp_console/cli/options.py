@@ -30,6 +30,14 @@ def operator_option(fn: F) -> F:
         help="Your name in the journal (default: $DRP_OPERATOR, else your login name).")(fn)
 
 
+def journal_option(fn: F) -> F:
+    """`--journal URL`, the shared journal database (parameter `journal`)."""
+    return click.option(
+        "--journal", "journal", metavar="URL",
+        help="The shared journal database (default: $DRP_JOURNAL), e.g. "
+             "postgresql://user@host/db.")(fn)
+
+
 def scenario_option(help: str, *, required: bool = False) -> Callable[[F], F]:
     """`--scenario FILE` (parameter `scenario`), with the command's own help text."""
     def decorate(fn: F) -> F:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from drp_console.cli.options import (
+    journal_option,
     operator_option,
     param_pairs,
     params_option,
@@ -173,8 +174,7 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
 
 @click.command()
 @runs_dir_option
-@click.option("--journal", metavar="URL",
-              help="Also list the shared runs in this journal database (default: $DRP_JOURNAL).")
+@journal_option
 def runs(runs_dir: str | None, journal: str | None) -> None:
     """List the runs, newest first: id, runbook, mode, status, started, progress."""
 

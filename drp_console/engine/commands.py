@@ -12,8 +12,7 @@ from drp_console.engine.flow import RunFlow
 from drp_console.engine.questions import Questions
 from drp_console.engine.responder import Answer, Question
 from drp_console.engine.step_book import StepBook
-from drp_console.journal.event_types import (ChecklistTicked, MilestoneReached, Note, RunPaused,
-                                              RunUnpaused)
+from drp_console.journal.event_types import ChecklistTicked, MilestoneReached, Note, RunPaused, RunUnpaused
 
 
 class OperatorCommands:

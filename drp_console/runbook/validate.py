@@ -9,6 +9,7 @@ from typing import Any
 from drp_console.runbook import templating
 from drp_console.runbook.catalog import CATALOG, Call
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
+from drp_console.runbook.durations import duration_text
 from drp_console.runbook.errors import describe_value, format_where, suggest
 from drp_console.runbook.graph import ancestors_of, find_cycles
 from drp_console.runbook.loader import load_document, locate
@@ -20,7 +21,6 @@ from drp_console.runbook.model import (
     Runbook,
     ShellStep,
     WaitStep,
-    duration_text,
 )
 from drp_console.runbook.references import analyse
 

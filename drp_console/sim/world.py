@@ -84,7 +84,8 @@ class World:
             "version": WORLD_VERSION, "scenario": scenario.model_dump(mode="json"),
             "project": scenario.project, "speed": scenario.speed, "started_at": now,
             "next_id": 1, "instances": {}, "disks": {}, "snapshots": {}, "machineImages": {},
-            "igms": {}, "instanceTemplates": {}, "sql": {}, "backupRuns": {}, "operations": {}, "requestIds": {},
+            "igms": {}, "instanceTemplates": {}, "sql": {}, "backupRuns": {}, "operations": {},
+            "requestIds": {},
             "calls": {}, "mutations": {}, "fault_hits": {},
         })
         from drp_console.sim.seed import seed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drp_console.engine.executors.base import StepFailure, StepHost, StepResult, StepRun
 from drp_console.engine.responder import Question
 
