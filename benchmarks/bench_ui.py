@@ -124,7 +124,7 @@ async def _lag_run(runbook: Path, scenario: Path, runs_dir: Path) -> dict:
     session = RunSession.start(runbook, mode="simulate", params={}, scenario_path=scenario,
                                operator="bench", runs_dir=runs_dir)
     session.cloud.warm_up()  # the console does this after its first frame; keep it out of the lag
-    app = make_app(session=session, still=True)
+    app = make_app(session=session, still=True, ask_operator=False)  # operator "bench"
     lags: list[float] = []
     spikes: list[tuple[float, float]] = []
     steady: list[float] = []

@@ -13,7 +13,8 @@ from pathlib import Path
 
 VARIABLES: dict[str, str] = {
     "DRP_RUNS_DIR": "Where runs are kept (default: the user state directory); `--runs-dir` wins.",
-    "DRP_OPERATOR": "Your name in the journal when `--operator` is not given (default: login name).",
+    "DRP_OPERATOR": "Your name in the journal when `--operator` is not given (else git's user.name, "
+                    "else the login name).",
     "DRP_THEME": "The console's Textual theme, e.g. `textual-light`.",
     "DRP_TZ": "The console's second time zone (IANA name; default UTC).",
     "DRP_FORCE_TUI": "`1`: open the console even when stdin/stdout are not a terminal.",

@@ -27,7 +27,8 @@ def operator_option(fn: F) -> F:
     """`--operator NAME` (parameter `operator`)."""
     return click.option(
         "--operator", default=None,
-        help="Your name in the journal (default: $DRP_OPERATOR, else your login name).")(fn)
+        help="Your name in the journal, and headless answers' author (default: $DRP_OPERATOR, "
+             "git's user.name, your login name; the console asks, prefilled).")(fn)
 
 
 def journal_option(fn: F) -> F:

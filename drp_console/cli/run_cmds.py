@@ -59,21 +59,24 @@ def _guarded(action: Callable[[], int]) -> int:
     return ExitCode.FAILED
 
 
-def _responder(answers: str | None, auto_approve: bool) -> Any:
+def _responder(answers: str | None, auto_approve: bool, operator: str | None) -> Any:
     from drp_console.runner.headless import HeadlessResponder, load_answers
 
     return HeadlessResponder(auto_approve=auto_approve,
-                             answers=load_answers(answers) if answers else None)
+                             answers=load_answers(answers) if answers else None, by=operator)
 
 
 def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool,
-           runbooks_dir: Path, runs_dir: str | None, confirmed_project: bool = False) -> int:
-    """Run the session headless or in the console, and close it whatever happens."""
+           runbooks_dir: Path, runs_dir: str | None, confirmed_project: bool = False,
+           operator: str | None = None) -> int:
+    """Run the session headless or in the console, and close it whatever happens
+    (`operator`: `--operator`, whom headless answers are recorded under)."""
     try:
         if headless:
             from drp_console.runner.headless import run_headless
 
-            return run_headless(session, _responder(answers, auto_approve), sys.stdout)
+            return run_headless(session, _responder(answers, auto_approve, operator),
+                                sys.stdout)
         from drp_console.ui.launch import run_console
 
         return int(run_console(session, runbooks_dir=runbooks_dir, runs_dir=runs_dir,
@@ -91,7 +94,8 @@ def _with_answer_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                                      "not in --answers."),
                    click.option("--answers", type=click.Path(dir_okay=False),
                                 help="YAML: step id -> approve|reject|done|<option>|verified|"
-                                     "rerun|skip."),
+                                     "rerun|skip; a reason after a colon, quoted: "
+                                     "\"reject: why\"."),
                    click.option("--headless", is_flag=True,
                                 help="Run without the console, printing progress.")):
         fn = option(fn)
@@ -140,7 +144,7 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
             raise click.UsageError(f"the run would act on {session.ctx.project}, not on "
                                    f"--confirm-project {confirm_project}")
         return _drive(session, headless, answers, auto_approve, Path(runbook).parent, runs_dir,
-                      confirmed_project=bool(live and confirm_project))
+                      confirmed_project=bool(live and confirm_project), operator=operator)
 
     sys.exit(_guarded(body))
 
@@ -159,6 +163,10 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
     def body() -> int:
         from drp_console.runner.session import RunSession
 
+        finished = _finished_note(run_ref, runs_dir)
+        if finished:
+            click.echo(finished)
+            return 0
         session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
         live = session.ctx.mode == "live"
         if live and headless and confirm_project != session.ctx.project:
@@ -167,9 +175,25 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
                                    f"{session.ctx.project}: resume it --headless only with "
                                    f"--confirm-project {session.ctx.project}")
         return _drive(session, headless, answers, auto_approve, Path("runbooks"), runs_dir,
-                      confirmed_project=live and confirm_project == session.ctx.project)
+                      confirmed_project=live and confirm_project == session.ctx.project,
+                      operator=operator)
 
     sys.exit(_guarded(body))
+
+
+def _finished_note(run_ref: str, runs_dir: str | None) -> str | None:
+    """For a run that already finished, the sentence saying so and where its report is (a
+    finished run is not reopened: its journal and reports stay as they are); else None."""
+    from drp_console.journal import default_runs_dir, find_run
+    from drp_console.journal.rundir import summarize_run
+    from drp_console.report.writer import where_report
+
+    run_dir = find_run(Path(runs_dir).expanduser() if runs_dir else default_runs_dir(), run_ref)
+    summary = summarize_run(run_dir)
+    if summary.status not in ("succeeded", "failed", "aborted"):
+        return None
+    return (f"Run {summary.run_id} already finished ({summary.status}): there is nothing to "
+            f"resume. {where_report(summary.run_id, run_dir)}")
 
 
 @click.command()

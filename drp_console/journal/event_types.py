@@ -243,11 +243,11 @@ class RestorePoint(Record):
     TYPE: ClassVar[EventType] = EventType.RESTORE_POINT
     step: str
     kind: str
-    """backup, point_in_time, replica_lag."""
+    """backup, point_in_time, replica_lag (a promoted replica), switchover."""
     at: str | None
     backup_run_id: str | None
     lag_seconds: float | None = None
-    """A promoted replica's measured lag behind its primary (kind replica_lag)."""
+    """The replica's measured lag (replica_lag), None otherwise."""
 
 
 @dataclass(frozen=True, slots=True)

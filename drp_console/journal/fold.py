@@ -260,7 +260,7 @@ def _step_finished(s: RunState, e: Event, at: Instant) -> None:
 
 
 def _restore_point(s: RunState, e: Event, at: Instant) -> None:
-    s.restore_point = {k: e.get(k) for k in ("step", "kind", "at", "backup_run_id")}
+    s.restore_point = {k: e.get(k) for k in ("step", "kind", "at", "backup_run_id", "lag_seconds")}
     s.restore_point["recorded"] = at
 
 

@@ -78,3 +78,12 @@ def write_reports(
         write_atomic(path, render(report, fmt))
         written[fmt] = path
     return written
+
+
+def where_report(run_id: str, run_dir: Path | str | None) -> str:
+    """A sentence naming a finished run's report files and the command that writes them again."""
+    md = Path(run_dir) / "report.md" if run_dir is not None else None
+    if md is not None and md.exists():
+        return (f"Its report: {md} (and .html, .json, .csv); `drp report {run_id}` writes it "
+                "again.")
+    return f"Write its report with: drp report {run_id}"

@@ -20,6 +20,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
 from drp_console.runbook.errors import describe_error, format_where
+from drp_console.runbook.yaml_tabs import (
+    MAX_TAB_ERRORS,
+    TAB_MESSAGE,
+    TabIndent,
+    tab_at,
+    untab,
+)
 
 if TYPE_CHECKING:
     from drp_console.runbook.model import Runbook
@@ -157,27 +164,33 @@ def _read_text(path: Path, shown: str) -> tuple[str, bytes]:
 
 
 def _scan_events(text: str, shown: str) -> None:
-    """Reject aliases, anchors and tags, each at its own position (an alias before all)."""
-    anchor: Diagnostic | None = None
-    tagged: Diagnostic | None = None
+    """Reject aliases, anchors and tags: every one at its own position. An alias is named once,
+    with how often it is used (a bomb uses one a thousand times); an anchor only when no alias
+    uses it (writing the value out removes both)."""
+    aliases: dict[str, list[Any]] = {}
+    anchors: dict[str, Any] = {}
+    found: list[Diagnostic] = []
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.AliasEvent):
-            raise InvalidDocument([_diag(shown, event.start_mark, "yaml",
-                                         f"aliases (*{event.anchor}) are not allowed: write the "
-                                         "value out in full")])
+            aliases.setdefault(str(event.anchor), []).append(event.start_mark)
+            continue
         name = getattr(event, "anchor", None)
-        if name is not None and anchor is None:
-            anchor = _diag(shown, event.start_mark, "yaml",
-                           f"anchors (&{name}) are not allowed: remove the anchor")
+        if name is not None:
+            anchors.setdefault(str(name), event.start_mark)
         tag = getattr(event, "tag", None)
-        if tag is not None and tagged is None:
+        if tag is not None:
             shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
-            tagged = _diag(shown, event.start_mark, "yaml",
-                           f"tags ({shown_tag}) are not allowed: remove the tag, and quote the "
-                           "value if it is text")
-    found = [d for d in (anchor, tagged) if d is not None]
+            found.append(_diag(shown, event.start_mark, "yaml",
+                               f"tags ({shown_tag}) are not allowed: remove the tag, and quote "
+                               "the value if it is text"))
+    for name, marks in aliases.items():
+        more = f" (used {len(marks)} times)" if len(marks) > 1 else ""
+        found.append(_diag(shown, marks[0], "yaml", f"aliases (*{name}) are not allowed{more}: "
+                           "write the value out in full"))
+    found += [_diag(shown, mark, "yaml", f"anchors (&{name}) are not allowed: remove the anchor")
+              for name, mark in anchors.items() if name not in aliases]
     if found:
-        raise InvalidDocument(found)
+        raise InvalidDocument(sorted(found, key=Diagnostic.sort_key))
 
 
 def _check_shape(root: Node, shown: str) -> None:
@@ -200,8 +213,34 @@ def _check_shape(root: Node, shown: str) -> None:
 
 def parse_yaml(path: str | Path) -> tuple[Any, Node, bytes]:
     """The data, root node and raw bytes of a strict YAML file; InvalidDocument on any problem."""
+    data, root, raw, problems = _parse(path)
+    if problems:
+        raise InvalidDocument(problems)
+    return data, root, raw
+
+
+def _parse(path: str | Path) -> tuple[Any, Node, bytes, list[Diagnostic]]:
+    """Like `parse_yaml`, but problems found while building the data (duplicate keys, YAML 1.1
+    surprises) are returned with it, so the schema can report its errors beside them."""
     shown = str(path)
     text, raw = _read_text(Path(path), shown)
+    tabs: list[Diagnostic] = []
+    for _ in range(MAX_TAB_ERRORS):
+        try:
+            parsed = _parse_text(text, raw, shown)
+        except TabIndent as tab:  # name it, then look past it for the file's other problems
+            tabs.append(Diagnostic(shown, tab.line + 1, tab.column + 1, "yaml", TAB_MESSAGE))
+            text = untab(text, tab.line)
+            continue
+        except InvalidDocument as exc:  # the rest of the syntax, read with the tabs replaced
+            raise InvalidDocument(tabs + exc.diagnostics) from None
+        if tabs:  # the indentation was guessed: the schema would judge the guess, not the file
+            raise InvalidDocument(tabs + parsed[3])
+        return parsed
+    raise InvalidDocument(tabs)
+
+
+def _parse_text(text: str, raw: bytes, shown: str) -> tuple[Any, Node, bytes, list[Diagnostic]]:
     try:
         if "&" in text or "*" in text or "!" in text:
             _scan_events(text, shown)
@@ -224,13 +263,15 @@ def parse_yaml(path: str | Path) -> tuple[Any, Node, bytes]:
                                           f"the character U+{code:04X} is not allowed in YAML: "
                                           "remove it")]) from None
     except yaml.MarkedYAMLError as exc:
+        tab = tab_at(text, exc)
+        if tab is not None:
+            raise tab from None
         raise InvalidDocument([_yaml_error(shown, exc)]) from None
     except RecursionError:
         raise InvalidDocument([Diagnostic(shown, 1, 1, "yaml", "nested too deeply")]) from None
-    if loader.problems:
-        raise InvalidDocument([_diag(shown, p.mark, path_at_mark(root, p.mark), p.message)
-                               for p in loader.problems])
-    return data, root, raw
+    problems = [_diag(shown, p.mark, path_at_mark(root, p.mark), p.message)
+                for p in loader.problems]
+    return data, root, raw, problems
 
 
 def _yaml_error(shown: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
@@ -248,16 +289,23 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
 
 
 def load_document(path: str | Path, model_cls: type[M]) -> M:
-    """Read a strict YAML file into `model_cls`; InvalidDocument with every problem otherwise."""
-    data, root, raw = parse_yaml(path)
+    """Read a strict YAML file into `model_cls`; InvalidDocument with every problem otherwise
+    (the YAML's own, such as duplicate keys, together with the schema's)."""
+    data, root, raw, problems = _parse(path)
     shown = str(path)
     if not isinstance(data, dict):
-        raise InvalidDocument([_diag(shown, root.start_mark, "document",
-                                     "the top level must be a mapping (key: value lines)")])
+        raise InvalidDocument(problems + [_diag(
+            shown, root.start_mark, "document",
+            "the top level must be a mapping (key: value lines)")])
     try:
         doc = model_cls.model_validate(data)
     except ValidationError as exc:
-        raise InvalidDocument(map_validation_error(exc, root, shown, model_cls)) from None
+        said = {(p.line, p.col) for p in problems}  # a YAML surprise explains its own value
+        found = problems + [d for d in map_validation_error(exc, root, shown, model_cls)
+                            if (d.line, d.col) not in said]
+        raise InvalidDocument(found) from None
+    if problems:
+        raise InvalidDocument(problems)
     private = getattr(model_cls, "__private_attributes__", {})
     if "_source_hash" in private:
         doc._source_hash = hashlib.sha256(raw).hexdigest()  # type: ignore[attr-defined]

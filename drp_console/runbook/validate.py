@@ -41,7 +41,10 @@ def validate_file(path: str | Path) -> tuple[Runbook | None, list[Diagnostic]]:
     try:
         runbook = load_document(path, Runbook)
     except InvalidDocument as exc:
-        return None, exc.diagnostics
+        from drp_console.runbook.partial import check_around
+
+        more = check_around(path, exc.diagnostics)
+        return None, sorted(exc.diagnostics + more, key=Diagnostic.sort_key)
     return runbook, check(runbook)
 
 

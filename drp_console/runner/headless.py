@@ -31,7 +31,8 @@ def load_answers(path: str | Path) -> dict[str, str]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise AnswersError(f"{path}: not valid YAML: {exc}") from None
+        raise AnswersError(f"{path}: not valid YAML: {exc} (a reason after an answer needs "
+                           "quotes: `go-no-go: \"reject: the backup is too old\"`)") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -53,26 +54,33 @@ class HeadlessResponder:
     `fail` (so `on_failure` applies) unless the answers say `retry` or `skip`. An UNKNOWN step
     needs an explicit `verified`, `rerun` or `skip`."""
 
-    def __init__(self, auto_approve: bool = False, answers: dict[str, str] | None = None) -> None:
+    def __init__(self, auto_approve: bool = False, answers: dict[str, str] | None = None,
+                 by: str | None = None) -> None:
         self.auto_approve = auto_approve
         """Approve, tick, decide and confirm everything not in `answers`."""
         self.answers = dict(answers or {})
         """Step id -> answer, from `--answers`."""
+        self.by = by or HEADLESS
+        """The name answers are recorded under: `--operator`, else `headless`."""
         self._retries: dict[str, int] = {}
 
     async def ask(self, q: Question) -> Answer:
-        given = self.answers.get(q.step)
         allowed = q.options if q.kind == "decision" else VALID_ANSWERS[q.kind]
+        given, reason = split_answer(self.answers.get(q.step), allowed)
         if q.kind == "failed":
             if given in ("retry", "skip"):
                 if given == "retry":
                     self._retries[q.step] = self._retries.get(q.step, 0) + 1
                     if self._retries[q.step] > MAX_RETRIES:
                         given = "fail"
-                return Answer(given, by=HEADLESS, reason="--answers" if given == "skip" else None)
-            return Answer("fail", by=HEADLESS)
+                return Answer(given, by=self.by, reason=reason or (
+                    f"skipped by the --answers file ({self.by})" if given == "skip" else None))
+            return Answer("fail", by=self.by)
         if given is not None and given in allowed:
-            return self._answer(q, given)
+            if given == "reject" and not reason:
+                reason = (f"rejected by the --answers file ({self.by}); no reason was written "
+                          "there (write `reject: why`)")
+            return self._answer(q, given, reason)
         if q.kind == "decision" and given is not None:  # never swap in another option
             raise NeedsOperator(q, _hint(q, given))
         if q.kind == "manual" and given == "approve" or q.kind == "confirm" and given in (
@@ -84,9 +92,18 @@ class HeadlessResponder:
             return self._answer(q, value)
         raise NeedsOperator(q, _hint(q, given))
 
-    def _answer(self, q: Question, value: str) -> Answer:
-        return Answer(value, by=HEADLESS, role=q.role, checklist=q.checklist,
+    def _answer(self, q: Question, value: str, reason: str | None = None) -> Answer:
+        return Answer(value, by=self.by, role=q.role, checklist=q.checklist, reason=reason,
                       typed=q.expected if q.kind == "confirm" else None)
+
+
+def split_answer(given: str | None, allowed: Any) -> tuple[str | None, str | None]:
+    """`reject: the backup is too old` -> (`reject`, `the backup is too old`): an answer of the
+    `--answers` file with the reason after a colon (an answer that is itself allowed is whole)."""
+    if given is None or given in allowed or ":" not in given:
+        return given, None
+    value, _, reason = given.partition(":")
+    return value.strip(), " ".join(reason.split()) or None
 
 
 def _hint(q: Question, given: str | None) -> str:

@@ -67,14 +67,14 @@ class RunSession:
 
         Raises InvalidDocument (exit 3), ParameterError (2), RunLocked (4), SessionError."""
         from drp_console import __version__
+        from drp_console.engine.operator import guess_operator
         from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, new_run_id
-        from drp_console.journal.writer import login_name
         from drp_console.runbook.loader import load_runbook
         from drp_console.runbook.params import masked, resolve_params, secret_values
 
         if mode not in ("simulate", "training", "live"):
             raise SessionError(f"unknown mode {mode!r}: use simulate, training or live")
-        operator = operator or settings().operator or login_name()
+        operator = guess_operator(operator)
         runbook = load_runbook(runbook_path)
         values = resolve_params(runbook, params or {})
         scenario, scenario_file = None, None
@@ -137,13 +137,13 @@ class RunSession:
                params: dict[str, str] | None = None) -> RunSession:
         """Reopen a run (id, id prefix or directory): lock it, reopen its world, journal
         run_resumed. Secret parameters are not journaled: give them again in `params`."""
+        from drp_console.engine.operator import guess_operator
         from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, find_run, read_events
         from drp_console.journal.events import JOURNAL_NAME
-        from drp_console.journal.writer import login_name
         from drp_console.runbook.model import Runbook
         from drp_console.runbook.params import ParameterError, resolve_params, secret_values
 
-        operator = operator or settings().operator or login_name()
+        operator = guess_operator(operator)
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         run_dir = find_run(runs_dir, str(run_ref))
         lock = RunLock(run_dir)

@@ -20,7 +20,8 @@ class DrpApp(App[int]):
     def __init__(self, *, session: Any = None, events: list[dict] | None = None,
                  runbooks_dir: Path | None = None, runs_dir: Path | None = None,
                  operator: str = "", clock: UiClock | None = None, still: bool = False,
-                 tz_name: str = "UTC", confirmed_project: bool = False) -> None:
+                 tz_name: str = "UTC", confirmed_project: bool = False,
+                 ask_operator: bool = True) -> None:
         super().__init__()
         self.session = session
         """The run to open directly (`drp run`/`drp resume`), or None."""
@@ -40,10 +41,14 @@ class DrpApp(App[int]):
         """The zone the timeline shows times in."""
         self.confirmed_project = confirmed_project
         """Live: the project id was already typed (the CLI's `--confirm-project`)."""
+        self.ask_operator = ask_operator
+        """Ask the operator's name when a run starts or is joined (tests that name the
+        operator themselves turn it off)."""
         self.sessions: list[Any] = []
         """Sessions this app opened or was given; closed when it ends."""
         self.resume_hint: str | None = None
-        """Printed to the terminal after the app exits when a run was left unfinished."""
+        """Printed to the terminal after the app exits: how to resume an unfinished run, or
+        where a finished run's report is."""
         if still:
             self.animation_level = "none"
 
@@ -59,22 +64,51 @@ class DrpApp(App[int]):
 
             self.push_screen(LauncherScreen())
 
-    def open_run(self, session: Any, *, confirmed_project: bool = False) -> None:
-        """Show the run screen for an opened session and start (or resume) its engine."""
+    def open_run(self, session: Any, *, confirmed_project: bool = False,
+                 operator_confirmed: bool = False) -> None:
+        """Show the run screen for an opened session and start (or resume) its engine
+        (`operator_confirmed`: the operator's name was already asked, in the launcher)."""
         from drp_console.ui.run_screen import RunScreen
 
         self.sessions.append(session)
         self.push_screen(RunScreen(session=session, operator=self.operator,
-                                   confirmed_project=confirmed_project))
+                                   confirmed_project=confirmed_project,
+                                   operator_confirmed=operator_confirmed))
 
     def finish_run(self, view: Any) -> None:
-        """Close the run's session and leave with the run's exit code."""
+        """Close the run's session and leave with the run's exit code; what to do next (resume
+        an unfinished run, read a finished run's report) stays printed in the terminal."""
+        from drp_console.report.writer import where_report
+
+        run_dir = next((s.run_dir for s in self.sessions if getattr(s, "run_dir", None)), None)
+        live = self.screen_has_engine()
         self.close_sessions()
         code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
         run_id = getattr(view, "run_id", None)
-        if run_id and not getattr(view, "finished", False) and self.screen_has_engine():
+        finished = bool(getattr(view, "finished", False))
+        if run_id and not finished and live:
             self.resume_hint = f"Run {run_id} is not finished. Resume it with: drp resume {run_id}"
+        elif run_id and finished:
+            self.resume_hint = (f"Run {run_id} finished ({getattr(view, 'status', '?')}). "
+                                f"{where_report(run_id, run_dir)}")
         self.exit(code)
+
+    def has_launcher(self) -> bool:
+        """Whether there is a runbook folder to go back to (a launcher to open)."""
+        return self.runbooks_dir.is_dir()
+
+    def back_to_launcher(self) -> None:
+        """Leave a finished run for the launcher: its session closes, the lists are scanned
+        again (the run is no longer interrupted)."""
+        from drp_console.ui.launcher import LauncherScreen
+
+        self.close_sessions()
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LauncherScreen):
+            self.pop_screen()
+        if isinstance(self.screen, LauncherScreen):
+            self.screen.action_rescan()
+        else:
+            self.switch_screen(LauncherScreen())
 
     def screen_has_engine(self) -> bool:
         """Whether a run screen drives a live engine (a replay cannot be resumed)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import Any
@@ -13,22 +12,24 @@ from drp_console.ui.clock import UiClock
 
 
 def default_operator() -> str:
-    """The login name, the operator when `--operator` is not given."""
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return os.environ.get("USER") or "operator"
+    """The operator when `--operator` is not given: `$DRP_OPERATOR`, git's user.name, the login
+    name."""
+    from drp_console.engine.operator import guess_operator
+
+    return guess_operator()
 
 
 def make_app(*, session: Any = None, events: list[dict] | None = None,
              runbooks_dir: Path | str | None = None, runs_dir: Path | str | None = None,
              operator: str | None = None, clock: UiClock | None = None, still: bool = False,
              tz_name: str | None = None, theme: str | None = None,
-             confirmed_project: bool = False) -> DrpApp:
+             confirmed_project: bool = False, ask_operator: bool = True) -> DrpApp:
     """The console app.
 
     `session`: a RunSession to open directly; `events`: a journal to replay read-only; neither:
     the launcher. `clock` and `still` freeze time and animations for tests and snapshots.
+    `ask_operator`: ask the operator's name (prefilled with `operator`) when a run starts or
+    is joined.
     """
     operator = operator or getattr(getattr(session, "ctx", None), "operator", None) \
         or default_operator()
@@ -36,7 +37,7 @@ def make_app(*, session: Any = None, events: list[dict] | None = None,
                  runbooks_dir=Path(runbooks_dir) if runbooks_dir else None,
                  runs_dir=Path(runs_dir) if runs_dir else None, operator=operator, clock=clock,
                  still=still, tz_name=tz_name or settings().tz or "UTC",
-                 confirmed_project=confirmed_project)
+                 confirmed_project=confirmed_project, ask_operator=ask_operator)
     chosen = theme or settings().theme
     if chosen:
         app.theme = chosen

@@ -47,10 +47,13 @@ def title_of(state: RunState) -> str:
 
 
 class ModeBanner(Static):
-    """First header line: mode in words and colour, runbook, operator."""
+    """First header line: mode in words and colour, runbook, where, operator. Never cut: a
+    simulated run's meaning and scenario are left out when the line is too long, then it
+    wraps (a live run keeps all: project and REAL CHANGES)."""
 
-    def show(self, state: RunState) -> None:
-        """Render for this run."""
+    def show(self, state: RunState, operator: str | None = None) -> None:
+        """Render for this run; `operator`: who is at this console (default: who started or
+        last resumed it)."""
         mode = state.mode or "simulate"
         word, css, meaning = MODE_BANNER.get(mode, (mode.upper(), "mode-simulate", ""))
         for cls in ("mode-live", "mode-simulate", "mode-training"):
@@ -63,13 +66,21 @@ class ModeBanner(Static):
                 where += f" ({float(speed):g}x)"
         version = (state.runbook or {}).get("version", (state.runbook_doc or {}).get("version"))
         version_text = f" (v{version})" if version not in (None, "") else ""
-        operator = (state.resumes[-1].get("operator") if state.resumes else None) or state.operator
+        who = (operator or (state.resumes[-1].get("operator") if state.resumes else None)
+               or state.operator or "?")
         text = Text()  # what must never be cut comes first: mode, pause, runbook title
         text.append(f" {word} ", style="bold")
         if state.status == "paused":
             text.append("⏸ PAUSED ", style="bold")
         text.append(f"· {title_of(state)}{version_text} ", style="bold")
-        text.append(f"· {where} · {meaning} · {operator or ''}")
+        tail = [part for part in (where, meaning, f"operator {who}") if part]
+        width = self.size.width or self.app.size.width
+        for spare in (meaning, where) if mode != "live" else ():
+            if len(text) + len(" · ".join(tail)) + 2 <= width:
+                break
+            if spare in tail:  # the word and the colour already say it is not live
+                tail.remove(spare)
+        text.append("· " + " · ".join(tail))
         update_if_changed(self, text)
 
 

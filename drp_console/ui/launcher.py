@@ -27,8 +27,17 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from drp_console.ui.catalog_scan import RunbookEntry, scan_runbooks, scan_runs
+from drp_console.ui.form_text import pattern_error, value_text
 
 MODES = ("simulate", "training", "live")
+
+
+class ModeButton(RadioButton):
+    """A radio button whose state is a glyph too (● chosen, ○ not), not only a colour."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # the name Textual's ToggleButton reads
+        return "●" if self.value else "○"
 
 
 @dataclass
@@ -43,28 +52,6 @@ class FormValues:
     """Parameter name -> text typed (only those that differ from empty)."""
     typed_project: str = ""
     """Live mode: the project id as typed to confirm."""
-
-
-def value_text(value: object) -> str:
-    """A parameter value as the operator types it (`true`, not `True`)."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def pattern_error(name: str, value: str, pattern: str, secret: bool = False) -> str:
-    """A pattern mismatch in words, then the pattern itself."""
-    kinds = [word for token, word in (("a-z", "lowercase letters"), ("A-Z", "capital letters"),
-                                      ("0-9", "digits"), ("\\d", "digits"))
-             if token in pattern]
-    if "-]" in pattern or "-" in pattern.replace("a-z", "").replace("A-Z", "").replace("0-9", ""):
-        kinds.append("hyphens")
-    if "_" in pattern:
-        kinds.append("underscores")
-    kinds = list(dict.fromkeys(kinds))
-    words = (" and ".join([", ".join(kinds[:-1]), kinds[-1]]) if len(kinds) > 1
-             else "".join(kinds))
-    shown = "the value" if secret else repr(value)
-    use = f" use only {words}, in the form" if words else " it must have the form"
-    return f"{shown} is not a valid {name}:{use} the runbook sets (pattern {pattern})."
 
 
 class LauncherScreen(Screen):
@@ -94,9 +81,9 @@ class LauncherScreen(Screen):
                 yield Static("Select a runbook on the left.", id="runbook-info")
                 yield Label("Mode", classes="form-label")
                 with RadioSet(id="mode"):
-                    yield RadioButton("simulate", value=True)
-                    yield RadioButton("training")
-                    yield RadioButton("live (real Google Cloud)")
+                    yield ModeButton("simulate", value=True)
+                    yield ModeButton("training")
+                    yield ModeButton("live (real Google Cloud)")
                 yield Label("Scenario", classes="form-label", id="scenario-label")
                 yield Select[str]([], id="scenario", prompt="choose a scenario")
                 yield Vertical(id="param-fields")
@@ -138,11 +125,8 @@ class LauncherScreen(Screen):
         self.entries = entries
         self.runs = [r for r in runs if r.status in ("interrupted", "paused", "running")
                      and r.holder is None]
-        valid = sum(1 for e in entries if e.runbook is not None)
         folder = self.app.runbooks_dir
-        self.query_one("#launcher-title", Static).update(
-            f" drp-console   runbooks: {escape(str(folder))} ({len(entries)}, {valid} valid)"
-            f"   operator: {escape(self.app.operator)}")
+        self._show_title()
         books = self.query_one("#runbook-list", OptionList)
         books.clear_options()
         if not entries:
@@ -163,6 +147,13 @@ class LauncherScreen(Screen):
             books.highlighted = first
             await self._select(entries[first])
 
+    def _show_title(self) -> None:
+        """The title line: the runbook folder, how many runbooks are valid, the operator."""
+        valid = sum(1 for e in self.entries if e.runbook is not None)
+        self.query_one("#launcher-title", Static).update(
+            f" drp-console   runbooks: {escape(str(self.app.runbooks_dir))} "
+            f"({len(self.entries)}, {valid} valid)   operator: {escape(self.app.operator)}")
+
     # ---- the form -----------------------------------------------------------------------------
     async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "runbook-list" and event.option.id:
@@ -173,9 +164,13 @@ class LauncherScreen(Screen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id == "resume-list" and event.option.id:
             self.resume(Path(event.option.id))
-        elif event.option_list.id == "runbook-list":
-            first = self.query("#param-fields Input")
-            (first.first() if first else self.query_one("#mode")).focus()
+        elif event.option_list.id == "runbook-list":  # the mode first: it is never skipped
+            self._focus(self.query_one("#mode"))
+
+    def _focus(self, widget: Any) -> None:
+        """Focus a field of the form and bring it on screen (the form scrolls at 80x24)."""
+        widget.focus()
+        self.call_after_refresh(widget.scroll_visible, animate=False)
 
     async def _select(self, entry: RunbookEntry) -> None:
         async with self._form_lock:  # the form is rebuilt: one rebuild at a time
@@ -301,7 +296,11 @@ class LauncherScreen(Screen):
             self.action_start()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_start()
+        """Enter in a field goes to the next one, then to Start: a run starts only from the
+        Start button (or ctrl+s), never from an enter meant to finish a field."""
+        fields = [f for f in self.query("#launcher-form Input").results(Input) if f.display]
+        later = fields[fields.index(event.input) + 1:] if event.input in fields else []
+        self._focus(later[0] if later else self.query_one("#start", Button))
 
     def action_start(self) -> None:
         """Check the form and open the run."""
@@ -310,9 +309,28 @@ class LauncherScreen(Screen):
         self._show_errors(errors)
         if errors or self.current is None:
             return
-        self.query_one("#form-error", Static).update("Starting…")
         given = {k: v for k, v in values.params.items() if v != ""}
-        self.open_session(self.current.path, values, given)
+        path = self.current.path
+
+        def named(_: str) -> None:
+            self.query_one("#form-error", Static).update("Starting…")
+            self.open_session(path, values, given)
+        self._ask_operator(named)
+
+    def _ask_operator(self, then: Any, run: str | None = None) -> None:
+        """Ask who is at the keyboard (prefilled, enter accepts), remember it, then go on."""
+        if not getattr(self.app, "ask_operator", False):
+            then(self.app.operator)
+            return
+        from drp_console.ui.operator_dialog import OperatorDialog
+
+        def chosen(reply: Any) -> None:
+            if reply is not None and reply.by:
+                self.app.operator = reply.by
+                self._show_title()
+            then(self.app.operator)
+        self.app.push_screen(OperatorDialog(self.app.operator, run, still=self.app.still),
+                             chosen)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_session(self, path: Path, values: FormValues, given: dict[str, str]) -> None:
@@ -327,21 +345,40 @@ class LauncherScreen(Screen):
         except Exception as exc:  # noqa: BLE001 - shown in the form, never a traceback
             self.app.call_from_thread(self._show_errors, {"form": _describe(exc)})
             return
-        self.app.call_from_thread(self.app.open_run, session,
+        self.app.call_from_thread(self.app.open_run, session, operator_confirmed=True,
                                   confirmed_project=values.mode == "live")
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def resume(self, run_dir: Path) -> None:
-        """Resume an interrupted run."""
+        """Resume an interrupted run: who is at the keyboard, its secret parameters typed
+        again (they are not journaled), then open it."""
+        from drp_console.ui.secrets_dialog import SecretsDialog, secret_names
+
+        names = secret_names(run_dir)
+
+        def named(_: str) -> None:
+            if not names:
+                self.open_resumed(run_dir, {})
+                return
+
+            def typed(secrets: dict[str, str] | None) -> None:
+                if secrets is not None:
+                    self.open_resumed(run_dir, secrets)
+            self.app.push_screen(SecretsDialog(run_dir.name, names, still=self.app.still),
+                                 typed)
+        self._ask_operator(named, run_dir.name)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_resumed(self, run_dir: Path, secrets: dict[str, str]) -> None:
+        """Reopen an interrupted run off the event loop (`secrets`: its secret parameters)."""
         from drp_console.runner.session import RunSession
 
         try:
             session = RunSession.resume(run_dir, operator=self.app.operator,
-                                        runs_dir=self.app.runs_dir)
+                                        runs_dir=self.app.runs_dir, params=secrets)
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self._show_errors, {"form": _describe(exc)})
             return
-        self.app.call_from_thread(self.app.open_run, session)
+        self.app.call_from_thread(self.app.open_run, session, operator_confirmed=True)
 
     def action_rescan(self) -> None:
         self.scan()

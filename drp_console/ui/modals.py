@@ -309,32 +309,46 @@ class UnknownDialog(Dialog):
                            reason=f"operator: {event.button.label}"))
 
 
-class QuitDialog(ModalScreen[bool]):
-    """Quit the console; the run stays resumable."""
+class QuitDialog(ModalScreen["bool | str"]):
+    """Quit the console (True), stay (False), or, for a finished run when there is a runbook
+    folder, go back to the launcher (`launcher`); an unfinished run stays resumable."""
 
-    BINDINGS = [Binding("escape", "stay", "Stay"), Binding("y", "leave", "Quit", show=False)]
+    BINDINGS = [Binding("escape", "stay", "Stay"), Binding("y", "leave", "Quit", show=False),
+                Binding("l", "launcher", "Launcher", show=False)]
 
-    def __init__(self, run_id: str | None, finished: bool) -> None:
+    def __init__(self, run_id: str | None, finished: bool, launcher: bool = False) -> None:
         super().__init__()
         self.run_id, self.finished = run_id, finished
+        self.launcher = launcher and finished
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = "Quit"
-            if self.finished or not self.run_id:
+            if self.launcher:
+                yield Label("The run is over. Start another from the launcher, or quit?")
+            elif self.finished or not self.run_id:
                 yield Label("Quit the console?")
             else:
                 yield Label("Quit the console? The run stays resumable:")
                 yield Label(f"  [b]drp resume {escape(self.run_id)}[/b]")
             with Horizontal(classes="dialog-buttons"):
+                if self.launcher:
+                    yield Button("Back to the launcher (l)", variant="primary", id="launcher")
                 yield Button("Quit (y)", variant="error", id="quit")
                 yield Button("Stay", id="stay")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "quit")
+        if event.button.id == "launcher":
+            self.dismiss("launcher")
+        else:
+            self.dismiss(event.button.id == "quit")
 
     def action_leave(self) -> None:
         self.dismiss(True)
 
     def action_stay(self) -> None:
         self.dismiss(False)
+
+    def action_launcher(self) -> None:
+        if self.launcher:
+            self.dismiss("launcher")

@@ -246,13 +246,16 @@ class OperatorActions:
         return list(getattr(self, "replayed", []))
 
     def action_quit_run(self) -> None:
-        """q: quit; the run stays resumable."""
+        """q: quit (the run stays resumable), or, once the run is over, back to the launcher."""
         finished = self.state.finished or self.engine is None
+        launcher = self.state.finished and self.app.has_launcher()
 
-        def then(leave: bool) -> None:
-            if leave:
+        def then(leave: bool | str) -> None:
+            if leave == "launcher":
+                self.app.back_to_launcher()
+            elif leave:
                 self.run_worker(self._leave(), group="quit", exclusive=True)
-        self.app.push_screen(QuitDialog(self.state.run_id, finished), then)
+        self.app.push_screen(QuitDialog(self.state.run_id, finished, launcher), then)
 
     async def _leave(self) -> None:
         if self.engine is not None and not self.state.finished:

@@ -33,13 +33,15 @@ DETAIL_SETTLE = 0.12
 """Rapid cursor moves (paging) redraw the detail pane once they pause this long."""
 
 
-def key_bar(bindings: list[Binding]) -> str:
-    """Every key of the screen in words, clickable; it wraps rather than hiding keys at 80x24."""
+def key_bar(bindings: list[Binding], paused: bool = False) -> str:
+    """Every key of the screen in words, clickable; it wraps rather than hiding keys at 80x24.
+    While the run is paused the pause key says `unpause`."""
     shown = []
     for b in bindings:
         if b.show:
             key = "⏎" if b.key == "enter" else b.key
-            shown.append(f"[@click=screen.{b.action}][b]{key}[/b]\u00a0{b.description.lower()}[/]")
+            words = "Unpause" if paused and b.action == "pause" else b.description
+            shown.append(f"[@click=screen.{b.action}][b]{key}[/b]\u00a0{words.lower()}[/]")
     return "  ".join(shown)
 
 
@@ -66,7 +68,8 @@ class RunScreen(OperatorActions, Screen):
     ]
 
     def __init__(self, *, session: Any = None, events: list[dict] | None = None,
-                 operator: str = "", confirmed_project: bool = False) -> None:
+                 operator: str = "", confirmed_project: bool = False,
+                 operator_confirmed: bool = False) -> None:
         super().__init__()
         self.session = session
         """The RunSession (None: a read-only replay of `events`)."""
@@ -91,6 +94,8 @@ class RunScreen(OperatorActions, Screen):
         """Checklist ticks sent to the engine and not yet journaled: step -> (item, task)."""
         self.confirmed_project = confirmed_project
         """Live mode: the operator already typed the project id (in the launcher)."""
+        self.operator_confirmed = operator_confirmed
+        """The operator already gave their name for this run (in the launcher)."""
         self.result_state: Any = None
         """What `engine.run()` returned."""
         self.replayed: list[dict] = list(events or [])
@@ -100,6 +105,7 @@ class RunScreen(OperatorActions, Screen):
         self._pending_select: str | None = None
         self._detail_timer: Any = None
         self._detail_shown_at = 0.0
+        self._paused_keys = False
 
     # ---- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -121,8 +127,34 @@ class RunScreen(OperatorActions, Screen):
         self.flush()
         self.query_one(StepTable).focus()
         if self.session is not None:
-            self._start_engine()
+            self._join()
         self.set_interval(FLUSH_SECONDS, self.flush)
+
+    # ---- who is at the keyboard ---------------------------------------------------------------
+    def _join(self) -> None:
+        """Ask the operator's name once for this run (prefilled; enter accepts), then start."""
+        if self.operator_confirmed or not getattr(self.app, "ask_operator", False):
+            self._start_engine()
+            return
+        from drp_console.ui.operator_dialog import OperatorDialog
+
+        def chosen(reply: Any) -> None:
+            self.set_operator(reply.by if reply is not None and reply.by else self.operator)
+            self._start_engine()
+
+        self.app.push_screen(OperatorDialog(self.operator, self.session.ctx.run_id,
+                                            still=self.app.still), chosen)
+
+    def set_operator(self, name: str) -> None:
+        """Record everything this console does from now on under `name`."""
+        import dataclasses
+
+        self.operator = self.app.operator = name
+        self.operator_confirmed = True
+        if self.session is not None:
+            self.session.ctx = dataclasses.replace(self.session.ctx, operator=name)
+            self.session.journal.operator = name
+        self.flush()
 
     # ---- engine -------------------------------------------------------------------------------
     def _start_engine(self) -> None:
@@ -166,7 +198,9 @@ class RunScreen(OperatorActions, Screen):
         self.flush()
         if self.state.finished:
             where = await self._write_reports()
-            self.app.notify(f"Run {self.state.status}. {where} R opens the report, q quits.",
+            then = ("q quits or goes back to the launcher" if self.app.has_launcher()
+                    else "q quits")
+            self.app.notify(f"Run {self.state.status}. {where} R opens the report; {then}.",
                             timeout=15)
             if self.state.mode == "training":
                 from drp_console.ui.score_card import ScoreCardScreen
@@ -243,7 +277,11 @@ class RunScreen(OperatorActions, Screen):
                            if s.status in ("running", "waiting"))
         wall = self.app.clock.now()
         now = now_of(self.state, wall)
-        self.query_one(ModeBanner).show(self.state)
+        self.query_one(ModeBanner).show(self.state, self.operator if self.session else None)
+        paused = self.state.status == "paused"
+        if paused != self._paused_keys:
+            self._paused_keys = paused
+            self.query_one("#keys", Static).update(key_bar(self.BINDINGS, paused))
         self.query_one(ClockLine).show(self.state, self.runbook, now, wall, self.app.tz_name)
         table = self.query_one(StepTable)
         table.fill(self.state.steps, now, touched, self.parallel)

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 COLUMNS = (("status", "Status", 9), ("id", "Step", 18), ("title", "Title", 30),
            ("role", "Role", 9), ("elapsed", "Time", 7), ("budget", "Budget", 6))
 """(key, label, width); the title's width follows the table's."""
-TITLE_MIN = 12
-STEP_MIN, STEP_MAX = 10, 30
+TITLE_FLOOR = 5
+"""The title's width however long the ids are (the detail pane's header shows it whole)."""
+STEP_MIN = 10
 ROLE_MIN, ROLE_MAX = 4, 12
 
 
@@ -33,10 +34,11 @@ def _status_style(status: str) -> str:
             "skipped": "dim", "pending": "dim"}.get(status, "")
 
 
-def row_cells(step: StepState, now: Instant, parallel: bool = False) -> tuple:
-    """The cells of one step's row at `now` (an instant on the run's clock)."""
+def row_cells(step: StepState, now: Instant, parallel: bool = False, marks: bool = True) -> tuple:
+    """The cells of one step's row at `now` (an instant on the run's clock; `marks`: keep room
+    for the parallel mark)."""
     status = Text(f"{status_icon(step)} {status_word(step)}", style=_status_style(shown_status(step)))
-    ident = ("∥ " if parallel else "  ") + step.id
+    ident = (("∥ " if parallel else "  ") if marks else "") + step.id
     title = step.title  # a skipped step keeps it: the reason is in the detail pane
     if step.status == "running" and step.operation_progress is not None:
         title = f"{step.title} ({step.operation_progress}%)"
@@ -65,6 +67,7 @@ class StepTable(DataTable):
         self._shown: dict[str, tuple] = {}
         self._steps: dict[str, StepState] | None = None
         self._fitted_for = -1
+        self._marks = True
 
     BINDINGS = [Binding("enter", "select_cursor", "Done/answer")]
 
@@ -73,21 +76,24 @@ class StepTable(DataTable):
             self.add_column(label, key=key, width=width)
 
     def _fit_columns(self) -> None:
-        """Step as wide as the longest id (ids are how people name steps: they are never cut
-        while the title can shrink), Role as wide as the longest role, Title the rest."""
+        """Step as wide as the longest id (ids are how people name steps: they are never cut;
+        the title shrinks instead, and the detail pane's header shows it whole), Role as wide
+        as the longest role, Title the rest (if even its floor does not fit, the table scrolls
+        sideways rather than cutting an id)."""
         from textual.widgets.data_table import ColumnKey
 
         available = self.scrollable_content_region.width
         if available <= 0:
             return
-        ids = max((len(sid) for sid in (self._steps or {})), default=STEP_MIN) + 2
+        ids = max((len(sid) for sid in (self._steps or {})), default=STEP_MIN)
+        ids += 2 if self._marks else 0
         widths = {key: width for key, _, width in COLUMNS}
         roles = [len(str(step.role or "—")) for step in (self._steps or {}).values()]
         widths["role"] = max(ROLE_MIN, min(ROLE_MAX, max(roles, default=widths["role"])))
         others = sum(w for k, w in widths.items() if k not in ("title", "id"))
         room = available - others - 2 * len(COLUMNS) - 1  # for the id and the title
-        widths["id"] = max(STEP_MIN, min(STEP_MAX, ids, room - TITLE_MIN))
-        widths["title"] = max(TITLE_MIN, room - widths["id"])
+        widths["id"] = max(STEP_MIN, ids)
+        widths["title"] = max(TITLE_FLOOR, room - widths["id"])
         changed = False
         for key, width in widths.items():
             column = self.columns.get(ColumnKey(key))
@@ -109,13 +115,14 @@ class StepTable(DataTable):
         self._steps = steps
         if len(steps) != self._fitted_for:  # new steps may have longer ids
             self._fitted_for = len(steps)
+            self._marks = bool(parallel)
             self._fit_columns()
         if only is not None and len(self._shown) == len(steps):
             chosen = [(sid, steps[sid]) for sid in only if sid in steps]
         else:
             chosen = list(steps.items())
         for sid, step in chosen:
-            cells = row_cells(step, now, sid in parallel)
+            cells = row_cells(step, now, sid in parallel, self._marks)
             plain = tuple(str(c) for c in cells)
             old = self._shown.get(sid)
             if old is None:

@@ -13,8 +13,9 @@ from drp_console.cli.ui_cmds import console
 from drp_console.ui.factory import make_app
 
 
-def launcher(runs_dir: Path):
-    return make_app(runbooks_dir=UI_RUNBOOKS, runs_dir=runs_dir, operator="ana", still=True)
+def launcher(runs_dir: Path, *, ask_operator: bool = False):
+    return make_app(runbooks_dir=UI_RUNBOOKS, runs_dir=runs_dir, operator="ana", still=True,
+                    ask_operator=ask_operator)
 
 
 async def _scanned(pilot) -> None:

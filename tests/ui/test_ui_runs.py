@@ -9,8 +9,10 @@ from ui_pilot import (
     answer_everything,
     click_button,
     console_for,
+    give_name,
     question,
     resume_session,
+    run_in_a_terminal,
     select,
     start_session,
     until,
@@ -244,21 +246,15 @@ async def test_enter_and_space_work_with_the_focus_in_the_detail_pane(runs_dir):
 
 
 def test_quitting_an_unfinished_run_prints_how_to_resume(runs_dir, monkeypatch, capsys):
-    from textual.app import App
-
-    from drp_console.ui.app import DrpApp
-    from drp_console.ui.launch import run_console
-
     async def operator(pilot) -> None:  # the keys a person presses in the terminal
+        await give_name(pilot)
         screen = pilot.app.screen
         await until(pilot, lambda: question(screen, "declare"), "declare")
         await pilot.press("q")
         await until(pilot, lambda: bool(pilot.app.screen.query("#quit")), "quit dialog")
         await pilot.press("y")
 
-    monkeypatch.setattr(DrpApp, "run", lambda self: App.run(self, headless=True,
-                                                             size=(120, 40), auto_pilot=operator))
     session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
-    code = run_console(session, runs_dir=runs_dir, operator="ana")
+    code = run_in_a_terminal(monkeypatch, session, operator)
     assert code == 0
     assert f"drp resume {session.ctx.run_id}" in capsys.readouterr().out

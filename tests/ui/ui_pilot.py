@@ -27,9 +27,34 @@ def resume_session(run_dir: Path, runs_dir: Path) -> RunSession:
     return session
 
 
-def console_for(session: RunSession):
-    """The console on that session, clock real (the engine runs), animations off."""
-    return make_app(session=session, still=True, operator="ana")
+def console_for(session: RunSession, *, ask_operator: bool = False):
+    """The console on that session, clock real (the engine runs), animations off; the operator
+    is `ana` without asking (the name dialog has its own tests)."""
+    return make_app(session=session, still=True, operator="ana", ask_operator=ask_operator)
+
+
+def run_in_a_terminal(monkeypatch, session: RunSession, keys) -> int:
+    """`run_console` on `session` as `drp run` calls it (what it prints stays capturable), the
+    app headless at 120x40 while `keys(pilot)` presses the keys a person would."""
+    from textual.app import App
+
+    from drp_console.ui.app import DrpApp
+    from drp_console.ui.launch import run_console
+
+    monkeypatch.setattr(DrpApp, "run", lambda self: App.run(self, headless=True, size=(120, 40),
+                                                             auto_pilot=keys))
+    return run_console(session, runs_dir=session.run_dir.parent, operator="ana")
+
+
+async def give_name(pilot, name: str | None = None) -> None:
+    """Answer the console's 'who is at the keyboard' dialog (enter keeps the prefilled name)."""
+    await until(pilot, lambda: bool(pilot.app.screen.query("#operator-name")), "the name dialog")
+    if name is not None:
+        field = pilot.app.screen.query_one("#operator-name")
+        field.value = ""
+        await pilot.press(*name)
+    await pilot.press("enter")
+    await until(pilot, lambda: not pilot.app.screen.query("#operator-name"), "the name taken")
 
 
 async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
