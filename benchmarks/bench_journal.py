@@ -16,7 +16,8 @@ from pathlib import Path
 
 from drp_console.journal import Journal, Redactor, RunState, read_events
 
-DOC = {"id": "bench", "title": "Bench", "steps": [{"id": f"s{i}", "title": f"Step {i}", "type": "gcp"} for i in range(200)]}
+DOC = {"id": "bench", "title": "Bench",
+       "steps": [{"id": f"s{i}", "title": f"Step {i}", "type": "gcp"} for i in range(200)]}
 
 
 def _fields(i: int) -> tuple[str, dict]:
@@ -26,13 +27,17 @@ def _fields(i: int) -> tuple[str, dict]:
         return "step_started", {"step": step, "attempt": 1}
     if kind == 1:
         return "call_intent", {"step": step, "attempt": 1, "call": "compute.instances.start",
-                               "request_id": "c0ffee00-0000-4000-8000-%012d" % i,
-                               "args": {"project": "acme-prod", "zone": "europe-west1-b", "instance": "web-1"}}
+                               "request_id": f"c0ffee00-0000-4000-8000-{i:012d}",
+                               "args": {"project": "acme-prod", "zone": "europe-west1-b",
+                                        "instance": "web-1"}}
     if kind == 2:
-        return "operation_submitted", {"step": step, "attempt": 1, "operation": {"name": f"op-{i}", "service": "compute"}}
+        return "operation_submitted", {"step": step, "attempt": 1,
+                                       "operation": {"name": f"op-{i}", "service": "compute"}}
     if kind == 3:
-        return "operation_progress", {"step": step, "operation": f"op-{i}", "status": "DONE", "progress": 100}
-    return "step_finished", {"step": step, "status": "succeeded", "reason": None, "outputs": {}, "changed": True, "attempts": 1}
+        return "operation_progress", {"step": step, "operation": f"op-{i}", "status": "DONE",
+                                      "progress": 100}
+    return "step_finished", {"step": step, "status": "succeeded", "reason": None, "outputs": {},
+                             "changed": True, "attempts": 1}
 
 
 def bench_sequential(runs_dir: Path, n: int) -> float:
@@ -103,16 +108,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(tmp)
         seq = [bench_sequential(runs, args.events) for _ in range(args.repeat)]
-        print(f"sequential write_sync (one event per fsync): {statistics.median(seq):8.1f} µs per acknowledged event")
+        print(f"sequential write_sync (one event per fsync): {statistics.median(seq):8.1f} µs per "
+              "acknowledged event")
         for writers in (8, 64):
             results = [bench_concurrent(runs, args.events, writers) for _ in range(args.repeat)]
             us = statistics.median(r[0] for r in results)
             group = statistics.median(r[1] for r in results)
-            print(f"{writers:3d} concurrent async writers:                {us:8.1f} µs per acknowledged event "
-                  f"({group:.1f} events per fsync)")
+            print(f"{writers:3d} concurrent async writers:                {us:8.1f} µs per "
+                  f"acknowledged event ({group:.1f} events per fsync)")
         folds = [bench_fold(runs, 10_000) for _ in range(args.repeat)]
-        print(f"fold of 10,000 events:                       {statistics.median(f[0] for f in folds):8.1f} ms")
-        print(f"reopen (read, check, repair) + fold, 10,000: {statistics.median(f[1] for f in folds):8.1f} ms")
+        fold_ms = statistics.median(f[0] for f in folds)
+        reopen_ms = statistics.median(f[1] for f in folds)
+        print(f"fold of 10,000 events:                       {fold_ms:8.1f} ms")
+        print(f"reopen (read, check, repair) + fold, 10,000: {reopen_ms:8.1f} ms")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from drp_console.report import FORMATS, build_report, render
 
-BASE = datetime(2026, 11, 27, 9, 0, 0, tzinfo=timezone.utc)
+BASE = datetime(2026, 11, 27, 9, 0, 0, tzinfo=UTC)
 
 
 def synthetic_run(steps: int) -> list[dict]:

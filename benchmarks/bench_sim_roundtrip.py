@@ -30,7 +30,8 @@ def main() -> int:
 
     t0 = time.perf_counter()
     from google.auth.credentials import AnonymousCredentials
-    from google.cloud import compute_v1, sqladmin_v1beta4 as sql
+    from google.cloud import compute_v1
+    from google.cloud import sqladmin_v1beta4 as sql
 
     print(f"import google clients: {time.perf_counter() - t0:.2f} s (once per process)")
     scenario = load_scenario(ROOT / "runbooks/scenarios/calm.yaml").model_copy(update={"speed": 1e5})

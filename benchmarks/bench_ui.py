@@ -118,7 +118,7 @@ def _twelve(folder: Path, seconds: float) -> tuple[Path, Path]:
 
 
 async def _lag_run(runbook: Path, scenario: Path, runs_dir: Path) -> dict:
-    from drp_console.engine.session import RunSession
+    from drp_console.runner.session import RunSession
     from drp_console.ui.factory import make_app
 
     session = RunSession.start(runbook, mode="simulate", params={}, scenario_path=scenario,
@@ -148,8 +148,9 @@ async def _lag_run(runbook: Path, scenario: Path, runs_dir: Path) -> dict:
     lags.sort()
     steady.sort()
     return {"steady_p99": steady[int(len(steady) * 0.99)] if steady else 0.0,
-            "steady_max": steady[-1] if steady else 0.0,"status": status, "seconds": took, "samples": len(lags), "progress_events": polls,
-            "spikes_over_100ms": spikes, "p50": lags[len(lags) // 2], "p99": lags[int(len(lags) * 0.99)], "max": lags[-1]}
+            "steady_max": steady[-1] if steady else 0.0, "status": status, "seconds": took,
+            "samples": len(lags), "progress_events": polls, "spikes_over_100ms": spikes,
+            "p50": lags[len(lags) // 2], "p99": lags[int(len(lags) * 0.99)], "max": lags[-1]}
 
 
 def bench_loop_lag(seconds: float) -> None:

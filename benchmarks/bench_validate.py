@@ -59,7 +59,7 @@ def generate(steps: int) -> str:
         else:
             out += [f"  - id: {sid}", "    title: Approve the next block", "    type: approval",
                     "    role: sre", f"    needs: [s{i - 1}, s{i - 3}]",
-                    "    prompt: \"Zone is {{ steps['s%d'].outputs.zone }}. Go on?\"" % (i - 3)]
+                    f"    prompt: \"Zone is {{{{ steps['s{i - 3}'].outputs.zone }}}}. Go on?\""]
     return "\n".join(out) + "\n"
 
 
@@ -84,7 +84,7 @@ def main() -> None:
             checks.append(t2 - t1)
             plans.append(t3 - t2)
         assert not diagnostics, [str(d) for d in diagnostics[:5]]
-    total = [a + b for a, b in zip(loads, checks)]
+    total = [a + b for a, b in zip(loads, checks, strict=True)]
     ms = lambda xs: f"median {statistics.median(xs) * 1000:7.1f} ms  min {min(xs) * 1000:7.1f} ms"  # noqa: E731
     print(f"runbook: {steps} steps, {size / 1024:.0f} KiB, {repeats} repeats")
     print(f"load (strict YAML + model):   {ms(loads)}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from drp_console.actions.outcome import CallOutcome, OperationRef
 from drp_console.gcp.clients import Cloud

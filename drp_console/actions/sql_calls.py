@@ -7,8 +7,9 @@ have acted is never re-sent blindly (the engine marks it UNKNOWN on resume).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 from drp_console.actions.outcome import CallOutcome, OperationRef
@@ -40,8 +41,8 @@ def utc_iso(text: str) -> str:
     """An RFC 3339 time as ISO-8601 UTC with offset (`2026-11-26T02:00:00+00:00`)."""
     moment = datetime.fromisoformat(text.strip().replace("z", "Z"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def instances_get(cloud: Cloud, a: dict[str, Any], rid: str | None) -> CallOutcome:
@@ -111,7 +112,7 @@ def instances_switchover(cloud: Cloud, a: dict[str, Any], rid: str | None) -> Ca
     result = to_rest(op)
     ref = OperationRef(result["name"], "sql", "sql", None, result.get("targetProject")
                        or a["project"])
-    point = {"at": datetime.now(timezone.utc).isoformat(), "kind": "switchover"}
+    point = {"at": datetime.now(UTC).isoformat(), "kind": "switchover"}
     return CallOutcome(result=result, operation=ref, restore_point=point)
 
 

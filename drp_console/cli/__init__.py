@@ -7,28 +7,63 @@ start-up stay cheap.
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable
 
 import click
 
 from drp_console import __version__
+from drp_console.cli.options import param_pairs
 
-# command name -> "module:attribute" (a click.Command) under drp_console.cli
-COMMANDS: dict[str, str] = {
-    "validate": "runbook_cmds:validate",
-    "plan": "runbook_cmds:plan",
-    "schema": "runbook_cmds:schema",
-    "sim": "sim_cmds:sim",
-    "run": "run_cmds:run",
-    "resume": "run_cmds:resume",
-    "runs": "run_cmds:runs",
-    "report": "report_cmds:report",
-    "console": "ui_cmds:console",
-    "export": "plan_cmds:export",
-    "history": "plan_cmds:history",
-    "journal": "journal_cmds:journal",
+__all__ = ["cli", "main", "param_pairs"]
+
+
+def _runbook_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import runbook_cmds as m
+    return {"validate": m.validate, "plan": m.plan, "schema": m.schema}
+
+
+def _sim_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import sim_cmds as m
+    return {"sim": m.sim}
+
+
+def _run_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import run_cmds as m
+    return {"run": m.run, "resume": m.resume, "runs": m.runs}
+
+
+def _report_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import report_cmds as m
+    return {"report": m.report}
+
+
+def _plan_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import plan_cmds as m
+    return {"export": m.export, "history": m.history}
+
+
+def _journal_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import journal_cmds as m
+    return {"journal": m.journal}
+
+
+def _ui_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import ui_cmds as m
+    return {"console": m.console}
+
+
+COMMANDS: dict[str, Callable[[], dict[str, click.Command]]] = {
+    "validate": _runbook_cmds, "plan": _runbook_cmds, "schema": _runbook_cmds,
+    "sim": _sim_cmds,
+    "run": _run_cmds, "resume": _run_cmds, "runs": _run_cmds,
+    "report": _report_cmds,
+    "console": _ui_cmds,
+    "export": _plan_cmds, "history": _plan_cmds,
+    "journal": _journal_cmds,
 }
+"""Command name -> a function importing its module (only when the command is used) and
+returning that module's commands by name."""
 
 
 class LazyGroup(click.Group):
@@ -38,17 +73,8 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(f"drp_console.cli.{module_name}")
-        except ModuleNotFoundError as exc:  # an area not built yet
-            if exc.name != f"drp_console.cli.{module_name}":
-                raise
-            return None
-        return getattr(module, attr, None)
+        load = COMMANDS.get(cmd_name)
+        return load()[cmd_name] if load is not None else None
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
@@ -65,41 +91,6 @@ def cli(ctx: click.Context) -> None:
             click.echo(ctx.get_help())
             return
         ctx.invoke(console)
-
-
-def param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    """The `-p NAME=VALUE` options of a command as a mapping (a usage error otherwise)."""
-    given: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not _is_text(name):
-            raise click.UsageError("a -p name is not UTF-8 text: give parameter names in UTF-8")
-        if not sep or not name.strip():
-            raise click.UsageError(f"-p {pair!r}: write -p name=value")
-        if not _is_text(value):  # the value may be a secret: never echo it
-            raise click.UsageError(f"the value of -p {name.strip()} is not UTF-8 text: give it "
-                                   "in UTF-8 (check the terminal's or the script's encoding)")
-        given[name.strip()] = value
-    return given
-
-
-def require_text(**named: str | None) -> None:
-    """A usage error when an option the journal will hold is not UTF-8 text (names like
-    `runs_dir` are shown as `--runs-dir`; `RUNBOOK` as is)."""
-    for name, value in named.items():
-        if value is not None and not _is_text(value):
-            shown = name if name.isupper() else "--" + name.replace("_", "-")
-            raise click.UsageError(f"{shown} is not UTF-8 text: the journal keeps it, so give "
-                                   "it in UTF-8")
-
-
-def _is_text(text: str) -> bool:
-    """Whether a command-line string is valid UTF-8 (undecodable bytes arrive as surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text
 
 
 def main() -> None:

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import click
 
-from drp_console.cli.run_cmds import EXIT_USAGE, _fail
-
-_journal_option = click.option(
-    "--journal", "journal", metavar="URL",
-    help="The shared journal database (default: $DRP_JOURNAL), e.g. postgresql://user@host/db.")
+from drp_console.cli.options import journal_option
+from drp_console.cli.run_cmds import _fail
+from drp_console.exit_codes import ExitCode
 
 
 def _url(option: str | None) -> str:
@@ -40,7 +38,7 @@ def _guard(body: Callable[[], int]) -> None:
     try:
         code = body()
     except JournalError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), ExitCode.USAGE)
     except OSError as exc:
         _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1)
     sys.exit(code)
@@ -65,14 +63,14 @@ def init(url: str) -> None:
             click.echo(f"{safe_url(url)}: the journal schema is already at version {after}")
         else:
             click.echo(f"{safe_url(url)}: journal schema upgraded from version {before} to {after}")
-        return 0
+        return ExitCode.OK
 
     _guard(body)
 
 
 @journal.command("export")
 @click.argument("run_ref", metavar="RUN")
-@_journal_option
+@journal_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The journal file to write (must not exist yet).")
 def export(run_ref: str, journal: str | None, output: str) -> None:
@@ -87,7 +85,7 @@ def export(run_ref: str, journal: str | None, output: str) -> None:
             lines = store.lines(run_id)
         _write_new(Path(output), "".join(lines).encode("utf-8"))
         click.echo(f"run {run_id}: {len(lines)} events written to {output}")
-        return 0
+        return ExitCode.OK
 
     _guard(body)
 
@@ -95,7 +93,7 @@ def export(run_ref: str, journal: str | None, output: str) -> None:
 def _write_new(path: Path, data: bytes) -> None:
     """Write a new file durably and whole (a temporary file renamed), never over another."""
     if path.exists():
-        _fail(f"{path} already exists: choose another file or remove it first", EXIT_USAGE)
+        _fail(f"{path} already exists: choose another file or remove it first", ExitCode.USAGE)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -111,7 +109,7 @@ def _write_new(path: Path, data: bytes) -> None:
 
 @journal.command("import")
 @click.argument("source", metavar="FILE", type=click.Path(exists=True))
-@_journal_option
+@journal_option
 def import_(source: str, journal: str | None) -> None:
     """Copy a journal file or run directory into the database.
 
@@ -126,7 +124,7 @@ def import_(source: str, journal: str | None) -> None:
         data = path.read_bytes()
         parsed = parse_journal(data, path)
         if not parsed.events:
-            _fail(f"{path} holds no journal events: nothing to import", EXIT_USAGE)
+            _fail(f"{path} holds no journal events: nothing to import", ExitCode.USAGE)
         first = parsed.events[0]
         run_id = str(first.get("run_id") or path.parent.name)
         lines = [line.decode("utf-8") + "\n" for line in data[:parsed.good_length].split(b"\n")[:-1]]
@@ -135,6 +133,6 @@ def import_(source: str, journal: str | None) -> None:
             count = store.import_events(run_id, parsed.events, lines)
         torn = f" (ignored {parsed.dropped} bytes of an incomplete last line)" if parsed.dropped else ""
         click.echo(f"run {run_id}: {count} events imported{torn}")
-        return 0
+        return ExitCode.OK
 
     _guard(body)

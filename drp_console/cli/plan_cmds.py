@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from drp_console.cli.options import runs_dir_option
 from drp_console.cli.runbook_cmds import guarded, show
+from drp_console.exit_codes import ExitCode
 
-EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
@@ -70,18 +71,18 @@ def export(runbook: str, fmt: str | None, output: str | None, runs_dir: str | No
             else "md"
     if not source.exists():
         _say("export", f"{runbook}: no such file or directory")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if source.is_dir():
         if target is None:
             _say("export", "exporting a directory needs -o DIR, the directory to write into")
-            return EXIT_USAGE
+            return ExitCode.USAGE
         return _export_dir(source, fmt, target, _runs_dir(runs_dir))
     if fmt == "pdf" and target is None:
         _say("export", "a PDF needs -o FILE.pdf")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     doc = _load_or_report(source)
     if doc is None:
-        return EXIT_INVALID
+        return ExitCode.INVALID
     as_dir = output is not None and output.endswith(("/", os.sep))  # `-o plans/`: a dir
     return _export_one(doc, fmt, target, _drills(_runs_dir(runs_dir), "export"), as_dir)
 
@@ -93,7 +94,7 @@ def _export_one(doc: Any, fmt: str, target: Path | None, drills: list[Any],
 
     if target is None:
         click.echo(plan_text(doc, fmt, drills), nl=False)
-        return EXIT_OK
+        return ExitCode.OK
     if target.is_dir() or as_dir:
         from drp_console.plandoc.export import EXTENSIONS
 
@@ -101,20 +102,20 @@ def _export_one(doc: Any, fmt: str, target: Path | None, drills: list[Any],
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             _say("export", f"cannot create the directory {target}: {exc.strerror or exc}")
-            return 1
+            return ExitCode.FAILED
         target = target / f"{doc.id}{EXTENSIONS[fmt]}"
     if not target.parent.is_dir():
         _say("export", f"cannot write {target}: the directory {target.parent} does not exist")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         click.echo(str(write_plan(doc, fmt, target, drills)))
     except PdfError as exc:  # no Chromium: exit 2; Chromium failed to print: exit 1
         _say("export", str(exc))
-        return EXIT_USAGE if isinstance(exc, NoBrowser) else 1
+        return ExitCode.USAGE if isinstance(exc, NoBrowser) else ExitCode.FAILED
     except OSError as exc:
         _say("export", f"cannot write {target}: {exc.strerror or exc}")
-        return 1
-    return EXIT_OK
+        return ExitCode.FAILED
+    return ExitCode.OK
 
 
 def _export_dir(source: Path, fmt: str, folder: Path, runs_dir: Path) -> int:
@@ -130,14 +131,14 @@ def _export_dir(source: Path, fmt: str, folder: Path, runs_dir: Path) -> int:
     files = runbook_files(source)
     if not files:
         _say("export", f"no runbooks (*.yaml) in {source}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if fmt == "pdf" and find_browser() is None:
         _say("export", "PDF needs Chromium and none was found: install it (apt-get install "
                        "chromium) or export --format html")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if folder.exists() and not folder.is_dir():
         _say("export", f"{folder} is not a directory: give a directory for -o")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     drills = _drills(runs_dir, "export")
     invalid = 0
     entries = []
@@ -154,20 +155,20 @@ def _export_dir(source: Path, fmt: str, folder: Path, runs_dir: Path) -> int:
         click.echo(str(write_index(entries, fmt, folder)))
     except PdfError as exc:  # no Chromium: exit 2; Chromium failed to print: exit 1
         _say("export", str(exc))
-        return EXIT_USAGE if isinstance(exc, NoBrowser) else 1
+        return ExitCode.USAGE if isinstance(exc, NoBrowser) else ExitCode.FAILED
     except OSError as exc:
         _say("export", f"cannot write into {folder}: {exc.strerror or exc}")
-        return 1
+        return ExitCode.FAILED
     if invalid:
         _say("export", f"{invalid} invalid runbook{'s' * (invalid != 1)} not exported "
                        "(`drp validate` shows why)")
-        return EXIT_INVALID
-    return EXIT_OK
+        return ExitCode.INVALID
+    return ExitCode.OK
 
 
 def _as_of(text: str | None) -> datetime:
     if text is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     from drp_console.journal.timing import parse_ts
 
     when = parse_ts(text if "T" in text else f"{text}T00:00:00Z")
@@ -211,8 +212,7 @@ def _runbooks_for(target: str | None) -> tuple[list[Any], str | None] | None:
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the history as an HTML page with an RTO trend chart per runbook "
                    "and the drills register.")
-@click.option("--runs-dir", type=click.Path(file_okay=False), default=None,
-              help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
+@runs_dir_option
 @click.option("--as-of", "as_of", metavar="DATE", default=None,
               help="Judge overdue drills as of this date or UTC time (default: now).")
 @guarded
@@ -232,7 +232,7 @@ def history(runbook: str | None, html_path: str | None, runs_dir: str | None,
     when = _as_of(as_of)
     given = _runbooks_for(runbook)
     if given is None:
-        return EXIT_INVALID
+        return ExitCode.INVALID
     files, only = given
     drills, problems = load_drills(_runs_dir(runs_dir), only)
     for problem in problems:
@@ -243,13 +243,13 @@ def history(runbook: str | None, html_path: str | None, runs_dir: str | None,
         if not runbooks:
             _say("history", f"no runbook {only!r}: no run of it in the runs directory and no "
                             "such file (give the runbook's file or id, or --runs-dir)")
-            return EXIT_USAGE
+            return ExitCode.USAGE
     entries = register(drills, runbooks, when)
     click.echo(history_text(runbooks, drills, entries, when), nl=False)
     if html_path:
         return _write_history_html(Path(html_path), history_context(runbooks, drills, entries,
                                                                      when))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _write_history_html(path: Path, context: dict[str, Any]) -> int:
@@ -258,11 +258,11 @@ def _write_history_html(path: Path, context: dict[str, Any]) -> int:
 
     if not path.parent.is_dir():
         _say("history", f"cannot write {path}: the directory {path.parent} does not exist")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         write_text(path, render_history(context))
     except OSError as exc:
         _say("history", f"cannot write {path}: {exc.strerror or exc}")
-        return 1
+        return ExitCode.FAILED
     click.echo(str(path), err=True)
-    return EXIT_OK
+    return ExitCode.OK

@@ -9,9 +9,16 @@ from typing import Any
 
 import click
 
-from drp_console.cli import param_pairs, require_text
-
-EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 2, 3, 4
+from drp_console.cli.options import (
+    journal_option,
+    operator_option,
+    param_pairs,
+    params_option,
+    require_text,
+    runs_dir_option,
+    scenario_option,
+)
+from drp_console.exit_codes import ExitCode
 
 
 def _fail(message: str, code: int, secrets: Callable[[], list[str]] = list) -> None:
@@ -44,8 +51,8 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
     """Run a command body; every expected error becomes a message and its exit code.
 
     No message names a secret: `secrets` gives the values to mask."""
-    from drp_console.engine.headless import AnswersError
-    from drp_console.engine.session import SessionError
+    from drp_console.runner.headless import AnswersError
+    from drp_console.runner.session import SessionError
     from drp_console.journal import JournalError, Redactor, RunLocked
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
@@ -55,31 +62,31 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
     except InvalidDocument as exc:
         for diag in getattr(exc, "diagnostics", None) or [exc]:
             click.echo(str(diag), err=True)
-        return EXIT_INVALID
+        return ExitCode.INVALID
     except ParameterError as exc:
-        _fail(str(exc), EXIT_USAGE, secrets)
+        _fail(str(exc), ExitCode.USAGE, secrets)
     except RunLocked as exc:
-        _fail(str(exc), EXIT_LOCKED, secrets)
+        _fail(str(exc), ExitCode.LOCKED, secrets)
     except SessionError as exc:
         _fail(str(exc), exc.exit_code, secrets)
     except (AnswersError, JournalError) as exc:
-        _fail(str(exc), EXIT_USAGE, secrets)
+        _fail(str(exc), ExitCode.USAGE, secrets)
     except BrokenPipeError:  # the reader went away (`| head`): nothing left to tell
-        return 1
+        return ExitCode.FAILED
     except OSError as exc:
-        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1, secrets)
+        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", ExitCode.FAILED, secrets)
     except click.ClickException as exc:
         exc.message = Redactor(secrets()).redact_text(exc.message)  # type: ignore[misc]
         raise
     except Exception as exc:  # never a traceback for the operator; say what to send us
         _fail(f"unexpected error: {type(exc).__name__}: {str(exc)[:300]}. The run's journal is "
-              "intact; report this and resume the run with `drp resume`", 1, secrets)
-    return 1
+              "intact; report this and resume the run with `drp resume`", ExitCode.FAILED, secrets)
+    return ExitCode.FAILED
 
 
 def _answers(path: str | None) -> dict[str, str] | None:
     """The `--answers` file read and checked, before anything is journaled (AnswersError)."""
-    from drp_console.engine.headless import load_answers
+    from drp_console.runner.headless import load_answers
 
     return load_answers(path) if path else None
 
@@ -91,7 +98,7 @@ def _drive(session: Any, headless: bool, answers: dict[str, str] | None, auto_ap
     (`operator`: `--operator`, whom headless answers are recorded under)."""
     try:
         if headless:
-            from drp_console.engine.headless import HeadlessResponder, run_headless
+            from drp_console.runner.headless import HeadlessResponder, run_headless
 
             responder = HeadlessResponder(auto_approve=auto_approve, answers=answers, by=operator)
             return run_headless(session, responder, sys.stdout)
@@ -121,16 +128,25 @@ _answer_options = [
 ]
 
 
-def _with_answer_options(fn: Callable) -> Callable:
-    for option in reversed(_answer_options):
+def _with_answer_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options `drp run` and `drp resume` share."""
+    for option in (params_option, runs_dir_option, operator_option,
+                   click.option("--auto-approve", is_flag=True,
+                                help="Approve, tick and take the first option of everything "
+                                     "not in --answers."),
+                   click.option("--answers", type=click.Path(dir_okay=False),
+                                help="YAML: step id -> approve|reject|done|<option>|verified|"
+                                     "rerun|skip; a reason after a colon, quoted: "
+                                     "\"reject: why\"."),
+                   click.option("--headless", is_flag=True,
+                                help="Run without the console, printing progress.")):
         fn = option(fn)
     return fn
 
 
 @click.command()
 @click.argument("runbook", type=click.Path(dir_okay=False))
-@click.option("--scenario", type=click.Path(dir_okay=False),
-              help="Simulation scenario (default: the runbook's `scenario:`).")
+@scenario_option("Simulation scenario (default: the runbook's `scenario:`).")
 @click.option("--sim-endpoint", help="URL of a running `drp sim serve` instead of the embedded one.")
 @click.option("--mode", type=click.Choice(["simulate", "training"]), default="simulate",
               show_default=True)
@@ -157,7 +173,7 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
                                    f"-p project={given['project']}")
 
     def body() -> int:
-        from drp_console.engine.session import RunSession, parse_incident_start
+        from drp_console.runner.session import RunSession, parse_incident_start
 
         try:
             started_at = parse_incident_start(incident_start)
@@ -191,13 +207,13 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
     require_text(RUN=run_ref, operator=operator, runs_dir=runs_dir, answers=answers)
 
     def body() -> int:
-        from drp_console.engine.session import RunSession
+        from drp_console.runner.session import RunSession
 
         answered = _answers(answers)
         finished = _finished_note(run_ref, runs_dir)
         if finished:
             click.echo(finished)
-            return 0
+            return ExitCode.OK
         session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
         live = session.ctx.mode == "live"
         if live and headless and confirm_project != session.ctx.project:
@@ -228,10 +244,8 @@ def _finished_note(run_ref: str, runs_dir: str | None) -> str | None:
 
 
 @click.command()
-@click.option("--runs-dir", type=click.Path(file_okay=False),
-              help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
-@click.option("--journal", metavar="URL",
-              help="Also list the shared runs in this journal database (default: $DRP_JOURNAL).")
+@runs_dir_option
+@journal_option
 def runs(runs_dir: str | None, journal: str | None) -> None:
     """List the runs, newest first: id, runbook, mode, status, started, progress."""
 
@@ -260,10 +274,10 @@ def runs(runs_dir: str | None, journal: str | None) -> None:
                          f"{r.steps_done}/{r.steps_total}"))
         if len(rows) == 1:
             click.echo("no runs yet")
-            return 0
+            return ExitCode.OK
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
-            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-        return 0
+            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        return ExitCode.OK
 
     sys.exit(_guarded(body))

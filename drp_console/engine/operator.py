@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
+
+from drp_console.settings import settings
 
 OPERATOR_ENV = "DRP_OPERATOR"
 """The environment variable naming the operator when `--operator` is not given."""
@@ -25,7 +26,7 @@ def guess_operator(given: str | None = None) -> str:
     `user.name`, else the login name (`unknown` where the system has none)."""
     from drp_console.journal.writer import login_name
 
-    for name in (given, os.environ.get(OPERATOR_ENV)):
+    for name in (given, settings().operator):
         if name and name.strip():
             return name.strip()
     return git_user_name() or login_name()

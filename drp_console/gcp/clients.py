@@ -77,7 +77,7 @@ class Cloud:
         else:
             from google.auth.credentials import AnonymousCredentials
 
-            credentials = AnonymousCredentials()
+            credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
         self._credentials = credentials
         return credentials
 
@@ -111,7 +111,8 @@ class Cloud:
             if "_session" not in self._clients:
                 from google.auth.transport.requests import AuthorizedSession
 
-                self._clients["_session"] = AuthorizedSession(self._resolve_credentials())
+                self._clients["_session"] = AuthorizedSession(  # type: ignore[no-untyped-call]
+                    self._resolve_credentials())
             return self._clients["_session"]
 
     def require_project(self, project: str | None) -> str:

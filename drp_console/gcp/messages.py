@@ -6,19 +6,21 @@ is `[]` rather than undefined when a Cloud SQL instance has no replicas.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
+OperationStatusName = Literal["PENDING", "RUNNING", "DONE"]
 OPERATION_STATUSES = ("PENDING", "RUNNING", "DONE")
 """The statuses the engine knows; anything else reads as PENDING."""
 
 
 def to_rest(message: Any) -> dict[str, Any]:
     """A proto-plus message as the dict its REST JSON would parse into."""
-    return type(message).to_dict(message, use_integers_for_enums=False,
-                                 preserving_proto_field_name=False)
+    rest: dict[str, Any] = type(message).to_dict(message, use_integers_for_enums=False,
+                                                 preserving_proto_field_name=False)
+    return rest
 
 
-def status_name(value: Any) -> str:
+def status_name(value: Any) -> OperationStatusName:
     """An operation status (enum, int or name) as PENDING, RUNNING or DONE."""
     name = getattr(value, "name", value)
     if isinstance(name, int):
@@ -28,7 +30,9 @@ def status_name(value: Any) -> str:
             name = compute_v1.Operation.Status(name).name
         except ValueError:
             name = "PENDING"
-    return name if name in OPERATION_STATUSES else "PENDING"
+    if name in ("DONE", "RUNNING"):
+        return "DONE" if name == "DONE" else "RUNNING"
+    return "PENDING"
 
 
 def last_segment(url: str | None) -> str | None:

@@ -30,5 +30,5 @@ def request_json(cloud: Cloud, service: str, method: str, path: str,
     response = session.request(method, url, json=body, params=params, timeout=cloud.timeout,
                                headers={"x-goog-api-client": "drp-console"})
     if response.status_code >= 400:
-        raise exceptions.from_http_response(response)
-    return response.text
+        raise exceptions.from_http_response(response)  # type: ignore[no-untyped-call]
+    return str(response.text)

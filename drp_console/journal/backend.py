@@ -9,13 +9,13 @@ redacted before they leave the process; every event has the same header and the 
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from drp_console.journal.event_types import Record
 from drp_console.journal.redact import Redactor
+from drp_console.settings import settings
 
 JOURNAL_ENV = "DRP_JOURNAL"
 """The environment variable naming the shared journal database (a `postgresql://` URL)."""
@@ -64,7 +64,7 @@ def is_database_url(value: str | None) -> bool:
 def journal_url(option: str | None = None) -> str | None:
     """The shared journal a command should use: its `--journal` option, else `DRP_JOURNAL`, else
     None (local files). ValueError, in one sentence, when the value is not a PostgreSQL URL."""
-    value = (option or os.environ.get(JOURNAL_ENV) or "").strip()
+    value = (option or settings().journal or "").strip()
     if not value:
         return None
     if not is_database_url(value):

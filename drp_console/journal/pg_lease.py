@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from drp_console.journal.events import JournalError
+from drp_console.settings import settings
 
 DEFAULT_LEASE_SECONDS = 15.0
 """How long a driver's lease lasts without a heartbeat (`--lease` / `DRP_LEASE_SECONDS`)."""
@@ -30,7 +31,7 @@ def lease_seconds(option: float | None = None) -> float:
     if option is not None:
         value = float(option)
     else:
-        raw = os.environ.get("DRP_LEASE_SECONDS", "").strip()
+        raw = settings().lease_seconds or ""
         try:
             value = float(raw) if raw else DEFAULT_LEASE_SECONDS
         except ValueError:

@@ -16,6 +16,7 @@ from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JOURNAL_NAME, STAGING_PREFIX, JournalError, read_events
 from drp_console.journal.lock import lock_holder
 from drp_console.journal.state import RunState
+from drp_console.settings import settings
 
 STALE_STAGING_SECONDS = 600
 """A staged run directory older than this, and unlocked, is debris of a start that died."""
@@ -29,9 +30,9 @@ class RunNotFound(JournalError):
 
 def default_runs_dir() -> Path:
     """`DRP_RUNS_DIR`, else `<user state dir>/drp-console/runs`."""
-    env = os.environ.get("DRP_RUNS_DIR")
-    if env:
-        return Path(env).expanduser()
+    chosen = settings().runs_dir
+    if chosen is not None:
+        return chosen
     import platformdirs
 
     return Path(platformdirs.user_state_dir("drp-console")) / "runs"

@@ -11,7 +11,7 @@ from typing import Any
 from drp_console.plandoc import words
 from drp_console.plandoc.drills import Drill
 from drp_console.plandoc.graph_svg import effect_of
-from drp_console.runbook.durations import format_duration
+from drp_console.runbook.durations import duration_text, format_duration
 from drp_console.runbook.graph import order
 from drp_console.runbook.model import (
     ApprovalStep,
@@ -21,7 +21,6 @@ from drp_console.runbook.model import (
     Runbook,
     Step,
     WaitStep,
-    duration_text,
 )
 from drp_console.runbook.plan import yaml_text
 

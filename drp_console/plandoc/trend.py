@@ -10,8 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from drp_console.plandoc.drills import Drill
-from drp_console.runbook.durations import format_duration
-from drp_console.runbook.model import duration_text
+from drp_console.runbook.durations import duration_text, format_duration
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 16, 44
@@ -68,7 +67,7 @@ def trend_svg(drills: list[Drill], target: float | None, name: str = "") -> str:
         out.append('<polyline class="trend" points="'
                    + " ".join(f"{x},{y}" for x, y in coords) + '"/>')
     every = -(-len(points) // 10)  # at most about ten date labels under the axis
-    for i, ((x, y), drill) in enumerate(zip(coords, points)):
+    for i, ((x, y), drill) in enumerate(zip(coords, points, strict=True)):
         rto = drill.rto_achieved or 0.0
         missed = target is not None and rto > target
         date = drill.started.strftime("%Y-%m-%d") if drill.started else "?"

@@ -12,6 +12,7 @@ from typing import Any
 
 from drp_console.runbook import templating
 from drp_console.runbook.catalog import CATALOG
+from drp_console.runbook.durations import duration_text
 from drp_console.runbook.model import (
     ApprovalStep,
     DecisionStep,
@@ -21,7 +22,6 @@ from drp_console.runbook.model import (
     ShellStep,
     Step,
     WaitStep,
-    duration_text,
 )
 
 

@@ -7,7 +7,7 @@ all read this one table, so a call cannot exist in one of them and not in the ot
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 ArgType = Literal["string", "integer", "boolean", "object", "array"]
 
@@ -64,7 +64,7 @@ _R = Arg(description="region, e.g. europe-west4")
 _I = Arg(description="instance name")
 
 
-def _c(name: str, kind: str, summary: str, **kw) -> Call:
+def _c(name: str, kind: str, summary: str, **kw: Any) -> Call:
     return Call(name=name, kind=kind, summary=summary, **kw)  # type: ignore[arg-type]
 
 

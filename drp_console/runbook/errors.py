@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 from yaml.nodes import Node, ScalarNode
 
 from drp_console.runbook.model import (
@@ -90,7 +91,7 @@ def suggest(word: str, choices: typing.Iterable[str]) -> str:
     return f": did you mean '{close[0]}'?" if close else ""
 
 
-def describe_error(err: dict[str, Any], node: Node | None,
+def describe_error(err: ErrorDetails, node: Node | None,
                    model_cls: type[BaseModel] | None = None) -> str:
     """A message for one pydantic error about the value at `node`."""
     kind = err["type"]
@@ -111,7 +112,7 @@ def describe_error(err: dict[str, Any], node: Node | None,
     if kind in _KINDS:
         message = f"expected {_KINDS[kind]}, got {describe_value(value, node)}"
         plain = isinstance(node, ScalarNode) and not node.style
-        if kind == "string_type" and plain and value is not None:
+        if kind == "string_type" and plain and value is not None and node is not None:
             message += f": write it in quotes (\"{node.value}\")"
         return message
     if kind == "string_pattern_mismatch":
@@ -119,7 +120,8 @@ def describe_error(err: dict[str, Any], node: Node | None,
         hint = _PATTERN_WORDS.get(pattern, f"it must match {pattern}")
         return f"{value!r} is not allowed here: {hint}"
     if kind == "literal_error":
-        return err["msg"].replace("Input should be", "expected") + f", got {describe_value(value, node)}"
+        return str(err["msg"]).replace("Input should be", "expected") \
+            + f", got {describe_value(value, node)}"
     if kind == "value_error":
         return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
     if kind == "too_short":
@@ -127,4 +129,4 @@ def describe_error(err: dict[str, Any], node: Node | None,
         return f"needs at least {least} item{'s' * (least != 1)}, has {ctx.get('actual_length', 0)}"
     if kind == "too_long":
         return f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
-    return err["msg"].replace("Input should be", "should be")
+    return str(err["msg"]).replace("Input should be", "should be")

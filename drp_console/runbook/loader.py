@@ -14,7 +14,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -29,6 +29,9 @@ from drp_console.runbook.yaml_tabs import (
     tab_at,
     untab,
 )
+
+if TYPE_CHECKING:
+    from drp_console.runbook.model import Runbook
 
 __all__ = ["Diagnostic", "InvalidDocument", "load_document", "load_runbook", "locate",
            "MAX_BYTES", "MAX_ITEMS", "MAX_DEPTH"]
@@ -100,7 +103,7 @@ class StrictLoader(yaml.CSafeLoader):
         return value
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> str:  # type: ignore[override]
-        return node.value  # times stay text: the API wants RFC 3339 strings
+        return str(node.value)  # times stay text: the API wants RFC 3339 strings
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_yaml_bool)
@@ -334,7 +337,7 @@ def load_document(path: str | Path, model_cls: type[M]) -> M:
     return doc
 
 
-def load_runbook(path: str | Path):  # -> Runbook (imported lazily: validate imports loader)
+def load_runbook(path: str | Path) -> Runbook:  # Runbook imported lazily: validate imports loader
     """Load and validate a runbook; InvalidDocument when it has any error (warnings pass)."""
     from drp_console.runbook.model import Runbook
     from drp_console.runbook.validate import check

@@ -9,7 +9,7 @@ the runbook from it on resume).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -220,7 +220,7 @@ class DecisionStep(StepBase):
 
 
 Step = Annotated[
-    Union[ManualStep, ApprovalStep, GcpStep, WaitStep, ShellStep, DecisionStep],
+    ManualStep | ApprovalStep | GcpStep | WaitStep | ShellStep | DecisionStep,
     Field(discriminator="type"),
 ]
 """One step of a runbook, by its `type`."""

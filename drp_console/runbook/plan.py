@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +86,7 @@ class Plan:
         return out
 
 
-class _Later(Mapping):
+class _Later(Mapping[str, Any]):
     """Stands for what is known only at run time: renders as `<check.state>`."""
 
     def __init__(self, name: str):
@@ -95,7 +95,7 @@ class _Later(Mapping):
     def __getitem__(self, key: str) -> _Later:
         return _Later(f"{self.name}.{key}")
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(())
 
     def __len__(self) -> int:
@@ -105,13 +105,13 @@ class _Later(Mapping):
         return f"<{self.name}>"
 
 
-class _LaterSteps(Mapping):
+class _LaterSteps(Mapping[str, Any]):
     """`steps[...]` in a plan: outputs and status are not known yet."""
 
     def __getitem__(self, step_id: str) -> dict[str, Any]:
         return {"outputs": _Later(step_id), "status": _Later(f"{step_id}.status")}
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(())
 
     def __len__(self) -> int:
@@ -208,8 +208,8 @@ def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simul
         if isinstance(step, DecisionStep):
             not_offered = tuple(
                 label for label, target in step.options.items() if runbook.has_step(target)
-                and (whens[target] is False or (runbook.step(target).modes is not None
-                                                and mode not in runbook.step(target).modes)))
+                and (whens[target] is False or ((modes := runbook.step(target).modes) is not None
+                                                and mode not in modes)))
         planned.append(PlannedStep(
             id=sid, title=step.title, type=step.type, group=group[sid],
             needs=runbook.needs(sid), effect=effect, action=action, estimate=estimate,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drp_console.runbook.durations import DURATION_PATTERN
-from drp_console.runbook.model import Runbook, duration_text
+from drp_console.runbook.durations import DURATION_PATTERN, duration_text
+from drp_console.runbook.model import Runbook
 
 SCHEMA_ID = "https://drp-console.invalid/schema/runbook.schema.json"
 

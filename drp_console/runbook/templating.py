@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Template, nodes
+from jinja2.environment import TemplateExpression
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -67,9 +68,9 @@ class RunbookEnvironment(SandboxedEnvironment):
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "*":
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
-                    if len(seq) * count > MAX_OUTPUT:
-                        raise TemplateLimitError(f"a value longer than {MAX_OUTPUT:,} characters")
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) \
+                        and len(seq) * count > MAX_OUTPUT:
+                    raise TemplateLimitError(f"a value longer than {MAX_OUTPUT:,} characters")
             return operator.mul(left, right)
         if op == "+" and isinstance(left, (str, list, tuple)) and type(left) is type(right):
             if len(left) + len(right) > MAX_OUTPUT:
@@ -87,12 +88,12 @@ ENV = RunbookEnvironment(undefined=StrictUndefined, autoescape=False, keep_trail
 
 
 @lru_cache(maxsize=4096)
-def _template(text: str):
+def _template(text: str) -> Template:
     return ENV.from_string(text)
 
 
 @lru_cache(maxsize=4096)
-def _expression(expr: str):
+def _expression(expr: str) -> TemplateExpression:
     return ENV.compile_expression(expr, undefined_to_none=False)
 
 
@@ -166,7 +167,7 @@ def render_value(value: Any, ctx: Mapping[str, Any]) -> Any:
     return value
 
 
-def render_args(args: Mapping[str, Any], ctx: Mapping[str, Any], call: Call | None) -> dict:
+def render_args(args: Mapping[str, Any], ctx: Mapping[str, Any], call: Call | None) -> dict[str, Any]:
     """A step's `with`, rendered, each templated value converted to its argument's type."""
     out: dict[str, Any] = {}
     for name, raw in args.items():

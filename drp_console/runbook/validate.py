@@ -9,21 +9,21 @@ from typing import Any
 from drp_console.runbook import templating
 from drp_console.runbook.catalog import CATALOG, Call
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
+from drp_console.runbook.durations import duration_text
 from drp_console.runbook.errors import describe_value, format_where, suggest
 from drp_console.runbook.graph import ancestors_of, find_cycles
 from drp_console.runbook.hazards import check_hazards
 from drp_console.runbook.loader import load_document, locate
-from drp_console.runbook.references import analyse
 from drp_console.runbook.model import (
-    DecisionStep,
     MODES,
+    DecisionStep,
     GcpStep,
     ManualStep,
     Runbook,
     ShellStep,
     WaitStep,
-    duration_text,
 )
+from drp_console.runbook.references import analyse
 
 RUN_FIELDS = ("mode", "id", "operator", "project")
 """What `run.` offers templates."""
@@ -140,7 +140,7 @@ class _Checker:
     def _cycle_edge(self, cycle: list[str]) -> tuple[int, int]:
         """The explicit `needs` entry to blame: a forward reference on the cycle, if any."""
         edges = []
-        for a, b in zip(cycle, cycle[1:] + cycle[:1]):
+        for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True):
             step = self.rb.step(a)
             if step.needs and b in step.needs:
                 edges.append((self.rb.position(a), step.needs.index(b), self.rb.position(b)))
@@ -184,10 +184,10 @@ class _Checker:
             self.add(loc + ("call",), f"a wait step repeats its call, and {call.name} changes "
                      "things: use a read call (get or list)")
         args = step.with_
-        for name, arg in call.args.items():
-            if arg.required and name not in args:
+        for name, spec in call.args.items():
+            if spec.required and name not in args:
                 self.add(loc + ("with",), f"{call.name} needs the argument '{name}'"
-                         + (f" ({arg.description})" if arg.description else ""))
+                         + (f" ({spec.description})" if spec.description else ""))
         if call.name == "compute.instances.insert":
             sources = [a for a in ("sourceInstanceTemplate", "sourceMachineImage",
                                    "sourceSnapshot") if a in args]
@@ -332,7 +332,7 @@ class _Checker:
             needs = self.rb.needs(step.id)
             if needs and step.id not in conditional:
                 for mode in step.modes or MODES:
-                    if all(self.rb.step(n).modes is not None and mode not in self.rb.step(n).modes
+                    if all((modes := self.rb.step(n).modes) is not None and mode not in modes
                            for n in needs):
                         self.warn(loc, f"in {mode} mode every step this one needs is skipped, so "
                                   f"it is skipped too: give it needs that run in {mode}")
@@ -340,7 +340,9 @@ class _Checker:
             if isinstance(step, ManualStep) and rto and step.timeout is None:
                 self.warn(loc, f"manual step without a timeout in a runbook with an RTO "
                           f"({duration_text(rto)}): add a timeout so an overrun is seen")
-            call = CATALOG.get(step.call) if isinstance(step, GcpStep) else None
+            if not isinstance(step, GcpStep):
+                continue
+            call = CATALOG.get(step.call)
             if call is None or not call.mutating:
                 continue
             if step.role is None:

@@ -81,10 +81,10 @@ def insert(w: World, op: Op, phase: str, now: float) -> None:
         op["targetId"] = inst["id"]
         p["created_disk"] = None if p["disk"] else f"{zone}/{name}"
     elif phase == "done":
-        inst = _inst(w, op)
-        _set_status(inst, "RUNNING")
-        if inst is not None:
-            inst["lastStartTimestamp"] = rfc3339(now)
+        started = _inst(w, op)
+        _set_status(started, "RUNNING")
+        if started is not None:
+            started["lastStartTimestamp"] = rfc3339(now)
         if p["created_disk"] in w.data["disks"]:
             w.data["disks"][p["created_disk"]]["status"] = "READY"
     else:

@@ -11,7 +11,8 @@ and called with a phase: `begin` when accepted, `done` at DONE, `fail` when it e
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from drp_console.sim.errors import OPERATION_HTTP
 from drp_console.sim.world import World, rfc3339

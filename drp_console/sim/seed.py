@@ -129,7 +129,7 @@ def _seed_compute(world: World, scenario: Scenario, now: float) -> None:
             zone = next((k.split("/")[0] for k in world.data["disks"] if k.endswith("/" + disk_name)),
                         "europe-west1-b")
             for t in daily_times(now, sched.daily_at, sched.retention_days):
-                day = dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y%m%d")
+                day = dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y%m%d")
                 new_snapshot(world, f"{disk_name}-boot-{day}", f"zones/{zone}/disks/{disk_name}",
                              t + 120, labels={"schedule": "daily"})
     for m in comp.machineImages:
@@ -238,7 +238,8 @@ def _sql_instance(world: World, spec: SqlInstance, masters: dict[str, str], now:
         "state": spec.state, "backendType": "SECOND_GEN",
         "instanceType": spec.instanceType or ("READ_REPLICA_INSTANCE" if replica else "CLOUD_SQL_INSTANCE"),
         "replicaNames": list(spec.replicaNames), "selfLink": world.sql_url(spec.name),
-        "serviceAccountEmailAddress": f"p{world.new_id()[-12:]}-abc123@gcp-sa-cloud-sql.iam.gserviceaccount.com",
+        "serviceAccountEmailAddress":
+            f"p{world.new_id()[-12:]}-abc123@gcp-sa-cloud-sql.iam.gserviceaccount.com",
         "ipAddresses": [{"type": "PRIVATE", "ipAddress": f"10.20.0.{3 + len(world.data['sql'])}"}]
         + ([] if replica else [{"type": "PRIMARY",
                                 "ipAddress": f"34.76.12.{10 + len(world.data['sql'])}"}]),

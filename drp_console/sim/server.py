@@ -12,9 +12,10 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from drp_console.sim import compute_effects, sql_effects  # noqa: F401  (register effects)
@@ -286,6 +287,7 @@ class SimServer:
         self._http = _HttpServer((self.host, self.port), _Handler)
         self._http.sim = self
         host, port = self._http.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         self.port = port
         self.endpoint = f"http://{host}:{port}"
         self._thread = threading.Thread(target=self._http.serve_forever, name="drp-sim",

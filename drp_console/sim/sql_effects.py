@@ -114,6 +114,7 @@ def clone(w: World, op: Op, phase: str, now: float) -> None:
     dest = p["destination"]
     if phase == "begin":
         src = _inst(w, op)
+        assert src is not None, "the clone's source was checked when the call was accepted"
         new = copy.deepcopy(src)
         new.update(name=dest, selfLink=w.sql_url(dest), state="PENDING_CREATE",
                    connectionName=f"{w.project}:{src['region']}:{dest}", createTime=rfc3339(now),

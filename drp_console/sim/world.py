@@ -19,7 +19,7 @@ WORLD_VERSION = 1
 
 def rfc3339(epoch: float) -> str:
     """An RFC 3339 UTC time with milliseconds, as Google APIs write it."""
-    t = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    t = dt.datetime.fromtimestamp(epoch, dt.UTC)
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
@@ -28,7 +28,7 @@ def parse_time(text: str) -> float:
     text = re.sub(r"(\.\d{6})\d+", r"\1", text.strip().replace("z", "Z").replace("Z", "+00:00"))
     t = dt.datetime.fromisoformat(text)
     if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
+        t = t.replace(tzinfo=dt.UTC)
     return t.timestamp()
 
 
@@ -57,7 +57,7 @@ def master_of(inst: dict[str, Any]) -> str | None:
 def daily_times(start: float, daily_at: str, days: int) -> list[float]:
     """The last `days` daily times `HH:MM` UTC at or before `start`, newest first."""
     hh, mm = (int(x) for x in daily_at.split(":"))
-    day = dt.datetime.fromtimestamp(start, dt.timezone.utc).replace(
+    day = dt.datetime.fromtimestamp(start, dt.UTC).replace(
         hour=hh, minute=mm, second=0, microsecond=0)
     if day.timestamp() > start:
         day -= dt.timedelta(days=1)
@@ -84,7 +84,8 @@ class World:
             "version": WORLD_VERSION, "scenario": scenario.model_dump(mode="json"),
             "project": scenario.project, "speed": scenario.speed, "started_at": now,
             "next_id": 1, "instances": {}, "disks": {}, "snapshots": {}, "machineImages": {},
-            "igms": {}, "instanceTemplates": {}, "sql": {}, "backupRuns": {}, "operations": {}, "requestIds": {},
+            "igms": {}, "instanceTemplates": {}, "sql": {}, "backupRuns": {}, "operations": {},
+            "requestIds": {},
             "calls": {}, "mutations": {}, "fault_hits": {},
         })
         from drp_console.sim.seed import seed

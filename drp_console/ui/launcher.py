@@ -335,7 +335,7 @@ class LauncherScreen(Screen):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_session(self, path: Path, values: FormValues, given: dict[str, str]) -> None:
         """Open the run (starts the embedded simulator) off the event loop."""
-        from drp_console.engine.session import RunSession
+        from drp_console.runner.session import RunSession
 
         try:
             session = RunSession.start(path, mode=values.mode, params=given,
@@ -371,7 +371,7 @@ class LauncherScreen(Screen):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_resumed(self, run_dir: Path, secrets: dict[str, str]) -> None:
         """Reopen an interrupted run off the event loop (`secrets`: its secret parameters)."""
-        from drp_console.engine.session import RunSession
+        from drp_console.runner.session import RunSession
 
         try:
             session = RunSession.resume(run_dir, operator=self.app.operator,

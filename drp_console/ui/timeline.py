@@ -53,7 +53,7 @@ def _kind(event: dict) -> str:
 
 def entry_for(event: dict, runbook: Any = None) -> TimelineEntry | None:
     """The timeline line of an event (None: not one for the timeline)."""
-    from drp_console.engine.headless import describe
+    from drp_console.runner.headless import describe
 
     kind = event.get("type")
     if kind in QUIET or (kind == E.STEP_STARTED and event.get("attempt") in (None, 1)):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from drp_console.actions import CloudError, OperationRef, ResourceRef, invoke, poll
-from drp_console.actions import request_id_for
+from drp_console.actions import CloudError, OperationRef, ResourceRef, invoke, poll, request_id_for
 from drp_console.gcp.clients import Cloud
 
 P, Z = "acme-prod", "europe-west1-b"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_restore_point_is_the_data_time_the_simulator_restored(world: tuple[Clou
 def test_clone_restore_point_is_the_data_time_of_the_clone(world: tuple[Cloud, Any],
                                                            finish: Callable) -> None:
     cloud, server = world
-    point = (datetime.now(timezone.utc) - timedelta(hours=2)).replace(microsecond=0)
+    point = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
     out = invoke(cloud, "sql.instances.clone", {
         "project": P, "instance": "orders-db", "destinationInstanceName": "orders-db-pitr",
         "pointInTime": point.isoformat()})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -83,7 +84,7 @@ def test_restore_backup_reports_the_backup_time_as_restore_point(cloud: Cloud,
     newest = items[0]
     out = invoke(cloud, "sql.instances.restoreBackup", {
         "project": P, "instance": "orders-db", "backupRunId": str(newest["id"])})
-    expected = datetime.fromisoformat(newest["startTime"]).astimezone(timezone.utc)
+    expected = datetime.fromisoformat(newest["startTime"]).astimezone(UTC)
     assert datetime.fromisoformat(out.restore_point) == expected
     assert out.restore_point.endswith("+00:00")
     assert finish(cloud, out).error is None
@@ -98,7 +99,7 @@ def test_restore_of_an_unknown_backup_fails_before_acting(cloud: Cloud) -> None:
 
 
 def test_clone_to_a_point_in_time(cloud: Cloud, finish: Callable) -> None:
-    point = (datetime.now(timezone.utc) - timedelta(hours=1)).replace(microsecond=0)
+    point = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
     out = invoke(cloud, "sql.instances.clone", {
         "project": P, "instance": "orders-db", "destinationInstanceName": "orders-db-pitr",
         "pointInTime": point.isoformat().replace("+00:00", "Z")})

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from engine_helpers import ScriptedResponder, engine_for, finished, run, runbook
 
 from drp_console.actions import request_id_for
 from drp_console.gcp.clients import Cloud
 from drp_console.sim.server import SimServer
-from engine_helpers import ScriptedResponder, engine_for, finished, run, runbook
 
 WORLD = Path(__file__).parent / "data" / "crash-world.yaml"
 P = {"project": "acme-prod"}
@@ -108,10 +109,8 @@ class Silent:
             except OSError:
                 return
             self.conns.append(conn)
-            try:
+            with contextlib.suppress(OSError):
                 self.requests.append(conn.recv(65536).split(b"\r\n", 1)[0])
-            except OSError:
-                pass
 
     def close(self):
         self.sock.close()

@@ -118,7 +118,8 @@ def test_tick_journals_one_checklist_item_at_a_time(tmp_path):
 
 def test_retry_answers_the_failed_question(tmp_path):
     marker = tmp_path / "second-time"
-    code = f"import os, sys; p={str(marker)!r}; ok=os.path.exists(p); open(p,'w').close(); sys.exit(0 if ok else 4)"
+    code = (f"import os, sys; p={str(marker)!r}; ok=os.path.exists(p); open(p,'w').close(); "
+            "sys.exit(0 if ok else 4)")
     rb = runbook({"id": "flaky", "title": "f", "type": "shell", "run": [sys.executable, "-c", code]})
     eng = engine_for(rb, tmp_path, Hold(hold={"flaky"}))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -44,7 +44,7 @@ def test_without_a_point_in_time_the_clone_is_not_offered_and_the_run_does_not_s
 
 def test_with_a_point_in_time_the_clone_restores_clean_data_and_the_rpo_is_measured(tmp_path):
     # the scenario's damage happened 40 minutes before the start: recover to 45 minutes before
-    recover_to = (datetime.now(timezone.utc) - timedelta(minutes=45)).strftime(
+    recover_to = (datetime.now(UTC) - timedelta(minutes=45)).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     with SimServer(SCENARIO) as sim:
         res, events = run(tmp_path, "--sim-endpoint", sim.endpoint,

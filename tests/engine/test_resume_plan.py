@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from engine_helpers import runbook
 
 from drp_console.engine.resume import plan_resume as _plan
 from drp_console.journal import RunState
-from engine_helpers import runbook
 
 RB = runbook(
     {"id": "vm", "title": "vm", "type": "gcp", "call": "compute.instances.start",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ def _drill(started: datetime, *, mode: str = "live", speed: float = 1,
                  review_every=90 * DAY)
 
 
-JAN = datetime(2026, 1, 10, tzinfo=timezone.utc)
+JAN = datetime(2026, 1, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("mode,speed,result,counts,kind", [
@@ -43,18 +43,18 @@ def test_what_counts_as_a_test(mode: str, speed: float, result: str, counts: boo
 
 
 def test_overdue_after_review_every_from_the_last_test_only() -> None:
-    drills = [_drill(JAN), _drill(datetime(2026, 3, 1, tzinfo=timezone.utc), mode="simulate",
+    drills = [_drill(JAN), _drill(datetime(2026, 3, 1, tzinfo=UTC), mode="simulate",
                                 speed=60)]
     rb = KnownRunbook("rb", "A runbook", 90 * DAY)
-    (entry,) = register(drills, [rb], datetime(2026, 4, 9, tzinfo=timezone.utc))
+    (entry,) = register(drills, [rb], datetime(2026, 4, 9, tzinfo=UTC))
     assert entry.last_test is drills[0]  # the March rehearsal does not count
-    assert entry.due == datetime(2026, 4, 10, tzinfo=timezone.utc) and not entry.overdue
-    (entry,) = register(drills, [rb], datetime(2026, 4, 11, tzinfo=timezone.utc))
+    assert entry.due == datetime(2026, 4, 10, tzinfo=UTC) and not entry.overdue
+    (entry,) = register(drills, [rb], datetime(2026, 4, 11, tzinfo=UTC))
     assert entry.overdue
 
 
 def test_without_review_every_nothing_is_overdue_and_never_tested_is() -> None:
-    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
     free, strict = KnownRunbook("rb", "A", None), KnownRunbook("other", "B", 30 * DAY)
     entries = register([replace(_drill(JAN), review_every=None)], [free, strict], now)
     assert [(e.runbook_id, e.overdue, e.due) for e in entries] == [

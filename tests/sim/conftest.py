@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from discovery import response_schema, validate, validate_error
 from sim_clients import CALM, Clients, start_sim
 
-from drp_console.sim.scenario import Scenario, load_scenario
 from drp_console.sim import server as sim_server
+from drp_console.sim.scenario import Scenario, load_scenario
 from drp_console.sim.server import SimServer
 
 

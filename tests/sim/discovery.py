@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ def _documents_dir() -> Path:
     return Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
 
 
-@lru_cache(maxsize=None)
+@cache
 def document(service: str) -> dict[str, Any]:
     """The discovery document of a service."""
     return json.loads((_documents_dir() / DOCS[service]).read_text(encoding="utf-8"))
@@ -30,7 +30,7 @@ def _methods(resources: dict[str, Any]):
         yield from _methods(res.get("resources", {}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(service: str) -> list[tuple[str, re.Pattern[str], str | None]]:
     doc = document(service)
     out = []
@@ -97,9 +97,8 @@ def validate(service: str, schema: dict[str, Any] | str, value: Any, where: str 
     elif kind == "number":
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             problems.append(f"{where}: expected a number, got {value!r}")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            problems.append(f"{where}: expected a boolean, got {value!r}")
+    elif kind == "boolean" and not isinstance(value, bool):
+        problems.append(f"{where}: expected a boolean, got {value!r}")
     return problems
 
 

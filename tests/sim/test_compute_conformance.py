@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
-from sim_clients import PROJECT, Clients, start_sim
+from sim_clients import PROJECT, Clients
 
 Z = "europe-west1-b"
 
@@ -112,14 +111,17 @@ def test_insert_from_snapshot_then_attach_and_delete(gc: Clients, sim) -> None:
 def test_insert_from_machine_image(gc: Clients) -> None:
     c = gc.g.compute
     op = gc.instances.insert_unary(request=c.InsertInstanceRequest(
-        project=PROJECT, zone="europe-west4-a", source_machine_image="global/machineImages/web-golden-2026-11",
-        instance_resource=c.Instance(name="web-ew4-1", machine_type="zones/europe-west4-a/machineTypes/e2-standard-4")))
+        project=PROJECT, zone="europe-west4-a",
+        source_machine_image="global/machineImages/web-golden-2026-11",
+        instance_resource=c.Instance(name="web-ew4-1",
+                                     machine_type="zones/europe-west4-a/machineTypes/e2-standard-4")))
     gc.wait_compute(op)
     got = gc.instances.get(project=PROJECT, zone="europe-west4-a", instance="web-ew4-1")
     assert got.status == "RUNNING" and got.source_machine_image.endswith("web-golden-2026-11")
     with pytest.raises(gc.g.exc.Conflict):
         gc.instances.insert_unary(request=c.InsertInstanceRequest(
-            project=PROJECT, zone="europe-west4-a", source_machine_image="global/machineImages/web-golden-2026-11",
+            project=PROJECT, zone="europe-west4-a",
+            source_machine_image="global/machineImages/web-golden-2026-11",
             instance_resource=c.Instance(name="web-ew4-1", machine_type="e2-standard-4")))
 
 

@@ -91,12 +91,14 @@ def test_backup_runs_newest_first_get_insert_and_restore(gc: Clients, sim) -> No
     starts = [r.start_time for r in runs]
     assert starts == sorted(starts, reverse=True)
     assert all(r.status == s.SqlBackupRunStatus.SUCCESSFUL for r in runs)
-    one = gc.backups.get(request=s.SqlBackupRunsGetRequest(project=PROJECT, instance="orders-db", id=runs[2].id))
+    one = gc.backups.get(request=s.SqlBackupRunsGetRequest(project=PROJECT, instance="orders-db",
+                                                            id=runs[2].id))
     assert one.id == runs[2].id and one.type_ == s.SqlBackupRunType.AUTOMATED
     op = gc.backups.insert(request=s.SqlBackupRunsInsertRequest(
         project=PROJECT, instance="orders-db", body=s.BackupRun(description="before restore")))
     gc.wait_sql(op)
-    newest = gc.backups.list(request=s.SqlBackupRunsListRequest(project=PROJECT, instance="orders-db")).items[0]
+    newest = gc.backups.list(
+        request=s.SqlBackupRunsListRequest(project=PROJECT, instance="orders-db")).items[0]
     assert newest.type_ == s.SqlBackupRunType.ON_DEMAND and newest.status == s.SqlBackupRunStatus.SUCCESSFUL
     op = _op(gc, "restore_backup", "SqlInstancesRestoreBackupRequest", instance="orders-db",
              body=s.InstancesRestoreBackupRequest(restore_backup_context=s.RestoreBackupContext(
@@ -117,7 +119,7 @@ def test_clone_to_point_in_time_and_window(gc: Clients) -> None:
     from google.protobuf import timestamp_pb2
 
     point = timestamp_pb2.Timestamp()
-    point.FromDatetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3))
+    point.FromDatetime(dt.datetime.now(dt.UTC) - dt.timedelta(hours=3))
     op = _op(gc, "clone", "SqlInstancesCloneRequest", instance="orders-db",
              body=s.InstancesCloneRequest(clone_context=s.CloneContext(
                  destination_instance_name="orders-db-pitr", point_in_time=point)))
@@ -125,7 +127,7 @@ def test_clone_to_point_in_time_and_window(gc: Clients) -> None:
     clone = gc.sql_get("orders-db-pitr")
     assert clone.state == s.DatabaseInstance.SqlInstanceState.RUNNABLE and not clone.replica_names
     too_old = timestamp_pb2.Timestamp()
-    too_old.FromDatetime(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30))
+    too_old.FromDatetime(dt.datetime.now(dt.UTC) - dt.timedelta(days=30))
     with pytest.raises(gc.g.exc.BadRequest) as err:
         _op(gc, "clone", "SqlInstancesCloneRequest", instance="orders-db",
             body=s.InstancesCloneRequest(clone_context=s.CloneContext(

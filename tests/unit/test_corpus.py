@@ -14,7 +14,7 @@ CORPUS = Path(__file__).parent / "corpus"
 # file -> the diagnostics `drp validate` prints for it, after "<path>:"
 ERRORS: dict[str, list[str]] = {
     "alias-bomb.yaml": [f"{n}:8: yaml: aliases (*{a}) are not allowed (used 9 times): write "
-                        "the value out in full" for n, a in zip(range(2, 9), "abcdefg")]
+                        "the value out in full" for n, a in zip(range(2, 9), "abcdefg", strict=True)]
     + ["9:4: yaml: anchors (&i) are not allowed: remove the anchor",
        "9:8: yaml: aliases (*h) are not allowed (used 9 times): write the value out in full"],
     "alias.yaml": ["9:5: yaml: aliases (*first) are not allowed: write the value out in full"],

@@ -15,6 +15,7 @@ CORE = [
     "drp_console.sim",
     "drp_console.journal",
     "drp_console.report",
+    "drp_console.runner",
     "drp_console.plandoc",
 ]
 

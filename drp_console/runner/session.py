@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -12,13 +13,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from drp_console.engine.clock import Clock
 from drp_console.engine.context import RunContext
+from drp_console.engine.responder import Responder
+from drp_console.engine.scheduler import Engine
+from drp_console.exit_codes import ExitCode
+from drp_console.journal.event_types import EventType, RunResumed, RunStarted
+from drp_console.runner.crash import crash_hook
+from drp_console.settings import settings
 
 
 class SessionError(Exception):
     """A run cannot be started or resumed as asked; the message says what to do."""
 
-    def __init__(self, message: str, exit_code: int = 2) -> None:
+    def __init__(self, message: str, exit_code: int = ExitCode.USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
         """The `drp` exit code this error maps to (2 usage, 3 invalid document)."""
@@ -59,8 +67,8 @@ class RunSession:
 
         Raises InvalidDocument (exit 3), ParameterError (2), RunLocked (4), SessionError."""
         from drp_console import __version__
-        from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, new_run_id
         from drp_console.engine.operator import guess_operator
+        from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, new_run_id
         from drp_console.runbook.loader import load_runbook
         from drp_console.runbook.params import masked, resolve_params, secret_values
 
@@ -107,8 +115,7 @@ class RunSession:
             session.ctx = RunContext(run_id=run_id, mode=mode, params=values, operator=operator,  # type: ignore[arg-type]
                                      speed=float(speed), project=project,
                                      run_dir=runs_dir / run_id)
-            journal.write_sync(
-                "run_started", run_id=run_id,
+            journal.write_sync(RunStarted(run_id=run_id,
                 runbook={"id": runbook.id, "title": runbook.title, "version": runbook.version,
                          "hash": runbook.source_hash, "path": str(Path(runbook_path).resolve())},
                 runbook_doc=runbook.to_doc(), params=masked(runbook, values),
@@ -117,7 +124,7 @@ class RunSession:
                 scenario=_scenario_info(scenario, scenario_file, endpoint, speed),
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
-                host=socket.gethostname(), pid=os.getpid())
+                host=socket.gethostname(), pid=os.getpid()))
             session._publish()
         except BaseException:
             session.close()
@@ -143,10 +150,9 @@ class RunSession:
                params: dict[str, str] | None = None) -> RunSession:
         """Reopen a run (id, id prefix or directory): lock it, reopen its world, journal
         run_resumed. Secret parameters are not journaled: give them again in `params`."""
-        from drp_console.journal import (Journal, Redactor, RunLock, default_runs_dir, find_run,
-                                         read_events)
-        from drp_console.journal.events import JOURNAL_NAME
         from drp_console.engine.operator import guess_operator
+        from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, find_run, read_events
+        from drp_console.journal.events import JOURNAL_NAME
         from drp_console.runbook.model import Runbook
         from drp_console.runbook.params import ParameterError, resolve_params, secret_values
 
@@ -158,7 +164,7 @@ class RunSession:
         session = None
         try:
             events = read_events(run_dir / JOURNAL_NAME)
-            started = next((e for e in events if e.get("type") == "run_started"), None)
+            started = next((e for e in events if e.get("type") == EventType.RUN_STARTED), None)
             if started is None:
                 raise SessionError(f"{run_dir} has no run_started event: it cannot be resumed")
             runbook = Runbook.from_doc(started["runbook_doc"], started["runbook"].get("hash", ""))
@@ -173,7 +179,7 @@ class RunSession:
                                      f"the journal: give it again with -p {missing[0]}=VALUE")
             values = resolve_params(runbook, given)
             mode = started.get("mode", "simulate")
-            if mode == "live" and not any(e.get("type") == "run_finished" for e in events):
+            if mode == "live" and not any(e.get("type") == EventType.RUN_FINISHED for e in events):
                 check_live_credentials()
             journal = Journal.open(run_dir, Redactor(secret_values(runbook, values)),
                                    operator=operator)
@@ -191,8 +197,8 @@ class RunSession:
             session.ctx = RunContext(run_id=started["run_id"], mode=mode, params=values,
                                      operator=operator, speed=float(info.get("speed") or 1.0),
                                      project=started.get("project"), run_dir=run_dir)
-            if not any(e.get("type") == "run_finished" for e in events):
-                journal.write_sync("run_resumed", host=socket.gethostname(), pid=os.getpid())
+            if not any(e.get("type") == EventType.RUN_FINISHED for e in events):
+                journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
             if session is not None:
                 session.close()
@@ -223,11 +229,11 @@ class RunSession:
 
     # -- using ---------------------------------------------------------------------------------
 
-    def engine(self, responder: Any, clock: Any = None) -> Any:
-        """The Engine for this run, answering questions through `responder`."""
-        from drp_console.engine.scheduler import Engine
-
-        return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock)
+    def engine(self, responder: Responder, clock: Clock | None = None) -> Engine:
+        """The Engine for this run, answering questions through `responder` (with the crash-test
+        hook of `DRP_TEST_CRASH_AT` when it is set)."""
+        return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock,
+                      after_event=crash_hook(settings().crash_at))
 
     def close(self) -> None:
         """Stop the embedded simulator, release the lock, close the journal (idempotent)."""
@@ -237,10 +243,8 @@ class RunSession:
             finally:
                 self.sim = None
         if self.journal is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing must not hide why the run ended
                 self.journal.close()
-            except Exception:
-                pass
         if self.lock is not None:
             self.lock.release()
 
@@ -279,7 +283,7 @@ def _regions(scenario: Any) -> list[str]:
     return sorted(found)
 
 
-EXIT_NO_CREDENTIALS = 2
+EXIT_NO_CREDENTIALS = ExitCode.USAGE
 """The `drp` exit code when live mode finds no Google credentials (a usage problem)."""
 
 
@@ -326,6 +330,7 @@ def sim_health(endpoint: str) -> dict[str, Any]:
     """The simulator's `/_sim/health` answer ({} when it does not answer)."""
     try:
         with urllib.request.urlopen(endpoint.rstrip("/") + "/_sim/health", timeout=5) as resp:
-            return json.loads(resp.read() or b"{}")
+            answer = json.loads(resp.read() or b"{}")
     except (OSError, ValueError):
         return {}
+    return answer if isinstance(answer, dict) else {}
