@@ -43,7 +43,7 @@ def timed(cmd: list[str], env: dict[str, str], n: int) -> tuple[float, float]:
     times = []
     for _ in range(n + 1):
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
         times.append(time.perf_counter() - t0)
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-800:]}")
@@ -52,7 +52,7 @@ def timed(cmd: list[str], env: dict[str, str], n: int) -> tuple[float, float]:
 
 def import_profile(cmd: list[str], env: dict[str, str]) -> list[tuple[int, str]]:
     """(cumulative microseconds, module) of every import of one run under `-X importtime`."""
-    proc = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], env=env,
+    proc = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], env=env, check=False,
                           capture_output=True, text=True)
     rows = []
     for line in proc.stderr.splitlines():
