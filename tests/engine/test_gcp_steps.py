@@ -13,6 +13,8 @@ from engine_helpers import ScriptedResponder, engine_for, finished, run, runbook
 
 WORLD = Path(__file__).parent / "data" / "crash-world.yaml"
 P = {"project": "acme-prod"}
+# one worker starts the module's simulator once (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("engine-gcp-steps")
 
 
 @pytest.fixture(scope="module")
