@@ -72,10 +72,14 @@ def markdown(text: object) -> Any:
 
 @lru_cache(maxsize=2)
 def environment(html: bool) -> Environment:
-    """The template environment, autoescaping for HTML."""
+    """The template environment, autoescaping for HTML; compiled templates are cached between
+    runs (`report.bytecode_cache`)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+    from drp_console.report.bytecode_cache import bytecode_cache
+
     env = Environment(loader=FileSystemLoader(_DIR), autoescape=html,
+                      bytecode_cache=bytecode_cache("plan-html" if html else "plan-text"),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(cell=cell, inline=inline, code=code, code_expr=code_expr, markdown=markdown)

@@ -18,6 +18,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from drp_console.report import chart, parts
+from drp_console.report.bytecode_cache import bytecode_cache
 from drp_console.report.model import Report
 from drp_console.runbook.durations import format_duration
 
@@ -108,9 +109,11 @@ def json_text(report: Report) -> str:
 
 @lru_cache(maxsize=2)
 def environment(html: bool) -> SandboxedEnvironment:
-    """The sandboxed template environment, autoescaping for HTML."""
+    """The sandboxed template environment, autoescaping for HTML; compiled templates are
+    cached between runs (`bytecode_cache`)."""
     env = ReportEnvironment(
         loader=FileSystemLoader(_DIR),
+        bytecode_cache=bytecode_cache("report-html" if html else "report-text"),
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -61,9 +61,11 @@ Mode = Literal["live", "simulate", "training"]
 
 
 class _Model(BaseModel):
+    # The attribute docstrings below are the schema's field descriptions; `runbook.schema`
+    # attaches them when a schema is generated, not at every import (pydantic's
+    # `use_attribute_docstrings` would parse this file's source on every start).
     model_config = ConfigDict(
         frozen=True, strict=True, extra="forbid", populate_by_name=True,
-        use_attribute_docstrings=True,
     )
 
 

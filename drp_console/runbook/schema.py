@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from drp_console.runbook.durations import DURATION_PATTERN, duration_text
+from drp_console.runbook.field_docs import attach_field_docs
 from drp_console.runbook.model import Runbook
 
 SCHEMA_ID = "https://drp-console.invalid/schema/runbook.schema.json"
@@ -26,6 +27,7 @@ def _fix(node: Any) -> Any:
 
 def runbook_schema() -> dict[str, Any]:
     """The JSON Schema of a drp/v1 runbook."""
+    attach_field_docs()
     raw = Runbook.model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
     schema: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#",
                               "$id": SCHEMA_ID}

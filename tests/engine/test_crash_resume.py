@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ RUNBOOK = DATA / "crash-runbook.yaml"
 SCENARIO = DATA / "crash-world.yaml"
 DRP = [sys.executable, "-m", "drp_console"]
 TOKEN = "canary-7f3e-secret-token"
+pytestmark = pytest.mark.slow
 
 # (event type, n): before intent (step_started), after intent, after submission, after completion
 CRASH_POINTS = [
@@ -38,12 +38,6 @@ CRASH_POINTS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=10) as resp:
         return json.loads(resp.read())
@@ -51,24 +45,20 @@ def _get(url: str) -> dict:
 
 @pytest.fixture
 def sim(tmp_path):
-    """The simulator in its own process: `drp sim serve`, or SimServer when that is not built."""
-    port = _free_port()
-    serve = subprocess.run(DRP + ["sim", "serve", "--help"], capture_output=True)
-    if serve.returncode == 0:
-        cmd = DRP + ["sim", "serve", "--scenario", str(SCENARIO), "--port", str(port)]
-    else:
-        cmd = [sys.executable, "-c",
-               "import sys, time; from drp_console.sim.server import SimServer; "
-               f"SimServer({str(SCENARIO)!r}, port={port}).start(); time.sleep(3600)"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    endpoint = f"http://127.0.0.1:{port}"
+    """The simulator in its own process (`drp sim serve` on a port the OS picks); its endpoint."""
+    cmd = DRP + ["sim", "serve", "--scenario", str(SCENARIO), "--port", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    endpoint = proc.stdout.readline().strip()  # the first line is the endpoint
+    if not endpoint.startswith("http://"):
+        proc.kill()
+        pytest.fail(f"the simulator did not start: {endpoint} {proc.stderr.read()}")
     for _ in range(200):
         try:
             _get(endpoint + "/_sim/health")
             break
         except OSError:
             if proc.poll() is not None:
-                pytest.fail(f"the simulator did not start: {proc.stderr.read().decode()}")
+                pytest.fail(f"the simulator did not start: {proc.stderr.read()}")
             time.sleep(0.05)
     yield endpoint
     proc.send_signal(signal.SIGTERM)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from drp_console.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # whole runbooks run to their end
 EXAMPLES = sorted((ROOT / "runbooks").glob("*.yaml"))
 
 

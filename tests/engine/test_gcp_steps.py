@@ -14,6 +14,8 @@ from drp_console.sim.server import SimServer
 
 WORLD = Path(__file__).parent / "data" / "crash-world.yaml"
 P = {"project": "acme-prod"}
+# one worker starts the module's simulator once (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("engine-gcp-steps")
 
 
 @pytest.fixture(scope="module")

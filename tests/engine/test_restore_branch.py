@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from drp_console.cli import cli
@@ -16,6 +17,7 @@ RUNBOOK = ROOT / "runbooks" / "cloudsql-restore-backup.yaml"
 SCENARIO = ROOT / "runbooks" / "scenarios" / "orders-db-corrupted.yaml"
 CLONE = "clone to a point in time"
 RESTORE = "restore the last good backup"
+pytestmark = pytest.mark.slow  # the whole runbook, run to its end
 
 
 def run(tmp_path: Path, *args: str) -> tuple[object, list[dict]]:

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from drp_console.journal import Journal, Redactor, read_events
 
 CHILD = Path(__file__).with_name("journal_child.py")
@@ -34,6 +36,7 @@ def _run_child_until_killed(runs_dir: Path, delay: float) -> list[int]:
     return [int(line) for line in out.split(b"\n")[:-1]]
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_no_acknowledged_event(runs_dir: Path) -> None:
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)

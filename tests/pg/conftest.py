@@ -18,7 +18,8 @@ from pg_server import NoServer, PgServer, start_server  # tests/pg is on sys.pat
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """One PostgreSQL server for the whole session, removed afterwards."""
+    """One PostgreSQL server for the whole session, removed afterwards. Under pytest-xdist every
+    worker is a session of its own, so each starts its own server (own directory, own socket)."""
     try:
         server = start_server()
     except NoServer as exc:

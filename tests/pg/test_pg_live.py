@@ -112,6 +112,7 @@ def test_a_driver_that_lost_the_run_takes_no_command(journal_url: str) -> None:
     new.close()
 
 
+@pytest.mark.slow
 def test_a_server_restart_mid_append_fails_cleanly_then_appends_resume(
         journal_url: str, pg_server: Any) -> None:
     journal = PgJournal.create(journal_url, RUN_ID, Redactor(), heartbeat=False)

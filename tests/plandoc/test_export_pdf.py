@@ -17,6 +17,7 @@ from drp_console.plandoc.pdf import find_browser
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(find_browser() is None, reason="Chromium is not installed (CI installs "
                        "it: apt-get install chromium)"),
     pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed "

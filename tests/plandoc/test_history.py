@@ -18,6 +18,8 @@ from drp_console.cli import cli
 ROOT = Path(__file__).resolve().parents[2]
 RUNBOOK = ROOT / "runbooks" / "cloudsql-restore-backup.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
+# one worker makes the module's recorded runs once (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("plandoc-history")
 
 
 def drp(*args: str):

@@ -25,9 +25,11 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (CI installs it: apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None,
+                       reason="Chromium is not installed (CI installs it: apt-get install chromium)"),
+]
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,7 @@ from drp_console.journal.state import RunState
 from drp_console.report import load_report
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # whole example runbooks run to their end
 HEADINGS = ["## 1. Run", "## 2. People", "## 3. Objectives and results", "## 4. Milestones",
             "## 5. Timeline", "## 6. Steps", "## 7. Deviations from the plan",
             "## 8. Notes and decisions", "## 9. Errors and warnings", "## 10. Resources created",

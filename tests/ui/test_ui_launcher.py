@@ -65,6 +65,7 @@ async def test_live_needs_the_project_typed(runs_dir):
         assert not list(runs_dir.glob("*"))
 
 
+@pytest.mark.slow
 async def test_start_from_the_form_quit_then_resume_from_the_list(runs_dir):
     app = launcher(runs_dir)
     async with app.run_test(size=(120, 40)) as pilot:

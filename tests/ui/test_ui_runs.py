@@ -31,6 +31,7 @@ def journal_types(session) -> list[str]:
     return [e["type"] for e in session.journal.events()]
 
 
+@pytest.mark.slow
 async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(runs_dir):
     session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
     app = console_for(session)
@@ -103,6 +104,7 @@ async def test_full_run_with_checklist_approval_retry_skip_note_and_decision(run
     assert journal_types(session)[-1] == "run_finished"
 
 
+@pytest.mark.slow
 async def test_quit_mid_run_then_resume_to_the_end(runs_dir):
     session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
     run_dir = session.run_dir
@@ -152,6 +154,7 @@ async def test_training_run_ends_on_the_score_card(runs_dir):
         assert card.points == 100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("runbook", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, runs_dir):
     session = start_session(runbook, runs_dir)
@@ -198,6 +201,7 @@ async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
 
 
 
+@pytest.mark.slow
 async def test_unknown_step_after_a_crash_is_reconciled_in_the_console(runs_dir):
     import os
     import subprocess
