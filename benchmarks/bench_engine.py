@@ -95,8 +95,8 @@ def main() -> int:
                         help="serve the world inside the engine's process (shares its GIL)")
     args = parser.parse_args()
 
-    from drp_console.engine.headless import HeadlessResponder
-    from drp_console.engine.session import RunSession
+    from drp_console.runner.headless import HeadlessResponder
+    from drp_console.runner.session import RunSession
 
     steps, instances = generate(args.steps, args.seed)
     path_s = critical_path(steps, args.speed)

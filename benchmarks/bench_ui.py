@@ -118,7 +118,7 @@ def _twelve(folder: Path, seconds: float) -> tuple[Path, Path]:
 
 
 async def _lag_run(runbook: Path, scenario: Path, runs_dir: Path) -> dict:
-    from drp_console.engine.session import RunSession
+    from drp_console.runner.session import RunSession
     from drp_console.ui.factory import make_app
 
     session = RunSession.start(runbook, mode="simulate", params={}, scenario_path=scenario,

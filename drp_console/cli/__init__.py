@@ -6,27 +6,97 @@ Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable
 
 import click
 
 from drp_console import __version__
+from drp_console.cli.options import param_pairs
 
-# command name -> "module:attribute" (a click.Command) under drp_console.cli
-COMMANDS: dict[str, str] = {
-    "validate": "runbook_cmds:validate",
-    "plan": "runbook_cmds:plan",
-    "schema": "runbook_cmds:schema",
-    "sim": "sim_cmds:sim",
-    "run": "run_cmds:run",
-    "resume": "run_cmds:resume",
-    "runs": "run_cmds:runs",
-    "report": "report_cmds:report",
-    "console": "ui_cmds:console",
-    "export": "plan_cmds:export",
-    "history": "plan_cmds:history",
+__all__ = ["cli", "main", "param_pairs"]
+
+
+def _validate() -> click.Command:
+    from drp_console.cli.runbook_cmds import validate
+
+    return validate
+
+
+def _plan() -> click.Command:
+    from drp_console.cli.runbook_cmds import plan
+
+    return plan
+
+
+def _schema() -> click.Command:
+    from drp_console.cli.runbook_cmds import schema
+
+    return schema
+
+
+def _sim() -> click.Command:
+    from drp_console.cli.sim_cmds import sim
+
+    return sim
+
+
+def _run() -> click.Command:
+    from drp_console.cli.run_cmds import run
+
+    return run
+
+
+def _resume() -> click.Command:
+    from drp_console.cli.run_cmds import resume
+
+    return resume
+
+
+def _runs() -> click.Command:
+    from drp_console.cli.run_cmds import runs
+
+    return runs
+
+
+def _report() -> click.Command:
+    from drp_console.cli.report_cmds import report
+
+    return report
+
+
+def _console() -> click.Command:
+    from drp_console.cli.ui_cmds import console
+
+    return console
+
+
+def _export() -> click.Command:
+    from drp_console.cli.plan_cmds import export
+
+    return export
+
+
+def _history() -> click.Command:
+    from drp_console.cli.plan_cmds import history
+
+    return history
+
+
+COMMANDS: dict[str, Callable[[], click.Command]] = {
+    "validate": _validate,
+    "plan": _plan,
+    "schema": _schema,
+    "sim": _sim,
+    "run": _run,
+    "resume": _resume,
+    "runs": _runs,
+    "report": _report,
+    "console": _console,
+    "export": _export,
+    "history": _history,
 }
+"""Command name -> a function importing its module (only when the command is used)."""
 
 
 class LazyGroup(click.Group):
@@ -36,17 +106,8 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(f"drp_console.cli.{module_name}")
-        except ModuleNotFoundError as exc:  # an area not built yet
-            if exc.name != f"drp_console.cli.{module_name}":
-                raise
-            return None
-        return getattr(module, attr, None)
+        load = COMMANDS.get(cmd_name)
+        return load() if load is not None else None
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
@@ -63,17 +124,6 @@ def cli(ctx: click.Context) -> None:
             click.echo(ctx.get_help())
             return
         ctx.invoke(console)
-
-
-def param_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    """The `-p NAME=VALUE` options of a command as a mapping (a usage error otherwise)."""
-    given: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise click.UsageError(f"-p {pair!r}: write -p name=value")
-        given[name.strip()] = value
-    return given
 
 
 def main() -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from drp_console.cli.options import runs_dir_option
+from drp_console.exit_codes import ExitCode
+
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
              ".csv": "csv"}
 
@@ -28,8 +30,7 @@ def _fail(message: str, code: int) -> None:
 @click.option("--tz", "zone", default=None, metavar="ZONE",
               help="Your time zone, shown beside UTC (IANA name, e.g. Europe/Berlin; default: "
                    "this machine's). A zone on UTC's clock (UTC, Etc/UTC) prints times once.")
-@click.option("--runs-dir", type=click.Path(file_okay=False), default=None,
-              help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
+@runs_dir_option
 def report(run_ref: str, formats: tuple[str, ...], output: str | None, zone: str | None,
            runs_dir: str | None) -> None:
     """Write the post-incident report of RUN (a run id, a unique prefix of one, or a run
@@ -50,32 +51,32 @@ def report(run_ref: str, formats: tuple[str, ...], output: str | None, zone: str
         run_dir = find_run(Path(runs_dir) if runs_dir else default_runs_dir(), run_ref)
         built = load_report(run_dir, zone)
     except UnknownZone as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), ExitCode.USAGE)
     except RunNotFound as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), ExitCode.USAGE)
     except (JournalError, ReportError) as exc:
-        _fail(str(exc), EXIT_FAILED)
+        _fail(str(exc), ExitCode.FAILED)
 
     try:
         if target is None and len(chosen) == 1:
             click.echo(render(built, chosen[0]), nl=False)
-            sys.exit(EXIT_OK)
+            sys.exit(ExitCode.OK)
         if target is not None and len(chosen) == 1 and not target.is_dir():
             if not target.parent.is_dir():
                 _fail(f"cannot write {target}: the directory {target.parent} does not exist",
-                      EXIT_USAGE)
+                      ExitCode.USAGE)
             write_atomic(target, render(built, chosen[0]))
             click.echo(str(target))
-            sys.exit(EXIT_OK)
+            sys.exit(ExitCode.OK)
         folder = target if target is not None else run_dir
         if not folder.is_dir():
             _fail(f"cannot write into {folder}: it is not a directory (give an existing "
-                  "directory, or one format with a file name)", EXIT_USAGE)
+                  "directory, or one format with a file name)", ExitCode.USAGE)
         for fmt in chosen or FORMATS:
             path = folder / f"report.{fmt}"
             write_atomic(path, render(built, fmt))
             click.echo(str(path))
     except OSError as exc:
         _fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename or ''})",
-              EXIT_FAILED)
-    sys.exit(EXIT_OK)
+              ExitCode.FAILED)
+    sys.exit(ExitCode.OK)

@@ -9,9 +9,11 @@ from typing import Any
 
 import click
 
-from drp_console.cli import param_pairs
+from drp_console.exit_codes import ExitCode
 
-EXIT_USAGE, EXIT_INVALID, EXIT_LOCKED = 2, 3, 4
+from drp_console.cli.options import (operator_option, param_pairs, params_option, runs_dir_option,
+                                     scenario_option)
+
 
 
 def _fail(message: str, code: int) -> None:
@@ -21,8 +23,8 @@ def _fail(message: str, code: int) -> None:
 
 def _guarded(action: Callable[[], int]) -> int:
     """Run a command body; every expected error becomes a message and its exit code."""
-    from drp_console.engine.headless import AnswersError
-    from drp_console.engine.session import SessionError
+    from drp_console.runner.headless import AnswersError
+    from drp_console.runner.session import SessionError
     from drp_console.journal import JournalError, RunLocked
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
@@ -32,29 +34,29 @@ def _guarded(action: Callable[[], int]) -> int:
     except InvalidDocument as exc:
         for diag in getattr(exc, "diagnostics", None) or [exc]:
             click.echo(str(diag), err=True)
-        return EXIT_INVALID
+        return ExitCode.INVALID
     except ParameterError as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), ExitCode.USAGE)
     except RunLocked as exc:
-        _fail(str(exc), EXIT_LOCKED)
+        _fail(str(exc), ExitCode.LOCKED)
     except SessionError as exc:
         _fail(str(exc), exc.exit_code)
     except (AnswersError, JournalError) as exc:
-        _fail(str(exc), EXIT_USAGE)
+        _fail(str(exc), ExitCode.USAGE)
     except BrokenPipeError:  # the reader went away (`| head`): nothing left to tell
-        return 1
+        return ExitCode.FAILED
     except OSError as exc:
-        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1)
+        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", ExitCode.FAILED)
     except click.ClickException:
         raise
     except Exception as exc:  # never a traceback for the operator; say what to send us
         _fail(f"unexpected error: {exc!r}. The run's journal is intact; report this and "
-              "resume the run with `drp resume`", 1)
-    return 1
+              "resume the run with `drp resume`", ExitCode.FAILED)
+    return ExitCode.FAILED
 
 
 def _responder(answers: str | None, auto_approve: bool) -> Any:
-    from drp_console.engine.headless import HeadlessResponder, load_answers
+    from drp_console.runner.headless import HeadlessResponder, load_answers
 
     return HeadlessResponder(auto_approve=auto_approve,
                              answers=load_answers(answers) if answers else None)
@@ -65,7 +67,7 @@ def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool
     """Run the session headless or in the console, and close it whatever happens."""
     try:
         if headless:
-            from drp_console.engine.headless import run_headless
+            from drp_console.runner.headless import run_headless
 
             return run_headless(session, _responder(answers, auto_approve), sys.stdout)
         from drp_console.ui.launch import run_console
@@ -77,30 +79,24 @@ def _drive(session: Any, headless: bool, answers: str | None, auto_approve: bool
         session.close()
 
 
-_answer_options = [
-    click.option("--headless", is_flag=True, help="Run without the console, printing progress."),
-    click.option("--answers", type=click.Path(dir_okay=False),
-                 help="YAML: step id -> approve|reject|done|<option>|verified|rerun|skip."),
-    click.option("--auto-approve", is_flag=True,
-                 help="Approve, tick and take the first option of everything not in --answers."),
-    click.option("--operator", help="Your name in the journal (default: your login name)."),
-    click.option("--runs-dir", type=click.Path(file_okay=False),
-                 help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir)."),
-    click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-                 help="A runbook parameter (repeatable)."),
-]
-
-
-def _with_answer_options(fn: Callable) -> Callable:
-    for option in reversed(_answer_options):
+def _with_answer_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options `drp run` and `drp resume` share."""
+    for option in (params_option, runs_dir_option, operator_option,
+                   click.option("--auto-approve", is_flag=True,
+                                help="Approve, tick and take the first option of everything "
+                                     "not in --answers."),
+                   click.option("--answers", type=click.Path(dir_okay=False),
+                                help="YAML: step id -> approve|reject|done|<option>|verified|"
+                                     "rerun|skip."),
+                   click.option("--headless", is_flag=True,
+                                help="Run without the console, printing progress.")):
         fn = option(fn)
     return fn
 
 
 @click.command()
 @click.argument("runbook", type=click.Path(dir_okay=False))
-@click.option("--scenario", type=click.Path(dir_okay=False),
-              help="Simulation scenario (default: the runbook's `scenario:`).")
+@scenario_option("Simulation scenario (default: the runbook's `scenario:`).")
 @click.option("--sim-endpoint", help="URL of a running `drp sim serve` instead of the embedded one.")
 @click.option("--mode", type=click.Choice(["simulate", "training"]), default="simulate",
               show_default=True)
@@ -125,7 +121,7 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
                                    f"-p project={given['project']}")
 
     def body() -> int:
-        from drp_console.engine.session import RunSession, parse_incident_start
+        from drp_console.runner.session import RunSession, parse_incident_start
 
         try:
             started_at = parse_incident_start(incident_start)
@@ -157,7 +153,7 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
     given = param_pairs(params)
 
     def body() -> int:
-        from drp_console.engine.session import RunSession
+        from drp_console.runner.session import RunSession
 
         session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
         live = session.ctx.mode == "live"
@@ -173,8 +169,7 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
 
 
 @click.command()
-@click.option("--runs-dir", type=click.Path(file_okay=False),
-              help="Where runs are kept (default: $DRP_RUNS_DIR or the user state dir).")
+@runs_dir_option
 def runs(runs_dir: str | None) -> None:
     """List the runs, newest first: id, runbook, mode, status, started, progress."""
 
@@ -189,10 +184,10 @@ def runs(runs_dir: str | None) -> None:
                          f"{r.steps_done}/{r.steps_total}"))
         if len(rows) == 1:
             click.echo("no runs yet")
-            return 0
+            return ExitCode.OK
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for row in rows:
             click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-        return 0
+        return ExitCode.OK
 
     sys.exit(_guarded(body))

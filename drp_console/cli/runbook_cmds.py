@@ -11,9 +11,10 @@ from typing import Any
 
 import click
 
-from drp_console.cli import param_pairs
+from drp_console.exit_codes import ExitCode
 
-EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
+from drp_console.cli.options import param_pairs, params_option
+
 _SCENARIO_FORMAT = re.compile(r"^format:\s*[\"']?drp-sim/", re.MULTILINE)
 
 
@@ -30,11 +31,11 @@ def guarded(fn: Callable[..., int]) -> Callable[..., None]:
             raise
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            code = 130
+            code = ExitCode.INTERRUPTED
         except Exception as exc:  # the command boundary: one line, never a traceback
             click.echo(f"drp: unexpected error ({type(exc).__name__}: {exc}); please report "
                        "it with the file that caused it", err=True)
-            code = 1
+            code = ExitCode.FAILED
         sys.exit(code)
 
     return wrapper
@@ -119,7 +120,7 @@ def validate(paths: tuple[str, ...]) -> int:
     files = _files(paths)
     if not files:
         click.echo("drp validate: no .yaml files found in " + ", ".join(paths), err=True)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     invalid = errors = warnings = 0
     seen_ids: dict[str, Path] = {}
     for path in files:
@@ -140,18 +141,17 @@ def validate(paths: tuple[str, ...]) -> int:
                f"{invalid} invalid; {errors} error{'s' * (errors != 1)}, "
                f"{warnings} warning{'s' * (warnings != 1)}")
     click.echo(summary)
-    return EXIT_INVALID if errors else EXIT_OK
+    return ExitCode.INVALID if errors else ExitCode.OK
 
 
 @click.command()
 @click.argument("runbook", type=click.Path())
-@click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
-              help="A parameter value (repeatable).")
+@params_option
 @click.option("--mode", type=click.Choice(["live", "simulate", "training"]), default=None,
               help="The mode to plan for, as `drp run` would run it (default: simulate); "
               "steps' `modes:` decide what runs.")
 @guarded
-def plan(runbook: str, pairs: tuple[str, ...], mode: str | None) -> int:
+def plan(runbook: str, params: tuple[str, ...], mode: str | None) -> int:
     """Show what a runbook would do, without doing anything.
 
     Resolved parameters (secrets masked), the steps in order with their parallel groups, what
@@ -162,20 +162,20 @@ def plan(runbook: str, pairs: tuple[str, ...], mode: str | None) -> int:
     from drp_console.runbook.params import ParameterError, resolve_params
     from drp_console.runbook.plan import make_plan
 
-    given = param_pairs(pairs)
+    given = param_pairs(params)
     try:
         doc = load_runbook(runbook)
     except InvalidDocument as exc:
         for d in exc.diagnostics:
             click.echo(show(d), err=True)
-        return EXIT_INVALID
+        return ExitCode.INVALID
     try:
         values = resolve_params(doc, given)
     except ParameterError as exc:
         click.echo(f"drp plan: {exc}", err=True)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     click.echo(render_plan(make_plan(doc, values, mode or "simulate"), default_mode=not mode))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _notes(p: Any, s: Any) -> list[str]:
@@ -253,4 +253,4 @@ def schema() -> int:
     from drp_console.runbook.schema import schema_text
 
     click.echo(schema_text(), nl=False)
-    return EXIT_OK
+    return ExitCode.OK

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+from drp_console.cli.options import scenario_option
+from drp_console.exit_codes import ExitCode
+
 DEFAULT_PORT = 8765
 
 
@@ -22,40 +24,39 @@ def sim() -> None:
 
 
 @sim.command()
-@click.option("--scenario", "scenario_path", required=True, type=click.Path(dir_okay=False),
-              help="Scenario file (drp-sim/v1).")
+@scenario_option("Scenario file (drp-sim/v1).", required=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but 127.0.0.1 exposes the simulator.")
 @click.option("--state-file", type=click.Path(dir_okay=False),
               help="Save the world here as it changes, and continue from it when it exists.")
-def serve(scenario_path: str, port: int, host: str, state_file: str | None) -> None:
+def serve(scenario: str, port: int, host: str, state_file: str | None) -> None:
     """Serve a scenario's world until Ctrl-C; prints the endpoint for `drp run --sim-endpoint`."""
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.sim.scenario import load_scenario
     from drp_console.sim.server import SimServer
 
     try:
-        scenario = load_scenario(scenario_path)
+        world = load_scenario(scenario)
     except InvalidDocument as exc:
         for diag in exc.diagnostics:
             click.echo(str(diag), err=True)
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)
     try:
-        server = SimServer(scenario, host=host, port=port, state_file=state_file)
+        server = SimServer(world, host=host, port=port, state_file=state_file)
         endpoint = server.start()
     except ValueError as exc:  # an unreadable or foreign state file; the message says what to do
         click.echo(f"drp sim serve: cannot start: {exc}.", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(ExitCode.FAILED)
     except OSError as exc:
         click.echo(f"drp sim serve: cannot listen on {host}:{port} ({exc.strerror or exc}). "
                    "Pick another --port (0 = any free port).", err=True)
-        sys.exit(EXIT_FAILED)
+        sys.exit(ExitCode.FAILED)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(endpoint)
-    click.echo(f"scenario {scenario.id} at {scenario.speed:g}x; state at {endpoint}/_sim/state; "
+    click.echo(f"scenario {world.id} at {world.speed:g}x; state at {endpoint}/_sim/state; "
                "Ctrl-C to stop", err=True)
     sys.stdout.flush()
     try:
@@ -88,7 +89,7 @@ def state(endpoint: str, state_file: str | None, as_json: bool) -> None:
             reason = getattr(exc, "reason", exc)
             click.echo(f"drp sim state: no simulator answers at {endpoint} ({reason}). Start one "
                        "with `drp sim serve --scenario FILE` or pass --endpoint.", err=True)
-            sys.exit(EXIT_FAILED)
+            sys.exit(ExitCode.FAILED)
     click.echo(json.dumps(data, indent=2) if as_json else render_table(data))
 
 
@@ -110,4 +111,4 @@ def _state_from_file(path: Path) -> dict:
         return world_snapshot(world, now)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         click.echo(f"drp sim state: {path} is not a saved simulator world ({exc}).", err=True)
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)

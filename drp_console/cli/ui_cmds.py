@@ -7,21 +7,23 @@ from pathlib import Path
 
 import click
 
+from drp_console.cli.options import operator_option, runs_dir_option
+from drp_console.settings import settings
+
 
 @click.command("console")
 @click.option("--runbooks", "runbooks_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Directory of runbooks to list (default: ./runbooks).")
-@click.option("--runs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              envvar="DRP_RUNS_DIR", help="Where runs are kept (default: the user state dir).")
-@click.option("--operator", default=None, help="Your name in the journal (default: login name).")
-def console(runbooks_dir: Path | None, runs_dir: Path | None, operator: str | None) -> None:
+@runs_dir_option
+@operator_option
+def console(runbooks_dir: Path | None, runs_dir: str | None, operator: str | None) -> None:
     """Open the console's launcher: pick a runbook, a mode and parameters, or resume a run."""
     folder = runbooks_dir or Path("runbooks")
     if not folder.is_dir():
         raise click.UsageError(
             f"no runbook directory at {folder}: run drp from the project's root, "
             "or give --runbooks DIR")
-    if not (os.isatty(0) and os.isatty(1)) and not os.environ.get("DRP_FORCE_TUI"):
+    if not (os.isatty(0) and os.isatty(1)) and not settings().force_tui:
         raise click.UsageError(
             "the console needs a terminal; for scripts use `drp run RUNBOOK --headless`")
     from drp_console.ui.launch import run_console

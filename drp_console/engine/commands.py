@@ -5,101 +5,90 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from drp_console.engine.emitter import Emitter
 from drp_console.engine.executors.base import OperatorSkip
-from drp_console.engine.responder import Answer
+from drp_console.engine.flow import RunFlow
+from drp_console.engine.questions import Questions
+from drp_console.engine.responder import Answer, Question
+from drp_console.engine.step_book import StepBook
+from drp_console.journal.event_types import MilestoneReached, Note, RunPaused, RunUnpaused
 
 
 class OperatorCommands:
-    """Mixed into Engine; every command may be called from the event loop the engine runs on.
+    """What an operator may do to a run (the UI and headless alike); every command may be
+    called from the event loop the engine runs on.
 
     Commands that write return the task writing them (await it to know it is durable)."""
 
-    def _spawn(self, coro: Any) -> asyncio.Task:
-        task = asyncio.ensure_future(coro)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        return task
+    def __init__(self, *, emitter: Emitter, flow: RunFlow, book: StepBook, questions: Questions,
+                 operator: str) -> None:
+        self._emit = emitter.emit
+        self._flow = flow
+        self._book = book
+        self._questions = questions
+        self._operator = operator
 
-    def _poke(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
-
-    def note(self, text: str, tag: str | None = None, step: str | None = None) -> asyncio.Task:
+    def note(self, text: str, tag: str | None = None,
+             step: str | None = None) -> asyncio.Task[Any]:
         """Record a note (decision, observation, blocker, action) in the timeline."""
-        return self._spawn(self.emit("note", text=text, tag=tag, step=step))
+        return self._flow.spawn(self._emit(Note(text=text, tag=tag, step=step)))
 
-    def milestone(self, name: str) -> asyncio.Task:
+    def milestone(self, name: str) -> asyncio.Task[Any]:
         """Record a milestone now, by the operator's word (`detected`, `restored`, ...)."""
-        return self._spawn(self.emit("milestone", name=name, step=None, source="operator"))
+        return self._flow.spawn(self._emit(MilestoneReached(name=name, step=None, source="operator")))
 
-    def pause(self, reason: str | None = None) -> asyncio.Task | None:
+    def pause(self, reason: str | None = None) -> asyncio.Task[Any] | None:
         """No new step starts until unpause; running steps go on."""
-        if self.paused:
+        if self._flow.paused:
             return None
-        self.paused = True
-        return self._spawn(self.emit("run_paused", reason=reason))
+        self._flow.paused = True
+        return self._flow.spawn(self._emit(RunPaused(reason=reason)))
 
-    def unpause(self, reason: str | None = None) -> asyncio.Task | None:
+    def unpause(self, reason: str | None = None) -> asyncio.Task[Any] | None:
         """Let steps start again."""
-        if not self.paused:
+        if not self._flow.paused:
             return None
-        self.paused = False
+        self._flow.paused = False
 
         async def go() -> None:
-            await self.emit("run_unpaused", reason=reason)
-            self._poke()
+            await self._emit(RunUnpaused(reason=reason))
+            self._flow.poke()
 
-        return self._spawn(go())
+        return self._flow.spawn(go())
 
     def stop(self) -> None:
         """Quit: cancel every step task; no `run_finished`, so the run stays resumable."""
-        self.stopping = True
-        for task in list(self._tasks.values()):
-            task.cancel()
-        self._poke()
+        self._flow.stopping = True
+        self._flow.cancel_steps()
+        self._flow.poke()
 
-    def waiting_question(self, step: str) -> Any:
+    def waiting_question(self, step: str) -> Question | None:
         """The question a step waits on, or None."""
-        entry = self._overrides.get(step)
-        return entry[0] if entry else None
+        return self._questions.open_question(step)
 
     def retry(self, step: str) -> bool:
         """Answer a failed (retry) or UNKNOWN (rerun) question of the step; False if none."""
-        entry = self._overrides.get(step)
-        if entry is None or entry[0].kind not in ("failed", "unknown"):
+        question = self._questions.open_question(step)
+        if question is None or question.kind not in ("failed", "unknown"):
             return False
-        question, future = entry
         value = "retry" if question.kind == "failed" else "rerun"
-        if not future.done():
-            future.set_result(Answer(value, by=self.ctx.operator))
+        self._questions.answer(step, Answer(value, by=self._operator))
         return True
 
     def skip(self, step: str, reason: str) -> bool:
         """Skip a step that has not started or waits for people; False when it cannot be."""
-        entry = self._overrides.get(step)
-        if entry is not None:
-            question, future = entry
-            if not future.done():
-                if question.kind in ("failed", "unknown"):
-                    future.set_result(Answer("skip", by=self.ctx.operator, reason=reason))
-                else:
-                    future.set_exception(OperatorSkip(f"skipped by {self.ctx.operator}: {reason}"))
+        question = self._questions.open_question(step)
+        if question is not None:
+            if question.kind in ("failed", "unknown"):
+                self._questions.answer(step, Answer("skip", by=self._operator, reason=reason))
+            else:
+                self._questions.refuse(step, OperatorSkip(f"skipped by {self._operator}: {reason}"))
             return True
-        if self.status.get(step) == "pending" and step not in self._tasks:
-            self.status[step] = "running"  # claimed, so the scheduler does not start it
-
-            async def go() -> None:
-                await self._finish(step, "skipped", f"skipped by {self.ctx.operator}: {reason}",
-                                   {"skipped_by": self.ctx.operator})
-
+        if self._book.status.get(step) == "pending" and step not in self._flow.tasks:
+            self._book.status[step] = "running"  # claimed, so the scheduler does not start it
             # held as the step's task, so the run cannot end before the skip is journaled
-            task = asyncio.ensure_future(go())
-            self._tasks[step] = task
-
-            def done(_: asyncio.Task) -> None:
-                self._tasks.pop(step, None)
-                self._poke()
-
-            task.add_done_callback(done)
+            self._flow.hold(step, self._book.finish(
+                step, "skipped", f"skipped by {self._operator}: {reason}",
+                {"skipped_by": self._operator}))
             return True
         return False

@@ -7,23 +7,41 @@ from typing import Any
 
 from drp_console.engine.executors import executor_for
 from drp_console.engine.executors.base import OperatorSkip, StepFailure, StepResult, StepRun
+from drp_console.engine.flow import RunFlow
 from drp_console.engine.responder import VALID_ANSWERS, NeedsOperator, Question
 from drp_console.engine.resume import ResumeHint
+from drp_console.engine.services import StepServices
+from drp_console.engine.step_book import StepBook
+from drp_console.runbook.durations import format_duration
+from drp_console.journal.event_types import AttemptFailed, RunWarning, StepStarted, StepUnknown
 
 PEOPLE = ("manual", "approval", "decision")
 """Step types done by people: no timeout, no budget warning."""
 
 
 class StepAttempts:
-    """Mixed into Engine: runs a step's attempts until it succeeds, fails, or is skipped."""
+    """Runs a step's attempts until it succeeds, fails, or is skipped: through its executor,
+    retrying transient failures with backoff, asking people when it fails for good or may
+    have acted."""
 
-    async def _run_step(self, step_id: str, hint: ResumeHint | None) -> None:
-        step = self.runbook.step(step_id)
+    def __init__(self, host: StepServices, book: StepBook, flow: RunFlow) -> None:
+        self.host = host
+        self.book = book
+        self.flow = flow
+        self.ctx = host.ctx
+        self.clock = host.clock
+        self.emit = host.emit
+        self.ask = host.ask
+        self._finish = book.finish
+        self.attempts = book.attempts
+
+    async def run_step(self, step_id: str, hint: ResumeHint | None) -> None:
+        """Run one step to its end (the task the scheduler starts for it)."""
+        step = self.host.runbook.step(step_id)
         try:
             await self._attempts(step, hint)
         except NeedsOperator as exc:
-            self.needs_operator = exc
-            self.stopping = True
+            self.flow.stop_for(exc)
         except OperatorSkip as exc:
             await self._finish(step_id, "skipped", exc.reason, {"skipped_by": self.ctx.operator})
         except asyncio.CancelledError:
@@ -49,13 +67,13 @@ class StepAttempts:
                 # A resumed attempt that may have acted is continued, never restarted: writing
                 # step_started again would make a second crash forget the call in flight.
                 if hint is None or hint.kind in ("restart", "next_attempt"):
-                    await self.emit("step_started", step=step.id, attempt=attempt)
+                    await self.emit(StepStarted(step=step.id, attempt=attempt))
                 t0 = self.clock.monotonic()
                 deadline = t0 + step.timeout / self.ctx.speed if step.timeout else None
                 if step.type in PEOPLE:
                     deadline = None
                 try:
-                    result = await run_exec(StepRun(self, step, attempt, deadline, hint))
+                    result = await run_exec(StepRun(self.host, step, attempt, deadline, hint))
                 except StepFailure as exc:
                     failure = exc
                 else:
@@ -64,8 +82,8 @@ class StepAttempts:
                 hint = None
                 retry_in = None
                 if failure.maybe_applied:
-                    await self.emit("attempt_failed", step=step.id, attempt=attempt,
-                                    error=failure.to_dict(), retry_in=None)
+                    await self.emit(AttemptFailed(step=step.id, attempt=attempt,
+                                    error=failure.to_dict(), retry_in=None))
                     nxt = await self._ask_unknown(step, ResumeHint(
                         "unknown", attempt, reason=f"{failure.message}; the call may have been "
                         "applied"))
@@ -75,8 +93,8 @@ class StepAttempts:
                     continue
                 if failure.transient and tries < step.retry.attempts:
                     retry_in = step.retry.delay * step.retry.backoff ** (tries - 1)
-                await self.emit("attempt_failed", step=step.id, attempt=attempt,
-                                error=failure.to_dict(), retry_in=retry_in)
+                await self.emit(AttemptFailed(step=step.id, attempt=attempt,
+                                error=failure.to_dict(), retry_in=retry_in))
                 if retry_in is not None:
                     await self.clock.sleep(retry_in / self.ctx.speed)
                     attempt, failure = attempt + 1, None
@@ -101,8 +119,8 @@ class StepAttempts:
         operator says what happened.
 
         Returns the attempt to run next (rerun), or None when the step is settled."""
-        await self.emit("step_unknown", step=step.id, attempt=hint.attempt, reason=hint.reason)
-        self.status[step.id] = "unknown"
+        await self.emit(StepUnknown(step=step.id, attempt=hint.attempt, reason=hint.reason))
+        self.book.status[step.id] = "unknown"
         answer = await self.ask(Question(
             step=step.id, kind="unknown", role=step.role,
             prompt=f"It is not known whether {step.id} acted: {hint.reason}. Check the "
@@ -135,10 +153,8 @@ class StepAttempts:
         # round trips) by its speed
         if step.budget and self.ctx.speed == 1 and took > step.budget \
                 and step.type not in PEOPLE:
-            from drp_console.runbook.durations import format_duration
-
-            await self.emit("warning", step=step.id,
+            await self.emit(RunWarning(step=step.id,
                             message=f"{step.id} took {format_duration(took)}, "
-                                    f"over its budget of {format_duration(step.budget)}")
+                                    f"over its budget of {format_duration(step.budget)}"))
         await self._finish(step.id, result.status, result.reason, result.outputs, result.changed)
 

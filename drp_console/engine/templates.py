@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from drp_console.engine.context import RunContext
 from drp_console.engine.executors.base import StepFailure
+from drp_console.engine.step_book import StepBook
+from drp_console.runbook import templating
+from drp_console.runbook.catalog import Call
+
+T = TypeVar("T")
 
 
 class TemplateScope:
-    """Mixed into Engine: renders `with`/`run`/prompts and evaluates `check`/`until`/`when`."""
+    """Renders `with`/`run`/prompts and evaluates `check`/`until`/`when` against the run as it
+    stands (the step book's statuses and outputs)."""
 
-    def template_context(self, result: Any = None) -> Any:
+    def __init__(self, ctx: RunContext, book: StepBook) -> None:
+        self._ctx = ctx
+        self._book = book
+
+    def template_context(self, result: Any = None) -> dict[str, Any]:
         """Names in scope for templates: params, steps, run (and result)."""
-        from drp_console.runbook import templating
-
-        steps = {s.id: {"outputs": self.outputs.get(s.id, {}), "status": self.status[s.id]}
-                 for s in self.runbook.steps}
-        run = {"mode": self.ctx.mode, "id": self.ctx.run_id}
-        return templating.context(params=self.ctx.params, steps=steps, run=run, result=result)
+        book = self._book
+        steps = {s.id: {"outputs": book.outputs.get(s.id, {}), "status": book.status[s.id]}
+                 for s in book.runbook.steps}
+        run = {"mode": self._ctx.mode, "id": self._ctx.run_id}
+        return templating.context(params=self._ctx.params, steps=steps, run=run, result=result)
 
     def render(self, text: str) -> str:
         """A template rendered in the run's context."""
-        from drp_console.runbook import templating
-
         if "{{" not in text and "{%" not in text:
             return text
-        return self._template(lambda: templating.render(text, self.template_context()), text)
+        return _template(lambda: templating.render(text, self.template_context()), text)
 
     def render_value(self, value: Any) -> Any:
         """Every string inside a value (dicts, lists) rendered."""
@@ -38,28 +46,22 @@ class TemplateScope:
             return [self.render_value(v) for v in value]
         return value
 
-    def render_args(self, args: dict[str, Any] | None, call: Any) -> dict[str, Any]:
+    def render_args(self, args: dict[str, Any] | None, call: Call) -> dict[str, Any]:
         """A step's `with`, rendered and converted to the call's argument types."""
-        from drp_console.runbook import templating
-
-        return self._template(
+        return _template(
             lambda: templating.render_args(dict(args or {}), self.template_context(), call),
             f"with of {call.name}")
 
     def evaluate(self, expr: str, result: Any = None) -> Any:
         """A bare expression evaluated in the run's context."""
-        from drp_console.runbook import templating
+        return _template(lambda: templating.evaluate(expr, self.template_context(result)), expr)
 
-        return self._template(lambda: templating.evaluate(expr, self.template_context(result)),
-                              expr)
 
-    @staticmethod
-    def _template(fn: Callable[[], Any], source: str) -> Any:
-        try:
-            return fn()
-        except StepFailure:
-            raise
-        except Exception as exc:
-            raise StepFailure(f"cannot evaluate {source!r}: {exc}", code="template",
-                              hint="fix the expression in the runbook, or skip the step") from None
-
+def _template(fn: Callable[[], T], source: str) -> T:
+    try:
+        return fn()
+    except StepFailure:
+        raise
+    except Exception as exc:
+        raise StepFailure(f"cannot evaluate {source!r}: {exc}", code="template",
+                          hint="fix the expression in the runbook, or skip the step") from None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from drp_console.settings import settings
 from drp_console.journal.events import JOURNAL_NAME, JournalError, read_events
 from drp_console.journal.lock import lock_holder
 from drp_console.journal.state import RunState
@@ -25,9 +26,9 @@ class RunNotFound(JournalError):
 
 def default_runs_dir() -> Path:
     """`DRP_RUNS_DIR`, else `<user state dir>/drp-console/runs`."""
-    env = os.environ.get("DRP_RUNS_DIR")
-    if env:
-        return Path(env).expanduser()
+    chosen = settings().runs_dir
+    if chosen is not None:
+        return chosen
     import platformdirs
 
     return Path(platformdirs.user_state_dir("drp-console")) / "runs"

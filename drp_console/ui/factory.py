@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from drp_console.settings import settings
 from drp_console.ui.app import DrpApp
 from drp_console.ui.clock import UiClock
 
@@ -34,9 +35,9 @@ def make_app(*, session: Any = None, events: list[dict] | None = None,
     app = DrpApp(session=session, events=events,
                  runbooks_dir=Path(runbooks_dir) if runbooks_dir else None,
                  runs_dir=Path(runs_dir) if runs_dir else None, operator=operator, clock=clock,
-                 still=still, tz_name=tz_name or os.environ.get("DRP_TZ", "UTC"),
+                 still=still, tz_name=tz_name or settings().tz or "UTC",
                  confirmed_project=confirmed_project)
-    chosen = theme or os.environ.get("DRP_THEME")
+    chosen = theme or settings().theme
     if chosen:
         app.theme = chosen
     return app

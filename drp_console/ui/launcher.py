@@ -317,7 +317,7 @@ class LauncherScreen(Screen):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_session(self, path: Path, values: FormValues, given: dict[str, str]) -> None:
         """Open the run (starts the embedded simulator) off the event loop."""
-        from drp_console.engine.session import RunSession
+        from drp_console.runner.session import RunSession
 
         try:
             session = RunSession.start(path, mode=values.mode, params=given,
@@ -333,7 +333,7 @@ class LauncherScreen(Screen):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def resume(self, run_dir: Path) -> None:
         """Resume an interrupted run."""
-        from drp_console.engine.session import RunSession
+        from drp_console.runner.session import RunSession
 
         try:
             session = RunSession.resume(run_dir, operator=self.app.operator,

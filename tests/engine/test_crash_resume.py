@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from drp_console.settings import settings
+
 DATA = Path(__file__).parent / "data"
 RUNBOOK = DATA / "crash-runbook.yaml"
 SCENARIO = DATA / "crash-world.yaml"
@@ -188,7 +190,7 @@ def test_embedded_world_survives_a_crash(point, tmp_path):
 
 
 
-STRESS = int(os.environ.get("DRP_CRASH_STRESS", "0"))
+STRESS = settings().crash_stress
 
 
 @pytest.mark.skipif(not STRESS, reason="set DRP_CRASH_STRESS=N for N more random crash rounds")

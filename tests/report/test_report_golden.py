@@ -14,9 +14,10 @@ import pytest
 from report_fixtures import RUNS
 
 from drp_console.report import FORMATS, build_report, render
+from drp_console.settings import settings
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("DRP_UPDATE_GOLDEN") == "1"
+UPDATE = settings().update_golden
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drp_console.engine.session import RunSession
+from drp_console.runner.session import RunSession
 from drp_console.ui.factory import make_app
 
 

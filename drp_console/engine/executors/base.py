@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from drp_console.runbook.durations import format_duration
 
 if TYPE_CHECKING:
+    from drp_console.engine.clock import Clock
+    from drp_console.engine.context import RunContext
     from drp_console.engine.resume import ResumeHint
-    from drp_console.engine.scheduler import Engine
+    from drp_console.engine.responder import Answer, Question
+    from drp_console.gcp.clients import Cloud
+    from drp_console.journal.event_types import Record
+    from drp_console.runbook.catalog import Call
+    from drp_console.runbook.model import Runbook
 
 RESULT_CAP = 16 * 1024
 """Largest `result` journaled in `call_completed`, in bytes of JSON."""
@@ -69,12 +78,56 @@ class StepResult:
     """Why, when the status needs explaining."""
 
 
+class StepHost(Protocol):
+    """What an executor may use of the engine running it (and nothing more)."""
+
+    @property
+    def runbook(self) -> Runbook:
+        """The runbook being run."""
+
+    @property
+    def ctx(self) -> RunContext:
+        """The run's fixed facts: id, mode, params, operator, speed, project."""
+
+    @property
+    def cloud(self) -> Cloud | None:
+        """The Google Cloud clients (live or the simulator); None when the run has none."""
+
+    @property
+    def clock(self) -> Clock:
+        """Monotonic time and sleeping."""
+
+    async def emit(self, record: Record) -> dict[str, Any]:
+        """Journal an event (a typed record); returns it once it is durable."""
+
+    async def ask(self, question: Question) -> Answer:
+        """Ask people (journaled), waiting for a valid answer."""
+
+    def render(self, text: str) -> str:
+        """A template rendered in the run's context."""
+
+    def render_value(self, value: Any) -> Any:
+        """Every string inside a value rendered."""
+
+    def render_args(self, args: dict[str, Any] | None, call: Call) -> dict[str, Any]:
+        """A step's `with`, rendered and converted to the call's argument types."""
+
+    def evaluate(self, expr: str, result: Any = None) -> Any:
+        """An expression evaluated in the run's context (with `result` when given)."""
+
+    def status_of(self, step_id: str) -> str | None:
+        """A step's status now (pending, running, ..., succeeded), None for an unknown id."""
+
+    async def call_blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a blocking client call off the event loop."""
+
+
 @dataclass
 class StepRun:
     """One attempt of one step, with everything an executor may use."""
 
-    engine: Engine
-    """The engine: `emit`, `ask`, `template_context`, `ctx`, `cloud`, `clock`."""
+    host: StepHost
+    """What the executor may use of the engine: `emit`, `ask`, templates, `ctx`, `cloud`."""
     step: Any
     """The runbook step model."""
     attempt: int
@@ -88,14 +141,12 @@ class StepRun:
         """Seconds to the deadline (None: no deadline)."""
         if self.deadline is None:
             return None
-        return self.deadline - self.engine.clock.monotonic()
+        return self.deadline - self.host.clock.monotonic()
 
     def check_deadline(self, what: str) -> None:
         """Raise a permanent failure when the step's timeout has run out."""
         left = self.time_left()
         if left is not None and left <= 0:
-            from drp_console.runbook.durations import format_duration
-
             timeout = getattr(self.step, "timeout", None) or 0
             raise StepFailure(
                 f"timed out after {format_duration(timeout)} {what}",

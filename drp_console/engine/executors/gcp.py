@@ -7,6 +7,7 @@ from typing import Any
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
 from drp_console.engine.responder import Question
 from drp_console.runbook.catalog import CATALOG
+from drp_console.journal.event_types import CallCompleted, CallIntent, OperationProgress, OperationSubmitted, ResourceCreated, ResourceDeleted, RestorePoint, RunWarning
 
 POLL_FIRST, POLL_MAX = 0.25, 5.0
 """Operation polling backoff in seconds (divided by the run's speed)."""
@@ -16,16 +17,16 @@ ETA_FLOOR = 0.02
 
 async def confirm_live(run: StepRun, default_expected: str | None) -> None:
     """Live mode: the operator types the confirmation text before a step acts."""
-    engine = run.engine
-    if engine.ctx.mode != "live":
+    host = run.host
+    if host.ctx.mode != "live":
         return
     confirm = getattr(run.step, "confirm", None)
-    expected = engine.render(confirm) if confirm else (default_expected or run.step.id)
+    expected = host.render(confirm) if confirm else (default_expected or run.step.id)
     question = Question(step=run.step.id, kind="confirm", role=run.step.role,
                         prompt=f"Type {expected!r} to let step {run.step.id!r} act on "
-                               f"project {engine.ctx.project}",
+                               f"project {host.ctx.project}",
                         options=("go", "cancel"), expected=expected)
-    answer = await engine.ask(question)
+    answer = await host.ask(question)
     if answer.value != "go":
         raise StepFailure("cancelled at the confirmation", code="cancelled",
                           hint="retry the step to be asked again, or skip it")
@@ -35,7 +36,7 @@ async def run_gcp(run: StepRun) -> StepResult:
     """Render `with`, journal the intent, call, poll, then evaluate `check` and `outputs`."""
     from drp_console import actions
 
-    engine, step = run.engine, run.step
+    host, step = run.host, run.step
     call = CATALOG[step.call]
     hint = run.resume
     pending: dict[str, Any] = {}
@@ -46,32 +47,32 @@ async def run_gcp(run: StepRun) -> StepResult:
         op = actions.OperationRef.from_dict(hint.operation)
         result = await poll_operation(run, op)
     else:
-        args = engine.render_args(step.with_, call)
+        args = host.render_args(step.with_, call)
         rid = None
         if call.mutating:
             await confirm_live(run, str(args.get(call.resource) or ""))
             if call.request_id:
                 rid = hint.request_id if hint is not None and hint.kind == "resend" \
-                    else actions.request_id_for(engine.ctx.run_id, step.id, run.attempt)
-            await engine.emit("call_intent", step=step.id, attempt=run.attempt, call=call.name,
-                              request_id=rid, args=args)
+                    else actions.request_id_for(host.ctx.run_id, step.id, run.attempt)
+            await host.emit(CallIntent(step=step.id, attempt=run.attempt, call=call.name,
+                              request_id=rid, args=args))
         run.check_deadline("before the call")
-        sent = engine.clock.monotonic()
+        sent = host.clock.monotonic()
         outcome = await _send(run, call, args, rid)
         pending = _pending_effects(outcome)
         if outcome.operation is not None:
-            await engine.emit("operation_submitted", step=step.id, attempt=run.attempt,
-                              operation=outcome.operation.to_dict(), pending=pending)
+            await host.emit(OperationSubmitted(step=step.id, attempt=run.attempt,
+                              operation=outcome.operation.to_dict(), pending=pending))
             result = await poll_operation(run, outcome.operation, sent)
         else:
             result = outcome.result
         await _record_effects(run, pending)
-        await engine.emit("call_completed", step=step.id, attempt=run.attempt,
-                          result=cap_result(result))
+        await host.emit(CallCompleted(step=step.id, attempt=run.attempt,
+                          result=cap_result(result)))
     if hint is not None and hint.kind == "poll":
         await _record_effects(run, pending)
-        await engine.emit("call_completed", step=step.id, attempt=run.attempt,
-                          result=cap_result(result))
+        await host.emit(CallCompleted(step=step.id, attempt=run.attempt,
+                          result=cap_result(result)))
     return finish_call(run, result, changed=call.mutating)
 
 
@@ -97,10 +98,10 @@ async def _send(run: StepRun, call: Any, args: dict[str, Any], rid: str | None) 
     re-sent with the same id (applied once); one without is not repeated: it may have acted."""
     from drp_console import actions
 
-    engine = run.engine
+    host = run.host
     for resend in range(RESENDS + 1):
         try:
-            return await engine.call_blocking(actions.invoke, engine.cloud, call.name, args, rid)
+            return await host.call_blocking(actions.invoke, host.cloud, call.name, args, rid)
         except actions.CloudError as err:
             if not (call.mutating and _maybe_sent(err)):
                 raise StepFailure.from_cloud_error(err) from None
@@ -108,23 +109,23 @@ async def _send(run: StepRun, call: Any, args: dict[str, Any], rid: str | None) 
                 failure = StepFailure.from_cloud_error(err)
                 failure.maybe_applied = True
                 raise failure from None
-            await engine.emit("warning", step=run.step.id,
+            await host.emit(RunWarning(step=run.step.id,
                               message=f"no clear answer ({err.message}); sending again with "
-                                      f"the same requestId {rid}")
-            await engine.clock.sleep(POLL_FIRST * 2 ** resend / engine.ctx.speed)
+                                      f"the same requestId {rid}"))
+            await host.clock.sleep(POLL_FIRST * 2 ** resend / host.ctx.speed)
     raise AssertionError("unreachable")
 
 
 def finish_call(run: StepRun, result: Any, *, changed: bool) -> StepResult:
     """Evaluate the step's `check` and `outputs` on the call's result."""
-    engine, step = run.engine, run.step
+    host, step = run.host, run.step
     check = getattr(step, "check", None)
     if check:
-        if not engine.evaluate(check, result=result):
+        if not host.evaluate(check, result=result):
             raise StepFailure(f"check failed: {check}", code="checkFailed",
                               hint="the resource is not in the state the runbook expects; "
                                    "look at it, then retry, skip or fail the step")
-    outputs = {name: engine.evaluate(expr, result=result)
+    outputs = {name: host.evaluate(expr, result=result)
                for name, expr in (getattr(step, "outputs", None) or {}).items()}
     return StepResult(outputs=outputs, changed=changed)
 
@@ -144,34 +145,34 @@ def _pending_effects(outcome: Any) -> dict[str, Any]:
 
 
 async def _record_effects(run: StepRun, pending: dict[str, Any]) -> None:
-    engine, step = run.engine, run.step
+    host, step = run.host, run.step
     point = pending.get("restore_point")
     if point:
         args = step.with_ or {}
         kind = point.get("kind") or ("backup" if "backupRunId" in args else "point_in_time")
         backup = point.get("backup_run_id")
         if backup is None and kind == "backup":
-            backup = engine.render_value(args.get("backupRunId"))
-        await engine.emit("restore_point", step=step.id, kind=kind, at=point.get("at"),
-                          backup_run_id=None if backup is None else str(backup))
+            backup = host.render_value(args.get("backupRunId"))
+        await host.emit(RestorePoint(step=step.id, kind=kind, at=point.get("at"),
+                          backup_run_id=None if backup is None else str(backup)))
     for ref in pending.get("created") or ():
-        await engine.emit("resource_created", step=step.id, resource=ref)
+        await host.emit(ResourceCreated(step=step.id, resource=ref))
     for ref in pending.get("deleted") or ():
-        await engine.emit("resource_deleted", step=step.id, resource=ref)
+        await host.emit(ResourceDeleted(step=step.id, resource=ref))
 
 
 async def poll_operation(run: StepRun, op: Any, submitted: float | None = None) -> Any:
     """Poll an operation until DONE, journaling progress changes; its error fails the step."""
     from drp_console import actions
 
-    engine = run.engine
+    host = run.host
     delay, last, failures = POLL_FIRST, None, 0
     # (time, progress) of a reading to measure the rate from: the submission (0%) when known
     first: tuple[float, int] | None = (submitted, 0) if submitted is not None else None
     eta: float | None = None
     while True:
         try:
-            status = await engine.call_blocking(actions.poll, engine.cloud, op)
+            status = await host.call_blocking(actions.poll, host.cloud, op)
         except actions.CloudError as err:
             if not err.transient or failures >= 20:
                 raise StepFailure.from_cloud_error(err) from None
@@ -181,22 +182,22 @@ async def poll_operation(run: StepRun, op: Any, submitted: float | None = None) 
             now = (status.status, status.progress)
             if now != last:
                 last = now
-                await engine.emit("operation_progress", step=run.step.id, operation=op.name,
-                                  status=status.status, progress=status.progress)
+                await host.emit(OperationProgress(step=run.step.id, operation=op.name,
+                                  status=status.status, progress=status.progress))
             if status.status == "DONE":
                 if status.error is not None:
                     raise StepFailure.from_cloud_error(status.error)
                 return status.result
-            eta, first = _eta(engine.clock.monotonic(), status.progress, first)
+            eta, first = _eta(host.clock.monotonic(), status.progress, first)
         run.check_deadline(f"waiting for operation {op.name}")
-        wait = delay / engine.ctx.speed
+        wait = delay / host.ctx.speed
         if eta is not None:  # poll again just after the operation should be done
-            wait = max(ETA_FLOOR / engine.ctx.speed, 0.005,
-                       min(wait, eta - engine.clock.monotonic()))
+            wait = max(ETA_FLOOR / host.ctx.speed, 0.005,
+                       min(wait, eta - host.clock.monotonic()))
         left = run.time_left()
         if left is not None:
             wait = max(0.0, min(wait, left))
-        await engine.clock.sleep(wait)
+        await host.clock.sleep(wait)
         delay = min(delay * 2, POLL_MAX)
 
 

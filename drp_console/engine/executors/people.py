@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drp_console.engine.executors.base import StepFailure, StepResult, StepRun
+from drp_console.engine.executors.base import StepFailure, StepHost, StepResult, StepRun
 from drp_console.engine.responder import Question
 
 TERMINAL = frozenset({"succeeded", "failed", "skipped"})
@@ -12,11 +12,11 @@ TERMINAL = frozenset({"succeeded", "failed", "skipped"})
 
 def _text(run: StepRun, text: str | None) -> str:
     """A templated text, rendered; `explain` is appended in training mode."""
-    engine = run.engine
-    parts = [engine.render(text or "")]
+    host = run.host
+    parts = [host.render(text or "")]
     explain = getattr(run.step, "explain", None)
-    if explain and engine.ctx.mode == "training":
-        parts.append(engine.render(explain))
+    if explain and host.ctx.mode == "training":
+        parts.append(host.render(explain))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -26,7 +26,7 @@ async def run_manual(run: StepRun) -> StepResult:
     checklist = tuple(getattr(step, "checklist", None) or ())
     question = Question(step=step.id, kind="manual", prompt=_text(run, step.instructions),
                         role=step.role, options=("done",), checklist=checklist)
-    answer = await run.engine.ask(question)
+    answer = await run.host.ask(question)
     missing = [item for item in checklist if item not in answer.checklist]
     if missing:
         raise StepFailure(
@@ -42,7 +42,7 @@ async def run_approval(run: StepRun) -> StepResult:
     prompt = _text(run, getattr(step, "prompt", None) or step.instructions or step.title)
     question = Question(step=step.id, kind="approval", prompt=prompt, role=step.role,
                         options=("approve", "reject"))
-    answer = await run.engine.ask(question)
+    answer = await run.host.ask(question)
     if answer.value != "approve":
         why = f": {answer.reason}" if answer.reason else ""
         raise StepFailure(f"rejected by {answer.by}{why}", code="rejected",
@@ -59,7 +59,7 @@ async def run_decision(run: StepRun) -> StepResult:
     options: dict[str, str] = {}
     closed: dict[str, str] = {}
     for label, target in step.options.items():
-        why = _closed(run.engine, target)
+        why = _closed(run.host, target)
         if why is None:
             options[label] = target
         else:
@@ -76,20 +76,20 @@ async def run_decision(run: StepRun) -> StepResult:
     question = Question(step=step.id, kind="decision", prompt=prompt, role=step.role,
                         options=tuple(options),
                         recommended=recommended if recommended in options else None)
-    answer = await run.engine.ask(question)
+    answer = await run.host.ask(question)
     return StepResult(outputs={"option": answer.value, "next": options[answer.value],
                                "by": answer.by})
 
 
-def _closed(engine: Any, target: str) -> str | None:
+def _closed(host: StepHost, target: str) -> str | None:
     """Why a decision option's target cannot run in this run, or None (it may run).
 
     A `when` counts only when everything it reads is settled now: parameters, the run, and
     steps that have finished."""
     from drp_console.runbook.references import analyse
 
-    step = engine.runbook.step(target)
-    if step.modes is not None and engine.ctx.mode not in step.modes:
+    step = host.runbook.step(target)
+    if step.modes is not None and host.ctx.mode not in step.modes:
         return f"it runs only in {', '.join(step.modes)} mode"
     if not step.when:
         return None
@@ -99,10 +99,10 @@ def _closed(engine: Any, target: str) -> str | None:
     steps_read = [path[1] for path in found.paths if path[0] == "steps" and len(path) >= 2]
     if "steps" in found.names and not steps_read:
         return None  # steps[...] read in a way we cannot follow: let the step decide
-    if any(engine.status.get(s) not in TERMINAL for s in steps_read):
+    if any(host.status_of(s) not in TERMINAL for s in steps_read):
         return None
     try:
-        holds = engine.evaluate(step.when)
+        holds = host.evaluate(step.when)
     except StepFailure:
         return None
     return None if holds else f"needs {step.when}"

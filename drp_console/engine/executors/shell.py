@@ -8,6 +8,7 @@ import signal
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun
 from drp_console.engine.executors.gcp import confirm_live
+from drp_console.journal.event_types import CallIntent, Output
 
 OUTPUT_CAP = 64 * 1024
 """Bytes of each stream journaled as `output` events; the rest is counted, not kept."""
@@ -17,24 +18,24 @@ TAIL = 4096
 
 async def run_shell(run: StepRun) -> StepResult:
     """Run the rendered argv; exit status 0 succeeds, anything else fails the attempt."""
-    engine, step = run.engine, run.step
-    argv = [str(engine.render(str(a))) for a in step.run]
+    host, step = run.host, run.step
+    argv = [str(host.render(str(a))) for a in step.run]
     if not argv or not argv[0]:
         raise StepFailure("the command is empty", code="badCommand", hint="fix `run:`")
     if any("\0" in a for a in argv):
         raise StepFailure("a command argument holds a NUL byte", code="badCommand",
                           hint="check the parameters used in `run:`")
     env = dict(os.environ)
-    env.update({k: str(engine.render(str(v))) for k, v in (getattr(step, "env", None) or {}).items()})
+    env.update({k: str(host.render(str(v))) for k, v in (getattr(step, "env", None) or {}).items()})
     cwd = getattr(step, "cwd", None)
     if getattr(step, "confirm", None):
         await confirm_live(run, step.id)
-    await engine.emit("call_intent", step=step.id, attempt=run.attempt, call="shell",
-                      request_id=None, args={"argv": argv, "cwd": cwd})
+    await host.emit(CallIntent(step=step.id, attempt=run.attempt, call="shell",
+                      request_id=None, args={"argv": argv, "cwd": cwd}))
     try:
         proc = await asyncio.create_subprocess_exec(
             *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            stdin=asyncio.subprocess.DEVNULL, env=env, cwd=engine.render(cwd) if cwd else None,
+            stdin=asyncio.subprocess.DEVNULL, env=env, cwd=host.render(cwd) if cwd else None,
             start_new_session=True)
     except (OSError, ValueError) as exc:
         raise StepFailure(f"cannot start {argv[0]!r}: {exc}", code="badCommand",
@@ -88,7 +89,7 @@ async def _pump(run: StepRun, stream: asyncio.StreamReader | None, name: str,
         size += len(line)
         text = line.decode("utf-8", errors="replace")
         kept.append(text)
-        await run.engine.emit("output", step=run.step.id, stream=name, text=text.rstrip("\n"))
+        await run.host.emit(Output(step=run.step.id, stream=name, text=text.rstrip("\n")))
     if dropped:
-        await run.engine.emit("output", step=run.step.id, stream=name,
-                              text=f"[{dropped} more bytes not kept]")
+        await run.host.emit(Output(step=run.step.id, stream=name,
+                              text=f"[{dropped} more bytes not kept]"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
 from drp_console.runbook.catalog import CATALOG
+from drp_console.journal.event_types import CallCompleted
 
 DEFAULT_INTERVAL = 10.0
 """Seconds between two reads when the step gives no `interval`."""
@@ -14,14 +15,14 @@ async def run_wait(run: StepRun) -> StepResult:
     """Read every `interval` (divided by speed) until `until` holds or the timeout runs out."""
     from drp_console import actions
 
-    engine, step = run.engine, run.step
+    host, step = run.host, run.step
     call = CATALOG[step.call]
-    args = engine.render_args(step.with_, call)
-    interval = (getattr(step, "interval", None) or DEFAULT_INTERVAL) / engine.ctx.speed
+    args = host.render_args(step.with_, call)
+    interval = (getattr(step, "interval", None) or DEFAULT_INTERVAL) / host.ctx.speed
     reads, last_error = 0, None
     while True:
         try:
-            outcome = await engine.call_blocking(actions.invoke, engine.cloud, call.name, args, None)
+            outcome = await host.call_blocking(actions.invoke, host.cloud, call.name, args, None)
         except actions.CloudError as err:
             if not err.transient:
                 raise StepFailure.from_cloud_error(err) from None
@@ -29,10 +30,10 @@ async def run_wait(run: StepRun) -> StepResult:
         else:
             reads += 1
             result = outcome.result
-            if engine.evaluate(step.until, result=result):
-                await engine.emit("call_completed", step=step.id, attempt=run.attempt,
-                                  result=cap_result(result))
-                outputs = {name: engine.evaluate(expr, result=result)
+            if host.evaluate(step.until, result=result):
+                await host.emit(CallCompleted(step=step.id, attempt=run.attempt,
+                                  result=cap_result(result)))
+                outputs = {name: host.evaluate(expr, result=result)
                            for name, expr in (getattr(step, "outputs", None) or {}).items()}
                 return StepResult(outputs={"reads": reads, **outputs})
         left = run.time_left()
@@ -41,4 +42,4 @@ async def run_wait(run: StepRun) -> StepResult:
             raise StepFailure(f"timed out: {step.until} still false after {reads} read(s){extra}",
                               code="timeout",
                               hint="look at the resource; retry the wait, skip it or fail")
-        await engine.clock.sleep(interval if left is None else max(0.0, min(interval, left)))
+        await host.clock.sleep(interval if left is None else max(0.0, min(interval, left)))

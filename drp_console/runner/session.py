@@ -12,13 +12,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from drp_console.engine.clock import Clock
 from drp_console.engine.context import RunContext
+from drp_console.engine.responder import Responder
+from drp_console.engine.scheduler import Engine
+from drp_console.exit_codes import ExitCode
+from drp_console.runner.crash import crash_hook
+from drp_console.settings import settings
+from drp_console.journal.event_types import EventType, RunResumed, RunStarted
 
 
 class SessionError(Exception):
     """A run cannot be started or resumed as asked; the message says what to do."""
 
-    def __init__(self, message: str, exit_code: int = 2) -> None:
+    def __init__(self, message: str, exit_code: int = ExitCode.USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
         """The `drp` exit code this error maps to (2 usage, 3 invalid document)."""
@@ -66,7 +73,7 @@ class RunSession:
 
         if mode not in ("simulate", "training", "live"):
             raise SessionError(f"unknown mode {mode!r}: use simulate, training or live")
-        operator = operator or login_name()
+        operator = operator or settings().operator or login_name()
         runbook = load_runbook(runbook_path)
         values = resolve_params(runbook, params or {})
         scenario, scenario_file = None, None
@@ -106,8 +113,7 @@ class RunSession:
                     float(sim_health(endpoint or "").get("speed") or 1.0)
             session.ctx = RunContext(run_id=run_id, mode=mode, params=values, operator=operator,  # type: ignore[arg-type]
                                      speed=float(speed), project=project, run_dir=run_dir)
-            journal.write_sync(
-                "run_started", run_id=run_id,
+            journal.write_sync(RunStarted(run_id=run_id,
                 runbook={"id": runbook.id, "title": runbook.title, "version": runbook.version,
                          "hash": runbook.source_hash, "path": str(Path(runbook_path).resolve())},
                 runbook_doc=runbook.to_doc(), params=masked(runbook, values),
@@ -116,7 +122,7 @@ class RunSession:
                 scenario=_scenario_info(scenario, scenario_file, endpoint, speed),
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
-                host=socket.gethostname(), pid=os.getpid())
+                host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
             session.close()
             if not journal.events():  # nothing happened: leave no empty run behind
@@ -137,7 +143,7 @@ class RunSession:
         from drp_console.runbook.model import Runbook
         from drp_console.runbook.params import ParameterError, resolve_params, secret_values
 
-        operator = operator or login_name()
+        operator = operator or settings().operator or login_name()
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         run_dir = find_run(runs_dir, str(run_ref))
         lock = RunLock(run_dir)
@@ -145,7 +151,7 @@ class RunSession:
         session = None
         try:
             events = read_events(run_dir / JOURNAL_NAME)
-            started = next((e for e in events if e.get("type") == "run_started"), None)
+            started = next((e for e in events if e.get("type") == EventType.RUN_STARTED), None)
             if started is None:
                 raise SessionError(f"{run_dir} has no run_started event: it cannot be resumed")
             runbook = Runbook.from_doc(started["runbook_doc"], started["runbook"].get("hash", ""))
@@ -160,7 +166,7 @@ class RunSession:
                                      f"the journal: give it again with -p {missing[0]}=VALUE")
             values = resolve_params(runbook, given)
             mode = started.get("mode", "simulate")
-            if mode == "live" and not any(e.get("type") == "run_finished" for e in events):
+            if mode == "live" and not any(e.get("type") == EventType.RUN_FINISHED for e in events):
                 check_live_credentials()
             journal = Journal.open(run_dir, Redactor(secret_values(runbook, values)),
                                    operator=operator)
@@ -178,8 +184,8 @@ class RunSession:
             session.ctx = RunContext(run_id=started["run_id"], mode=mode, params=values,
                                      operator=operator, speed=float(info.get("speed") or 1.0),
                                      project=started.get("project"), run_dir=run_dir)
-            if not any(e.get("type") == "run_finished" for e in events):
-                journal.write_sync("run_resumed", host=socket.gethostname(), pid=os.getpid())
+            if not any(e.get("type") == EventType.RUN_FINISHED for e in events):
+                journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
             if session is not None:
                 session.close()
@@ -210,11 +216,11 @@ class RunSession:
 
     # -- using ---------------------------------------------------------------------------------
 
-    def engine(self, responder: Any, clock: Any = None) -> Any:
-        """The Engine for this run, answering questions through `responder`."""
-        from drp_console.engine.scheduler import Engine
-
-        return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock)
+    def engine(self, responder: Responder, clock: Clock | None = None) -> Engine:
+        """The Engine for this run, answering questions through `responder` (with the crash-test
+        hook of `DRP_TEST_CRASH_AT` when it is set)."""
+        return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock,
+                      after_event=crash_hook(settings().crash_at))
 
     def close(self) -> None:
         """Stop the embedded simulator, release the lock, close the journal (idempotent)."""
@@ -266,7 +272,7 @@ def _regions(scenario: Any) -> list[str]:
     return sorted(found)
 
 
-EXIT_NO_CREDENTIALS = 2
+EXIT_NO_CREDENTIALS = ExitCode.USAGE
 """The `drp` exit code when live mode finds no Google credentials (a usage problem)."""
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from pathlib import Path
 from typing import Any, TextIO
 
+from drp_console.exit_codes import ExitCode
+from drp_console.journal.event_types import EventType
 from drp_console.engine.responder import VALID_ANSWERS, Answer, NeedsOperator, Question
 
-EXIT_OK, EXIT_FAILED, EXIT_NEEDS_OPERATOR = 0, 1, 5
 HEADLESS = "headless"
 """The approver name `--auto-approve` records."""
 MAX_RETRIES = 3
@@ -108,7 +108,7 @@ class EventPrinter:
         self._progress: dict[str, tuple[object, int]] = {}
 
     def __call__(self, event: dict) -> None:
-        if event.get("type") == "operation_progress":  # a line per status or per quarter
+        if event.get("type") == EventType.OPERATION_PROGRESS:  # a line per status or per quarter
             key = (event.get("status"), int(event.get("progress") or 0) // 25)
             if self._progress.get(str(event.get("operation"))) == key:
                 return
@@ -130,50 +130,50 @@ _WAITING = {"manual": "work to be marked done", "approval": "an approval",
 def describe(e: dict, runbook: Any = None) -> str | None:
     """A short human description of an event (None: not worth a line)."""
     t = e.get("type")
-    if t == "answered" and e.get("kind") == "failed":
+    if t == EventType.ANSWERED and e.get("kind") == "failed":
         return _failed_answer(e, runbook)
-    if t == "step_started":
+    if t == EventType.STEP_STARTED:
         return f"started (attempt {e.get('attempt')})"
-    if t == "call_intent":
+    if t == EventType.CALL_INTENT:
         rid = f", requestId {e['request_id']}" if e.get("request_id") else ""
         return f"calling {e.get('call')}{rid}"
-    if t == "operation_submitted":
+    if t == EventType.OPERATION_SUBMITTED:
         return f"operation {(e.get('operation') or {}).get('name')} submitted"
-    if t == "operation_progress":
+    if t == EventType.OPERATION_PROGRESS:
         pct = f" {e['progress']}%" if e.get("progress") is not None else ""
         return f"operation {e.get('status')}{pct}"
-    if t == "attempt_failed":
+    if t == EventType.ATTEMPT_FAILED:
         err = e.get("error") or {}
         kind = "transient" if err.get("transient") else "permanent"
         retry = f", retry in {e['retry_in']:g}s" if e.get("retry_in") is not None else ""
         return f"attempt {e.get('attempt')} failed ({kind}): {err.get('message')}{retry}"
-    if t == "waiting":
+    if t == EventType.WAITING:
         who = f" for {e['role']}" if e.get("role") else ""
         return f"waiting{who}: {_WAITING.get(str(e.get('kind')), e.get('kind'))}"
-    if t == "answered":
+    if t == EventType.ANSWERED:
         role = f" ({e['role']})" if e.get("role") else ""
         return f"{e.get('kind')}: {e.get('answer')} by {e.get('by')}{role}"
-    if t == "step_unknown":
+    if t == EventType.STEP_UNKNOWN:
         return f"UNKNOWN: {e.get('reason')}"
-    if t == "output":
+    if t == EventType.OUTPUT:
         return f"| {e.get('text')}"
-    if t == "step_finished":
+    if t == EventType.STEP_FINISHED:
         reason = f" ({e['reason']})" if e.get("reason") and e.get("status") != "succeeded" else ""
         return f"{e.get('status')}{reason}"
-    if t == "restore_point":
+    if t == EventType.RESTORE_POINT:
         return f"restore point: {e.get('kind')} at {e.get('at')}"
-    if t in ("resource_created", "resource_deleted"):
+    if t in (EventType.RESOURCE_CREATED, EventType.RESOURCE_DELETED):
         r = e.get("resource") or {}
         return f"{t.split('_')[1]} {r.get('kind')} {r.get('name')}"
-    if t == "milestone":
+    if t == EventType.MILESTONE:
         return f"milestone {e.get('name')} ({e.get('source')})"
-    if t == "note":
+    if t == EventType.NOTE:
         return f"note: {e.get('text')}"
-    if t == "warning":
+    if t == EventType.WARNING:
         return f"warning: {e.get('message')}"
-    if t in ("run_paused", "run_unpaused", "run_resumed"):
+    if t in (EventType.RUN_PAUSED, EventType.RUN_UNPAUSED, EventType.RUN_RESUMED):
         return t.replace("_", " ")
-    if t == "run_finished":
+    if t == EventType.RUN_FINISHED:
         return f"run {e.get('status')}: {e.get('reason')}"
     return None
 
@@ -212,15 +212,15 @@ def run_headless(session: Any, responder: Any, out: TextIO) -> int:
         state = asyncio.run(engine.run())
     except KeyboardInterrupt:
         out.write(f"interrupted: resume with `drp resume {ctx.run_id} --headless`\n")
-        return EXIT_FAILED
+        return ExitCode.FAILED
     if engine.needs_operator is not None:
         q = engine.needs_operator.question
         out.write(f"stopped: step {q.step!r} needs an operator's {q.kind} answer: "
                   f"{engine.needs_operator.hint}. Then: drp resume {ctx.run_id} --headless "
                   "--answers FILE\n")
-        return EXIT_NEEDS_OPERATOR
+        return ExitCode.NEEDS_OPERATOR
     summary(state, session, out)
-    return EXIT_OK if state.status == "succeeded" else EXIT_FAILED
+    return ExitCode.OK if state.status == "succeeded" else ExitCode.FAILED
 
 
 def summary(state: Any, session: Any, out: TextIO) -> None:
@@ -261,21 +261,14 @@ def summary(state: Any, session: Any, out: TextIO) -> None:
 
 
 def write_reports(run_dir: Path, out: TextIO) -> Path | None:
-    """Ask the report package for the reports, if it is installed; None otherwise."""
-    for name in ("drp_console.report", "drp_console.report.files", "drp_console.report.render"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        fn = getattr(module, "write_reports", None)
-        if fn is None:
-            continue
-        try:
-            fn(run_dir)
-        except Exception as exc:  # the run is done and journaled; the report can be redone
-            out.write(f"warning: the report could not be written ({exc}); "
-                      f"run `drp report {run_dir.name}` later\n")
-            return None
-        md = run_dir / "report.md"
-        return md if md.exists() else run_dir
-    return None
+    """Write the run's reports; their Markdown file (None, with a warning, when they fail)."""
+    from drp_console.report.writer import write_reports as write_report_files
+
+    try:
+        write_report_files(run_dir)
+    except Exception as exc:  # the run is done and journaled; the report can be redone
+        out.write(f"warning: the report could not be written ({exc}); "
+                  f"run `drp report {run_dir.name}` later\n")
+        return None
+    md = run_dir / "report.md"
+    return md if md.exists() else run_dir
