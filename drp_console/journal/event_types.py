@@ -86,6 +86,10 @@ class RunStarted(Record):
     host: str
     pid: int
     sim_endpoint: str | None = None
+    residency: list[dict[str, Any]] | None = None
+    """The residency rules the engine applies (`runbook.residency.Rule.to_dict()`)."""
+    alert: dict[str, Any] | None = None
+    """The Cloud Monitoring incident that started the run (`drp run --alert`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,7 @@ class RunSession:
             raise SessionError(f"unknown mode {mode!r}: use simulate, training or live")
         operator = operator or settings().operator or login_name()
         runbook = load_runbook(runbook_path)
+        rules = _residency_rules(runbook)
         values = resolve_params(runbook, params or {})
         scenario, scenario_file = None, None
         if mode != "live":
@@ -112,7 +113,8 @@ class RunSession:
                 speed = scenario.speed if scenario is not None else \
                     float(sim_health(endpoint or "").get("speed") or 1.0)
             session.ctx = RunContext(run_id=run_id, mode=mode, params=values, operator=operator,  # type: ignore[arg-type]
-                                     speed=float(speed), project=project, run_dir=run_dir)
+                                     speed=float(speed), project=project, run_dir=run_dir,
+                                     extra={"residency": rules})
             journal.write_sync(RunStarted(run_id=run_id,
                 runbook={"id": runbook.id, "title": runbook.title, "version": runbook.version,
                          "hash": runbook.source_hash, "path": str(Path(runbook_path).resolve())},
@@ -122,7 +124,8 @@ class RunSession:
                 scenario=_scenario_info(scenario, scenario_file, endpoint, speed),
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
-                host=socket.gethostname(), pid=os.getpid()))
+                host=socket.gethostname(), pid=os.getpid(),
+                residency=[r.to_dict() for r in rules]))
         except BaseException:
             session.close()
             if not journal.events():  # nothing happened: leave no empty run behind
@@ -183,7 +186,8 @@ class RunSession:
                                 started.get("project"))
             session.ctx = RunContext(run_id=started["run_id"], mode=mode, params=values,
                                      operator=operator, speed=float(info.get("speed") or 1.0),
-                                     project=started.get("project"), run_dir=run_dir)
+                                     project=started.get("project"), run_dir=run_dir,
+                                     extra={"residency": _journaled_rules(started, runbook)})
             if not any(e.get("type") == EventType.RUN_FINISHED for e in events):
                 journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
@@ -254,6 +258,26 @@ def _scenario_info(scenario: Any, path: Path | None, endpoint: str | None,
         return None
     return {"id": sim_health(endpoint).get("scenario"), "title": None, "speed": speed,
             "path": None}
+
+
+def _residency_rules(runbook: Any) -> list[Any]:
+    """The residency rules of a runbook and its drp.toml (SessionError, exit 3, for a bad one)."""
+    from drp_console.runbook import residency
+
+    try:
+        return residency.rules_for(runbook)
+    except residency.ResidencyConfigError as exc:
+        raise SessionError(str(exc), ExitCode.INVALID) from None
+
+
+def _journaled_rules(started: dict[str, Any], runbook: Any) -> list[Any]:
+    """The rules journaled at the start (older runs: the runbook's own)."""
+    from drp_console.runbook import residency
+
+    kept = started.get("residency")
+    if kept is None:
+        return residency.rules_for(runbook)
+    return [residency.Rule.from_dict(r) for r in kept]
 
 
 def _as_text(value: Any) -> str:
