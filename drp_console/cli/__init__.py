@@ -1,7 +1,7 @@
 """The `drp` command line: one click group whose commands load their modules only when used.
 
 Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_cmds`,
-`ui_cmds`, `plan_cmds`); this file only wires them, so `drp --help` and start-up stay cheap.
+`ui_cmds`, `plan_cmds`, `alert_cmds`, `check_cmds`); this file only wires them, so `drp --help` and start-up stay cheap.
 """
 
 from __future__ import annotations
@@ -83,6 +83,18 @@ def _history() -> click.Command:
     return history
 
 
+def _alerts() -> click.Command:
+    from drp_console.cli.alert_cmds import alerts
+
+    return alerts
+
+
+def _check() -> click.Command:
+    from drp_console.cli.check_cmds import check
+
+    return check
+
+
 COMMANDS: dict[str, Callable[[], click.Command]] = {
     "validate": _validate,
     "plan": _plan,
@@ -95,6 +107,8 @@ COMMANDS: dict[str, Callable[[], click.Command]] = {
     "console": _console,
     "export": _export,
     "history": _history,
+    "alerts": _alerts,
+    "check": _check,
 }
 """Command name -> a function importing its module (only when the command is used)."""
 

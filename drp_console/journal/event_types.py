@@ -278,7 +278,10 @@ class MilestoneReached(Record):
     name: str
     step: str | None
     source: str
-    """step, operator."""
+    """step, operator, alert."""
+    occurred_at: str | None = None
+    """When it happened, if before it was journaled (ISO-8601): an alert's incident start for
+    `detected`; the run's clocks count from this time."""
 
 
 @dataclass(frozen=True, slots=True)

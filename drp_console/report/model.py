@@ -7,7 +7,7 @@ from datetime import tzinfo
 from drp_console.report import restore, sections
 from drp_console.report.coerce import as_dict, as_int, as_list, as_time
 from drp_console.report.intake import ReportError, events_sha256, prepare
-from drp_console.report.moments import Moments, resolve_zone
+from drp_console.report.moments import Moments, resolve_zone, utc_text
 from drp_console.report.parts import (
     ActionItem,
     Approval,
@@ -302,9 +302,14 @@ def _objectives(
     ref = marks[ref_name] if ref_name else 0
     ref_words = f"milestone '{ref_name}'" if ref_name else "the run's start"
     restored = marks.get("restored")
+    ref_text, early = when.at(ref).utc_text, 0.0
+    occurred = as_time(events[ref].get("occurred_at")) if ref_name else None
+    if occurred is not None and occurred < when.wall(ref):  # detected by an alert, before the run
+        ref_text, early = utc_text(occurred), (when.wall(ref) - occurred).total_seconds()
+        ref_words += " (the alert's incident start)"
     if restored is not None:
-        rto = when.t[restored] - when.t[ref]
-        rto_words = (f"from {ref_words} ({when.at(ref).utc_text}) to milestone 'restored' "
+        rto = when.t[restored] - when.t[ref] + early
+        rto_words = (f"from {ref_words} ({ref_text}) to milestone 'restored' "
                      f"({when.at(restored).utc_text})")
     else:
         rto = None

@@ -19,7 +19,7 @@ from drp_console.engine.scheduler import Engine
 from drp_console.exit_codes import ExitCode
 from drp_console.runner.crash import crash_hook
 from drp_console.settings import settings
-from drp_console.journal.event_types import EventType, RunResumed, RunStarted
+from drp_console.journal.event_types import EventType, MilestoneReached, RunResumed, RunStarted
 
 
 class SessionError(Exception):
@@ -61,8 +61,12 @@ class RunSession:
               params: dict[str, str] | None = None, scenario_path: str | Path | None = None,
               sim_endpoint: str | None = None, operator: str | None = None,
               runs_dir: str | Path | None = None, project: str | None = None,
-              incident_start: str | None = None) -> RunSession:
+              incident_start: str | None = None, alert: Any = None) -> RunSession:
         """Start a new run: validate, resolve parameters, open the world, journal run_started.
+
+        `alert` (an `alerts.incident.Incident`) fills `from_alert` parameters, sets the incident
+        start to its `started_at`, is kept in `run_started.alert` and records milestone
+        `detected` at that time (AlertError, exit 2, when it cannot start this runbook).
 
         Raises InvalidDocument (exit 3), ParameterError (2), RunLocked (4), SessionError."""
         from drp_console import __version__
@@ -76,6 +80,13 @@ class RunSession:
         operator = operator or settings().operator or login_name()
         runbook = load_runbook(runbook_path)
         rules = _residency_rules(runbook)
+        alert_doc = None
+        if alert is not None:
+            from drp_console.alerts.matching import alert_params, check_trigger, journal_view
+
+            check_trigger(runbook, alert)
+            params = alert_params(runbook, alert, params or {})
+            incident_start, alert_doc = alert.started_at.isoformat(), journal_view(alert)
         values = resolve_params(runbook, params or {})
         scenario, scenario_file = None, None
         if mode != "live":
@@ -125,7 +136,10 @@ class RunSession:
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
                 host=socket.gethostname(), pid=os.getpid(),
-                residency=[r.to_dict() for r in rules]))
+                residency=[r.to_dict() for r in rules], alert=alert_doc))
+            if alert_doc is not None:
+                journal.write_sync(MilestoneReached(name="detected", step=None, source="alert",
+                                                    occurred_at=incident_start))
         except BaseException:
             session.close()
             if not journal.events():  # nothing happened: leave no empty run behind

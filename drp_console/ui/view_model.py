@@ -273,8 +273,9 @@ class RunView:
 
     def _on_milestone(self, e: dict, at: datetime | None) -> None:
         name = str(e.get("name"))
+        occurred = parse_ts(e.get("occurred_at"))  # an alert's start: the clocks count from it
         if at is not None:
-            self.milestones.setdefault(name, at)
+            self.milestones.setdefault(name, occurred if occurred and occurred < at else at)
         self._say(at, f"milestone {name} ({e.get('operator') or e.get('source')})", "milestone")
 
     def _on_note(self, e: dict, at: datetime | None) -> None:
