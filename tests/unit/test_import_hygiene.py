@@ -16,6 +16,8 @@ CORE = [
     "drp_console.journal",
     "drp_console.report",
     "drp_console.plandoc",
+    "drp_console.alerts",
+    "drp_console.drift",
 ]
 
 
