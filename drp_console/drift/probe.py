@@ -192,7 +192,7 @@ class DriftCheck:
             probe = {"project": project, "instance": args["instance"]}
             result, err = self.reader.read("sql.instances.get", probe)
             found += [self._error(step.id, call, args, err)] if err is not None else \
-                estate.sql_backup_settings(result, step.id)
+                estate.sql_backup_settings(result, step.id) + self._region(step.id, result)
         elif "zone" in args and "instance" in args:
             probe = {"project": project, "zone": args["zone"], "instance": args["instance"]}
             _, err = self.reader.read("compute.instances.get", probe)
@@ -229,6 +229,17 @@ class DriftCheck:
             vms[zone] = (listed or {}).get("items") or []
         sql, _ = self.reader.read("sql.instances.list", {"project": project})
         return estate.unused_zones(self.zones, vms, (sql or {}).get("items") or [])
+
+    def _region(self, step_id: str, instance: dict[str, Any]) -> list[Finding]:
+        """The residency rule for a Cloud SQL instance a mutating step acts on (its region is
+        not in the step's arguments, so only a read can tell)."""
+        region = str(instance.get("region") or "")
+        for rule in self.rules:
+            if region and region not in rule.regions:
+                return [Finding("residency", f"step '{step_id}' acts on {instance.get('name')} "
+                                f"in {region}, outside {rule.source} "
+                                f"[{', '.join(rule.regions)}]", step_id)]
+        return []
 
     def _check_failed(self, step_id: str, expr: str) -> Finding:
         """A check that does not hold is drift unless it describes the incident (`!=`, `not`)

@@ -103,3 +103,10 @@ def test_a_stopped_snapshot_schedule_and_an_unused_zone_are_drift():
     found = estate.unused_zones(zones, {"europe-west1-b": [{"name": "web-1"}]},
                                 [{"gceZone": "europe-west1-c"}])
     assert [f.message.split(" (")[0] for f in found] == ["zone europe-west1-d"]
+
+
+def test_a_cloud_sql_instance_moved_out_of_the_allowed_regions_is_drift():
+    res = drp("check", str(FAILOVER), "--scenario", str(HERE / "us-replica.yaml"), "--json")
+    assert res.exit_code == 1, res.output
+    drift = {(f["step"], f["kind"]) for f in json.loads(res.output)["drift"]}
+    assert drift == {("promote", "residency"), ("make-ha", "residency")}
