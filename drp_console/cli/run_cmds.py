@@ -140,6 +140,9 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
             from drp_console.alerts.incident import read_alert
 
             alert = read_alert(alert_file)
+            if alert.state == "closed":
+                click.echo(f"drp run: note: {alert.summary_line()} is closed; the run still "
+                           "counts from its start", err=True)
         session = RunSession.start(
             runbook, mode="live" if live else mode, params=given, scenario_path=scenario,
             sim_endpoint=sim_endpoint, operator=operator, runs_dir=runs_dir,
