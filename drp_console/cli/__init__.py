@@ -1,7 +1,7 @@
 """The `drp` command line: one click group whose commands load their modules only when used.
 
 Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_cmds`,
-`ui_cmds`, `plan_cmds`, `journal_cmds`); this file only wires them, so `drp --help` and
+`ui_cmds`, `plan_cmds`, `journal_cmds`, `alert_cmds`, `check_cmds`); this file only wires them, so `drp --help` and
 start-up stay cheap.
 """
 
@@ -46,6 +46,16 @@ def _plan_cmds() -> dict[str, click.Command]:
 def _journal_cmds() -> dict[str, click.Command]:
     from drp_console.cli import journal_cmds as m
     return {"journal": m.journal}
+
+
+def _alert_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import alert_cmds as m
+    return {"alerts": m.alerts}
+
+
+def _check_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import check_cmds as m
+    return {"check": m.check}
 
 
 def _ui_cmds() -> dict[str, click.Command]:

@@ -56,6 +56,7 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
     from drp_console.journal import JournalError, Redactor, RunLocked
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
+    from drp_console.alerts.incident import AlertError
 
     try:
         return action()
@@ -63,7 +64,7 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
         for diag in getattr(exc, "diagnostics", None) or [exc]:
             click.echo(str(diag), err=True)
         return ExitCode.INVALID
-    except ParameterError as exc:
+    except (ParameterError, AlertError) as exc:
         _fail(str(exc), ExitCode.USAGE, secrets)
     except RunLocked as exc:
         _fail(str(exc), ExitCode.LOCKED, secrets)
@@ -153,9 +154,13 @@ def _with_answer_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--live", is_flag=True, help="Act on real Google Cloud (needs the project typed).")
 @click.option("--confirm-project", metavar="ID", help="The project id, typed, for --live --headless.")
 @click.option("--incident-start", metavar="ISO", help="When the incident began (for the RPO).")
+@click.option("--alert", "alert_file", metavar="FILE",
+              help="Start from a Cloud Monitoring incident notification (webhook JSON; `-` reads "
+                   "stdin): detected at its start, parameters from its labels.")
 @_with_answer_options
 def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str, live: bool,
-        confirm_project: str | None, incident_start: str | None, headless: bool,
+        confirm_project: str | None, incident_start: str | None, alert_file: str | None,
+        headless: bool,
         answers: str | None, auto_approve: bool, operator: str | None, runs_dir: str | None,
         params: tuple[str, ...]) -> None:
     """Start a run of RUNBOOK (simulated unless --live)."""
@@ -172,6 +177,9 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
             raise click.UsageError(f"--confirm-project {confirm_project} does not match "
                                    f"-p project={given['project']}")
 
+    if alert_file and incident_start:
+        raise click.UsageError("--alert gives the incident start: drop --incident-start")
+
     def body() -> int:
         from drp_console.runner.session import RunSession, parse_incident_start
 
@@ -180,10 +188,18 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
         except ValueError as exc:
             raise click.UsageError(str(exc)) from None
         answered = _answers(answers)
+        alert = None
+        if alert_file:
+            from drp_console.alerts.incident import read_alert
+
+            alert = read_alert(alert_file)
+            if alert.state == "closed":
+                click.echo(f"drp run: note: {alert.summary_line()} is closed; the run still "
+                           "counts from its start", err=True)
         session = RunSession.start(
             runbook, mode="live" if live else mode, params=given, scenario_path=scenario,
             sim_endpoint=sim_endpoint, operator=operator, runs_dir=runs_dir,
-            project=confirm_project if live else None, incident_start=started_at)
+            project=confirm_project if live else None, incident_start=started_at, alert=alert)
         if live and confirm_project and session.ctx.project != confirm_project:
             session.close()
             raise click.UsageError(f"the run would act on {session.ctx.project}, not on "

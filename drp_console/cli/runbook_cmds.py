@@ -180,8 +180,17 @@ def plan(runbook: str, params: tuple[str, ...], mode: str | None) -> int:
     except ParameterError as exc:
         click.echo(f"drp plan: {exc}", err=True)
         return ExitCode.USAGE
-    click.echo(render_plan(make_plan(doc, values, mode or "simulate"), default_mode=not mode))
-    return ExitCode.OK
+    from drp_console.runbook.residency import ResidencyConfigError
+
+    try:
+        planned = make_plan(doc, values, mode or "simulate")
+    except ResidencyConfigError as exc:
+        click.echo(f"drp plan: {exc}", err=True)
+        return ExitCode.INVALID
+    click.echo(render_plan(planned, default_mode=not mode))
+    for refusal in planned.refusals:
+        click.echo(f"drp plan: refused: {refusal}", err=True)
+    return ExitCode.INVALID if planned.refusals else ExitCode.OK
 
 
 def _notes(p: Any, s: Any) -> list[str]:

@@ -86,6 +86,10 @@ class RunStarted(Record):
     host: str
     pid: int
     sim_endpoint: str | None = None
+    residency: list[dict[str, Any]] | None = None
+    """The residency rules the engine applies (`runbook.residency.Rule.to_dict()`)."""
+    alert: dict[str, Any] | None = None
+    """The Cloud Monitoring incident that started the run (`drp run --alert`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +280,10 @@ class MilestoneReached(Record):
     name: str
     step: str | None
     source: str
-    """step, operator."""
+    """step, operator, alert."""
+    occurred_at: str | None = None
+    """When it happened, if before it was journaled (ISO-8601): an alert's incident start for
+    `detected`; the run's clocks count from this time."""
 
 
 @dataclass(frozen=True, slots=True)

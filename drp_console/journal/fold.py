@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from drp_console.journal.event_types import EventType as E
 from drp_console.journal.step_state import LOG_CAP, Milestone
-from drp_console.journal.timing import Instant
+from drp_console.journal.timing import Instant, parse_ts
 from drp_console.runbook.durations import seconds_of
 
 if TYPE_CHECKING:
@@ -275,7 +275,17 @@ def _resource(target: str) -> Handler:
 def _milestone(s: RunState, e: Event, at: Instant) -> None:
     name = e.get("name")
     if isinstance(name, str) and name and name not in s.milestones:
-        s.milestones[name] = Milestone(name, at, e.get("operator"), e.get("step"), e.get("source"))
+        s.milestones[name] = Milestone(name, _occurred(e, at), e.get("operator"), e.get("step"),
+                                       e.get("source"))
+
+
+def _occurred(e: Event, at: Instant) -> Instant:
+    """A milestone journaled after it happened (`occurred_at`, an alert's start): the instant
+    moved back by the gap, on the wall clock (before the run, so approximate)."""
+    occurred, wall = parse_ts(e.get("occurred_at")), at.wall
+    if occurred is None or wall is None or occurred >= wall:
+        return at
+    return Instant(occurred.isoformat(), None, None, at.seq, at.t - (wall - occurred).total_seconds())
 
 
 def _note(s: RunState, e: Event, at: Instant) -> None:

@@ -33,6 +33,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 MILESTONE_PATTERN = r"^[a-z][a-z0-9-]*$"
 ROLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+REGION_PATTERN = r"^[a-z]+-[a-z]+[0-9]+$"
 KNOWN_MILESTONES = MILESTONES
 MODES = ("live", "simulate", "training")
 STEP_TYPES = ("manual", "approval", "gcp", "wait", "shell", "decision")
@@ -93,6 +94,10 @@ class Parameter(_Model):
     """A regular expression the whole value must match."""
     choices: list[str | int] | None = None
     """The only values allowed (compared as text)."""
+    from_alert: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")] | None \
+        = None
+    """A run started by an alert (`drp run --alert`) takes the value from the incident, by its
+    dotted path under `incident`, e.g. `resource.labels.database_id` (addition)."""
 
     @property
     def is_required(self) -> bool:
@@ -250,6 +255,14 @@ class Runbook(_Model):
     review_every: Duration | None = None
     """How often the runbook must be tested, live or in a game-day at speed 1 (e.g. `90d`):
     `drp history` lists it as overdue when its last such drill is older (addition)."""
+    allowed_regions: Annotated[list[Annotated[str, StringConstraints(pattern=REGION_PATTERN)]],
+                               Field(min_length=1)] | None = None
+    """Residency guard: the only regions (e.g. `europe-west1`) the runbook's calls may act in;
+    validate, plan and the engine refuse a zone or region outside them. A `drp.toml` may set a
+    project-wide default that applies as well (addition)."""
+    triggers: list[str] = []
+    """Cloud Monitoring alerting policy names (`incident.policy_name`) that start this runbook:
+    `drp alerts match` lists it for their incidents (addition)."""
     breach_clock: bool = False
     """Shows the GDPR Art. 33 72-hour notification deadline, counted from milestone `aware`."""
     scenario: str | None = None

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drp_console.runbook import templating
+from drp_console.runbook import residency, templating
 from drp_console.runbook.catalog import CATALOG
 from drp_console.runbook.graph import Ancestry
 from drp_console.runbook.model import DecisionStep, GcpStep, Runbook, ShellStep, WaitStep
@@ -76,6 +76,9 @@ class Plan:
     """Sum of the estimates along the critical path."""
     restored_seconds: float | None = None
     """Estimated time to the first step with milestone `restored` (compare with the RTO)."""
+    refusals: list[str] = field(default_factory=list)
+    """Residency refusals (`runbook.residency`): steps whose arguments, parameters filled in,
+    name a zone or region outside `allowed_regions`; a run would refuse them."""
 
     @property
     def groups(self) -> dict[int, list[PlannedStep]]:
@@ -176,8 +179,10 @@ def _describe(step: Any, ctx: Mapping[str, Any]) -> tuple[str, str]:
     return "people", str(show(prompt))
 
 
-def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simulate") -> Plan:
-    """The plan of a valid runbook (no needs cycles) for resolved parameters."""
+def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simulate",
+              rules: list[residency.Rule] | None = None) -> Plan:
+    """The plan of a valid runbook (no needs cycles) for resolved parameters; residency `rules`
+    default to the runbook's and its `drp.toml`'s (ResidencyConfigError for a bad drp.toml)."""
     ancestry = Ancestry(runbook)
     ctx = templating.context(params=params, run={"mode": mode, "id": "<run.id>",
                                                  "operator": "<run.operator>",
@@ -221,7 +226,23 @@ def make_plan(runbook: Runbook, params: Mapping[str, object], mode: str = "simul
     while end is not None:
         path.append(end)
         end = via[end]
+    refused = residency.refusals(runbook, rules, render=lambda args: _rendered(args, ctx))
     return Plan(runbook=runbook, mode=mode, params=masked(runbook, dict(params)),
                 steps=planned, critical_path=list(reversed(path)),
                 critical_seconds=max(finish.values(), default=0.0),
-                restored_seconds=min(restored) if restored else None)
+                restored_seconds=min(restored) if restored else None,
+                refusals=[message for _, _, message in refused])
+
+
+def _rendered(value: Any, ctx: Mapping[str, Any]) -> Any:
+    """Every string of a value rendered with the parameters; what only the run knows is left
+    as written (so the residency guard skips it)."""
+    if isinstance(value, dict):
+        return {k: _rendered(v, ctx) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rendered(v, ctx) for v in value]
+    try:
+        out = templating.render_value(value, ctx)
+    except Exception:  # needs what only the run knows
+        return value
+    return value if "<" in str(out) else out

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from drp_console.runbook import templating
+from drp_console.runbook import residency, templating
 from drp_console.runbook.catalog import CATALOG, Call
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
 from drp_console.runbook.durations import duration_text
@@ -81,7 +81,18 @@ class _Checker:
         if self.ancestors is not None:
             self.check_smells()
         check_hazards(self)
+        self.check_residency()
         return self.out
+
+    def check_residency(self) -> None:
+        """Literal zones and regions outside `allowed_regions` (or the project's drp.toml)."""
+        try:
+            found = residency.refusals(self.rb)
+        except residency.ResidencyConfigError as exc:
+            self.add(("allowed_regions",) if self.rb.allowed_regions else (), str(exc))
+            return
+        for i, key, message in found:
+            self.add(("steps", i, "with", key), message)
 
     # -- parameters, ids, the graph ------------------------------------------------------------
     def check_parameters(self) -> None:

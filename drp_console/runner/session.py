@@ -18,9 +18,10 @@ from drp_console.engine.context import RunContext
 from drp_console.engine.responder import Responder
 from drp_console.engine.scheduler import Engine
 from drp_console.exit_codes import ExitCode
-from drp_console.journal.event_types import EventType, RunResumed, RunStarted
+
 from drp_console.runner.crash import crash_hook
 from drp_console.settings import settings
+from drp_console.journal.event_types import EventType, MilestoneReached, RunResumed, RunStarted
 
 
 class SessionError(Exception):
@@ -62,8 +63,12 @@ class RunSession:
               params: dict[str, str] | None = None, scenario_path: str | Path | None = None,
               sim_endpoint: str | None = None, operator: str | None = None,
               runs_dir: str | Path | None = None, project: str | None = None,
-              incident_start: str | None = None) -> RunSession:
+              incident_start: str | None = None, alert: Any = None) -> RunSession:
         """Start a new run: validate, resolve parameters, open the world, journal run_started.
+
+        `alert` (an `alerts.incident.Incident`) fills `from_alert` parameters, sets the incident
+        start to its `started_at`, is kept in `run_started.alert` and records milestone
+        `detected` at that time (AlertError, exit 2, when it cannot start this runbook).
 
         Raises InvalidDocument (exit 3), ParameterError (2), RunLocked (4), SessionError."""
         from drp_console import __version__
@@ -76,6 +81,14 @@ class RunSession:
             raise SessionError(f"unknown mode {mode!r}: use simulate, training or live")
         operator = guess_operator(operator)
         runbook = load_runbook(runbook_path)
+        rules = _residency_rules(runbook)
+        alert_doc = None
+        if alert is not None:
+            from drp_console.alerts.matching import alert_params, check_trigger, journal_view
+
+            check_trigger(runbook, alert)
+            params = alert_params(runbook, alert, params or {})
+            incident_start, alert_doc = alert.started_at.isoformat(), journal_view(alert)
         values = resolve_params(runbook, params or {})
         scenario, scenario_file = None, None
         if mode != "live":
@@ -114,7 +127,7 @@ class RunSession:
                     float(sim_health(endpoint or "").get("speed") or 1.0)
             session.ctx = RunContext(run_id=run_id, mode=mode, params=values, operator=operator,  # type: ignore[arg-type]
                                      speed=float(speed), project=project,
-                                     run_dir=runs_dir / run_id)
+                                     run_dir=runs_dir / run_id, extra={"residency": rules})
             journal.write_sync(RunStarted(run_id=run_id,
                 runbook={"id": runbook.id, "title": runbook.title, "version": runbook.version,
                          "hash": runbook.source_hash, "path": str(Path(runbook_path).resolve())},
@@ -124,7 +137,11 @@ class RunSession:
                 scenario=_scenario_info(scenario, scenario_file, endpoint, speed),
                 sim_endpoint=sim_endpoint, project=project, regions=_regions(scenario),
                 incident_start=incident_start, tool_version=__version__,
-                host=socket.gethostname(), pid=os.getpid()))
+                host=socket.gethostname(), pid=os.getpid(),
+                residency=[r.to_dict() for r in rules], alert=alert_doc))
+            if alert_doc is not None:
+                journal.write_sync(MilestoneReached(name="detected", step=None, source="alert",
+                                                    occurred_at=incident_start))
             session._publish()
         except BaseException:
             session.close()
@@ -196,7 +213,8 @@ class RunSession:
                                 started.get("project"))
             session.ctx = RunContext(run_id=started["run_id"], mode=mode, params=values,
                                      operator=operator, speed=float(info.get("speed") or 1.0),
-                                     project=started.get("project"), run_dir=run_dir)
+                                     project=started.get("project"), run_dir=run_dir,
+                                     extra={"residency": _journaled_rules(started, runbook)})
             if not any(e.get("type") == EventType.RUN_FINISHED for e in events):
                 journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
@@ -265,6 +283,26 @@ def _scenario_info(scenario: Any, path: Path | None, endpoint: str | None,
         return None
     return {"id": sim_health(endpoint).get("scenario"), "title": None, "speed": speed,
             "path": None}
+
+
+def _residency_rules(runbook: Any) -> list[Any]:
+    """The residency rules of a runbook and its drp.toml (SessionError, exit 3, for a bad one)."""
+    from drp_console.runbook import residency
+
+    try:
+        return residency.rules_for(runbook)
+    except residency.ResidencyConfigError as exc:
+        raise SessionError(str(exc), ExitCode.INVALID) from None
+
+
+def _journaled_rules(started: dict[str, Any], runbook: Any) -> list[Any]:
+    """The rules journaled at the start (older runs: the runbook's own)."""
+    from drp_console.runbook import residency
+
+    kept = started.get("residency")
+    if kept is None:
+        return residency.rules_for(runbook)
+    return [residency.Rule.from_dict(r) for r in kept]
 
 
 def _as_text(value: Any) -> str:

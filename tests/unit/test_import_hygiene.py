@@ -17,6 +17,8 @@ CORE = [
     "drp_console.report",
     "drp_console.runner",
     "drp_console.plandoc",
+    "drp_console.alerts",
+    "drp_console.drift",
 ]
 
 

@@ -41,6 +41,20 @@ async def confirm_live(run: StepRun, default_expected: str | None) -> None:
                           hint="retry the step to be asked again, or skip it")
 
 
+def refuse_outside_regions(run: StepRun, args: dict[str, Any]) -> None:
+    """The residency guard, just before a call is sent: a zone or region outside the run's
+    rules fails the step with the refusal, and nothing is sent."""
+    from drp_console.runbook import residency
+
+    rules = run.host.ctx.extra.get("residency")
+    if rules is None:  # an engine built without a session: the runbook's own rule
+        rules = residency.rules_for(run.host.runbook)
+    refusal = residency.check(run.step.id, args, rules)  # type: ignore[arg-type]
+    if refusal is not None:
+        raise StepFailure(refusal, code="residency",
+                          hint="nothing was sent; change the step's location or the rule")
+
+
 async def run_gcp(run: StepRun) -> StepResult:
     """Render `with`, journal the intent, call, poll, then evaluate `check` and `outputs`."""
     from drp_console import actions
@@ -57,6 +71,7 @@ async def run_gcp(run: StepRun) -> StepResult:
         result = await poll_operation(run, op)
     else:
         args = host.render_args(step.with_, call)
+        refuse_outside_regions(run, args)
         rid = None
         if call.mutating:
             await confirm_live(run, str(args.get(call.resource) or ""))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
-from drp_console.journal.event_types import CallCompleted
+from drp_console.engine.executors.gcp import refuse_outside_regions
 from drp_console.runbook.catalog import CATALOG
+from drp_console.journal.event_types import CallCompleted
 
 DEFAULT_INTERVAL = 10.0
 """Seconds between two reads when the step gives no `interval`."""
@@ -17,6 +18,7 @@ async def run_wait(run: StepRun) -> StepResult:
     host, step = run.host, run.step
     call = CATALOG[step.call]
     args = host.render_args(step.with_, call)
+    refuse_outside_regions(run, args)
     interval = (getattr(step, "interval", None) or DEFAULT_INTERVAL) / host.ctx.speed
     reads, last_error = 0, None
     while True:
