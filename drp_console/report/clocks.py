@@ -50,6 +50,8 @@ def objectives(state: RunState, when: Moments, speed: float, not_yet: str
     targets = state.objectives
     name, origin = state.rto_origin
     origin_words = f"milestone '{name}'" if name else "the run's start"
+    if name and state.milestones[name].source == "alert":  # placed at the alert's start
+        origin_words += " (the alert's incident start)"
     restored = state.milestones.get(ms.RTO_END)
     rto = state.rto_achieved
     if restored is not None and origin is not None:
