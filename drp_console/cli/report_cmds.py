@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from drp_console.cli.options import runs_dir_option
+from drp_console.cli.options import operator_option, runs_dir_option
 from drp_console.exit_codes import ExitCode
 
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
@@ -21,6 +21,7 @@ def _fail(message: str, code: int) -> None:
 
 @click.command()
 @click.argument("run_ref", metavar="RUN")
+@click.argument("assignments", nargs=-1, metavar="[owner=NAME] [due=YYYY-MM-DD]")
 @click.option("-f", "--format", "formats", multiple=True,
               type=click.Choice(["md", "html", "json", "csv"]),
               help="md, html, json or csv (repeatable). Default: all four.")
@@ -30,11 +31,18 @@ def _fail(message: str, code: int) -> None:
 @click.option("--tz", "zone", default=None, metavar="ZONE",
               help="Your time zone, shown beside UTC (IANA name, e.g. Europe/Berlin; default: "
                    "this machine's). A zone on UTC's clock (UTC, Etc/UTC) prints times once.")
+@click.option("--action", "action", default=None, metavar="ID",
+              help="Set the owner and/or due date of improvement action ID (A1, A2, ... as the "
+                   "report numbers them): `--action A1 owner=ana due=2026-12-31`. Journaled in "
+                   "the run's journal (also after the run finished), then the report is written.")
+@operator_option
 @runs_dir_option
-def report(run_ref: str, formats: tuple[str, ...], output: str | None, zone: str | None,
+def report(run_ref: str, assignments: tuple[str, ...], formats: tuple[str, ...],
+           output: str | None, zone: str | None, action: str | None, operator: str | None,
            runs_dir: str | None) -> None:
     """Write the post-incident report of RUN (a run id, a unique prefix of one, or a run
-    directory)."""
+    directory). A run that has not finished gets a DRAFT report, marked so."""
+    from drp_console.cli import report_action
     from drp_console.journal.events import JournalError
     from drp_console.journal.rundir import RunNotFound, default_runs_dir, find_run
     from drp_console.report.intake import ReportError
@@ -49,10 +57,23 @@ def report(run_ref: str, formats: tuple[str, ...], output: str | None, zone: str
     try:
         resolve_zone(zone)
         run_dir = find_run(Path(runs_dir) if runs_dir else default_runs_dir(), run_ref)
+        if action is not None or assignments:
+            update = report_action.parse(action or "", assignments)
+            from drp_console.engine.operator import guess_operator
+
+            report_action.journal_update(run_dir, update, guess_operator(operator))
+            click.echo(f"drp report: {update.action} " + ", ".join(
+                f"{k} {v}" for k, v in (("owner", update.owner), ("due", update.due)) if v)
+                + " (journaled)", err=True)
         built = load_report(run_dir, zone)
+        if built.draft:
+            click.echo(f"drp report: DRAFT: the run has not finished ({built.header.status}); "
+                       "write the report again when it ends", err=True)
     except UnknownZone as exc:
         _fail(str(exc), ExitCode.USAGE)
     except RunNotFound as exc:
+        _fail(str(exc), ExitCode.USAGE)
+    except report_action.ActionError as exc:
         _fail(str(exc), ExitCode.USAGE)
     except (JournalError, ReportError) as exc:
         _fail(str(exc), ExitCode.FAILED)

@@ -40,6 +40,7 @@ class EventType(StrEnum):
     RUN_UNPAUSED = "run_unpaused"
     WARNING = "warning"
     RUN_FINISHED = "run_finished"
+    ACTION_UPDATED = "action_updated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,19 @@ class Note(Record):
     text: str
     tag: str | None
     step: str | None = None
+    owner: str | None = None
+    """For an `action`: who will do it (None when not given; older journals have no field)."""
+    due: str | None = None
+    """For an `action`: the due date, `YYYY-MM-DD` (None when not given)."""
+
+    def fields(self) -> dict[str, Any]:
+        """As `Record.fields`, without an owner or due date that was not given (a note
+        journals as it always did unless they are)."""
+        data = Record.fields(self)
+        for name in ("owner", "due"):
+            if data[name] is None:
+                del data[name]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,13 +344,27 @@ class RunFinished(Record):
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ActionUpdated(Record):
+    """An improvement action's owner or due date set after it was raised (`drp report RUN
+    --action A1 owner=... due=...`), possibly after the run finished. The latest one counts."""
+
+    TYPE: ClassVar[EventType] = EventType.ACTION_UPDATED
+    action: str
+    """The action's id in the report: `A1`, `A2`, ... (the notes tagged `action`, in order)."""
+    owner: str | None = None
+    """The new owner (None: unchanged)."""
+    due: str | None = None
+    """The new due date, `YYYY-MM-DD` (None: unchanged)."""
+
+
 RECORDS: dict[EventType, type[Record]] = {
     cls.TYPE: cls
     for cls in (
         RunStarted, RunResumed, StepStarted, CallIntent, OperationSubmitted, OperationProgress,
         CallCompleted, AttemptFailed, Waiting, Answered, ChecklistTicked, StepUnknown, Output,
         StepFinished, RestorePoint, ResourceCreated, ResourceDeleted, MilestoneReached, Note,
-        RunPaused, RunUnpaused, RunWarning, RunFinished,
+        RunPaused, RunUnpaused, RunWarning, RunFinished, ActionUpdated,
     )
 }
 """Event type -> its record class (every type has one)."""

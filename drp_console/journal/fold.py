@@ -290,7 +290,13 @@ def _occurred(e: Event, at: Instant) -> Instant:
 
 def _note(s: RunState, e: Event, at: Instant) -> None:
     s.notes.append({"text": e.get("text"), "tag": e.get("tag"), "step": e.get("step"),
-                    "by": e.get("operator"), "ts": at.ts, "at": at})
+                    "by": e.get("operator"), "ts": at.ts, "at": at,
+                    "owner": e.get("owner"), "due": e.get("due")})
+
+
+def _action_updated(s: RunState, e: Event, at: Instant) -> None:
+    s.action_updates.append({"action": e.get("action"), "owner": e.get("owner"),
+                             "due": e.get("due"), "by": e.get("operator"), "at": at})
 
 
 def _warning(s: RunState, e: Event, at: Instant) -> None:
@@ -320,6 +326,7 @@ HANDLERS: dict[str, Handler] = {
     E.RESOURCE_DELETED: _resource("deleted"),
     E.MILESTONE: _milestone,
     E.NOTE: _note,
+    E.ACTION_UPDATED: _action_updated,
     E.WARNING: _warning,
 }
 """Event type -> how it changes the state (every type of `EventType` has one)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from drp_console.journal.event_types import STEP_EVENTS
+from drp_console.journal.event_types import STEP_EVENTS, EventType
 from drp_console.journal.fold import HANDLERS
 from drp_console.journal.step_state import FINISHED, Milestone, StepState
 from drp_console.journal.timing import Instant, RunClock, parse_ts, span
@@ -111,7 +111,9 @@ class RunState:
     milestones: dict[str, Milestone] = field(default_factory=dict)
     """Milestone name -> its first occurrence."""
     notes: list[dict[str, Any]] = field(default_factory=list)
-    """Notes: text, tag, step, by, ts."""
+    """Notes: text, tag, step, by, ts, at, owner, due."""
+    action_updates: list[dict[str, Any]] = field(default_factory=list)
+    """Owner/due changes of improvement actions, in order: action (`A1`), owner, due, by, at."""
     warnings: list[dict[str, Any]] = field(default_factory=list)
     """Warnings: message, step, ts."""
     restore_point: dict[str, Any] | None = None
@@ -173,7 +175,8 @@ class RunState:
         handler = HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is not None and not (kind in STEP_EVENTS and not isinstance(event.get("step"), str)):
             handler(self, event, at)
-        self.last = at
+        if not (kind == EventType.ACTION_UPDATED and self.ended is not None):
+            self.last = at  # an action's owner set after the run does not extend the run
         return self
 
     def person(self, name: str, at: Instant) -> Person:

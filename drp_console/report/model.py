@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from drp_console.journal.state import RunState
-from drp_console.report import clocks, deviations, header, people
+from drp_console.report import clocks, deviations, facts, header, people
 from drp_console.report.coerce import as_int, doc_steps
 from drp_console.report.critical_path import predecessors, recovery_sources, runbook_of
 from drp_console.report.intake import ReportError, events_sha256, prepare
@@ -24,6 +24,7 @@ from drp_console.report.parts import (
     MilestoneRow,
     NoteRow,
     Objective,
+    Parameter,
     Part,
     Person,
     Problem,
@@ -41,8 +42,12 @@ class Report(Part):
 
     report_format: str = REPORT_FORMAT
     """Version of this model's JSON form."""
+    draft: bool
+    """The run has not finished (in progress or interrupted): this is a draft, and it says so."""
     header: Header
     """1. What ran, where, when, with what result."""
+    parameters: tuple[Parameter, ...]
+    """1. The run's parameters as resolved (secrets `***`)."""
     people: tuple[Person, ...]
     """2. Who acted, in which roles."""
     approvals: tuple[Approval, ...]
@@ -66,7 +71,8 @@ class Report(Part):
     resources: tuple[ResourceRow, ...]
     """10. Resources created and whether they were torn down."""
     breach: BreachClock | None
-    """11. The 72-hour breach clock (None when the runbook has none)."""
+    """11. The 72-hour breach clock with the data concerned (None when the runbook has none);
+    shown first when present."""
     actions: tuple[ActionItem, ...]
     """12. Improvement plan."""
     integrity: Integrity
@@ -113,8 +119,15 @@ def report_of(
                "not been recorded yet" if in_progress else "not been recorded before it stopped")
     objectives, restored_from = clocks.objectives(state, when, speed, not_yet)
     notes = people.notes(state, when)
+    breach = None
+    if state.breach_clock:
+        breach = clocks.breach_clock(state, when).model_copy(update={
+            "data_categories": facts.breach_facts(notes, facts.CATEGORIES_TAG),
+            "data_subjects": facts.breach_facts(notes, facts.SUBJECTS_TAG)})
     return Report(
+        draft=state.ended is None,
         header=header.header(state, when, zone_name, in_progress),
+        parameters=facts.parameters(state),
         people=people.people(state, when),
         approvals=people.approvals(state, when, docs),
         objectives=objectives,
@@ -126,7 +139,7 @@ def report_of(
         notes=notes,
         problems=deviations.problems(state, when),
         resources=deviations.resources(state, when),
-        breach=clocks.breach_clock(state, when) if state.breach_clock else None,
-        actions=people.actions(notes),
+        breach=breach,
+        actions=facts.actions(state, notes, when),
         integrity=header.integrity(state, sha256),
     )

@@ -239,6 +239,17 @@ class NoteRow(Part):
     """The note (redacted)."""
 
 
+class Parameter(Part):
+    """Section 1: one parameter of the run, as resolved and journaled."""
+
+    name: str
+    """The parameter's name."""
+    value: str
+    """Its value as text (JSON for lists and numbers); `***` for a secret."""
+    secret: bool
+    """The runbook marks it secret: its value is never shown."""
+
+
 class Problem(Part):
     """Section 9: an error or warning."""
 
@@ -292,11 +303,17 @@ class BreachClock(Part):
     """`authority notified in time`, `authority notified late`, `not notified, time left` ..."""
     margin_s: float | None
     """Seconds left before the deadline at notification (or at the report's end); negative = overrun."""
+    data_categories: tuple[str, ...] = ()
+    """Categories of personal data concerned, as recorded (notes tagged `data-categories`)."""
+    data_subjects: tuple[str, ...] = ()
+    """Data subjects concerned, who and how many, as recorded (notes tagged `data-subjects`)."""
 
 
 class ActionItem(Part):
     """Section 12: an improvement action from a note tagged `action`."""
 
+    id: str
+    """Its stable id, `A1`, `A2`, ... (the notes tagged `action`, in order)."""
     text: str
     """What should be done."""
     raised_by: str
@@ -306,9 +323,14 @@ class ActionItem(Part):
     step: str
     """Step it came from ("" when none)."""
     owner: str
-    """Owner, to fill in."""
+    """Who will do it: given with the note or later (`drp report RUN --action A1 owner=...`);
+    "" while nobody is named."""
     due: str
-    """Due date, to fill in."""
+    """Due date, `YYYY-MM-DD` ("" while none is set)."""
+    updated_by: str
+    """Who last set its owner or due date after it was raised ("" when nobody did)."""
+    updated: Moment | None
+    """When they did (None when nobody did)."""
 
 
 class Integrity(Part):

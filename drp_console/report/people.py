@@ -1,12 +1,12 @@
-"""Sections 2, 8 and 12: who acted and how they answered, their notes, and the improvement plan
-raised in them; read from the run-state fold."""
+"""Sections 2 and 8: who acted and how they answered, and their notes; read from the run-state
+fold (the improvement plan raised in the notes is in `facts`)."""
 
 from __future__ import annotations
 
 from drp_console.journal.state import RunState
 from drp_console.report.coerce import text
 from drp_console.report.moments import Moments
-from drp_console.report.parts import ActionItem, Approval, NoteRow, Person
+from drp_console.report.parts import Approval, NoteRow, Person
 
 
 def people(state: RunState, when: Moments) -> tuple[Person, ...]:
@@ -43,11 +43,3 @@ def notes(state: RunState, when: Moments) -> tuple[NoteRow, ...]:
         for n in state.notes
     )
 
-
-def actions(notes_: tuple[NoteRow, ...]) -> tuple[ActionItem, ...]:
-    """The improvement plan: each note tagged `action`."""
-    return tuple(
-        ActionItem(text=n.text, raised_by=n.by, at=n.at, step=n.step, owner="", due="")
-        for n in notes_
-        if n.tag == "action"
-    )

@@ -373,6 +373,11 @@ def breach_response() -> Script:
     _started(s, BREACH_DOC, mode="live")
     _manual(s, "triage", 60, 1800, milestone="detected")
     _manual(s, "assess", 1801, 7200, by="erin", role="dpo", milestone="aware")
+    s.add("note", text="contact details (name, e-mail)", tag="data-categories", step="assess",
+          by="erin")
+    s.add("note", text="order history", tag="data-categories", step="assess", by="erin")
+    s.add("note", text="about 1,200 customers in France", tag="data-subjects", step="assess",
+          by="erin")
     _manual(s, "contain", 7201, 14400, milestone="mitigated")
     _manual(s, "notify-authority", 7202, 7200 + 50 * 3600, by="erin", role="dpo",
             milestone="authority-notified")
