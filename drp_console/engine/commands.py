@@ -29,10 +29,12 @@ class OperatorCommands:
         self._questions = questions
         self._operator = operator
 
-    def note(self, text: str, tag: str | None = None,
-             step: str | None = None) -> asyncio.Task[Any]:
-        """Record a note (decision, observation, blocker, action) in the timeline."""
-        return self._flow.spawn(self._emit(Note(text=text, tag=tag, step=step)))
+    def note(self, text: str, tag: str | None = None, step: str | None = None, *,
+             owner: str | None = None, due: str | None = None) -> asyncio.Task[Any]:
+        """Record a note (decision, observation, blocker, action) in the timeline; an `action`
+        may name its `owner` and `due` date (`YYYY-MM-DD`)."""
+        return self._flow.spawn(self._emit(Note(text=text, tag=tag, step=step,
+                                                owner=owner or None, due=due or None)))
 
     def milestone(self, name: str) -> asyncio.Task[Any]:
         """Record a milestone now, by the operator's word (`detected`, `restored`, ...)."""

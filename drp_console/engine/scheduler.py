@@ -83,10 +83,11 @@ class Engine:
 
     # -- operator commands (see OperatorCommands) -----------------------------------------------
 
-    def note(self, text: str, tag: str | None = None,
-             step: str | None = None) -> asyncio.Task[Any]:
-        """Record a note (decision, observation, blocker, action) in the timeline."""
-        return self.commands.note(text, tag, step)
+    def note(self, text: str, tag: str | None = None, step: str | None = None, *,
+             owner: str | None = None, due: str | None = None) -> asyncio.Task[Any]:
+        """Record a note (decision, observation, blocker, action) in the timeline; an `action`
+        may name its `owner` and `due` date."""
+        return self.commands.note(text, tag, step, owner=owner, due=due)
 
     def milestone(self, name: str) -> asyncio.Task[Any]:
         """Record a milestone now, by the operator's word."""

@@ -68,6 +68,10 @@ class Reply:
     """What was typed in a confirmation."""
     text: str | None = None
     """Free text (notes, milestone names)."""
+    owner: str | None = None
+    """Who will do an improvement action (notes tagged `action`)."""
+    due: str | None = None
+    """An improvement action's due date, `YYYY-MM-DD`."""
 
 
 class Dialog(ModalScreen["Reply | None"]):
@@ -227,11 +231,12 @@ class ReasonDialog(Dialog):
         self.dismiss(Reply("skip", by=self.by, reason=reason))
 
 
-NOTE_TAGS = ("observation", "decision", "blocker", "action")
+NOTE_TAGS = ("observation", "decision", "blocker", "action", "data-categories", "data-subjects")
 
 
 class NoteDialog(Dialog):
-    """A timestamped note, tagged decision/observation/blocker/action."""
+    """A timestamped note, tagged decision/observation/blocker/action (an action asks its owner
+    and due date) or, for a breach, the data categories or data subjects concerned."""
 
     TITLE_TEXT = "Note"
 
@@ -246,16 +251,37 @@ class NoteDialog(Dialog):
         with RadioSet(id="tag"):
             for i, tag in enumerate(NOTE_TAGS):
                 yield RadioButton(tag, value=i == 0)
+        with Horizontal(id="action-fields"):
+            yield Input(placeholder="owner (optional)", id="owner")
+            yield Input(placeholder="due YYYY-MM-DD (optional)", id="due")
+
+    def on_mount(self) -> None:
+        self.query_one("#action-fields").display = False
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.query_one("#action-fields").display = self._tag() == "action"
+
+    def _tag(self) -> str | None:
+        index = self.query_one("#tag", RadioSet).pressed_index
+        return NOTE_TAGS[index] if index >= 0 else None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+        from datetime import date
+
+        text = self.query_one("#note", Input).value.strip()
         if not text:
             return self.error("Write the note first.")
-        index = self.query_one("#tag", RadioSet).pressed_index
-        tag = NOTE_TAGS[index] if index >= 0 else None
-        self.dismiss(Reply(tag or "", by=self.by, text=text))
-
-
+        tag = self._tag()
+        owner = due = None
+        if tag == "action":
+            owner = self.query_one("#owner", Input).value.strip() or None
+            due = self.query_one("#due", Input).value.strip() or None
+            try:
+                if due is not None:
+                    date.fromisoformat(due)
+            except ValueError:
+                return self.error("Due date as YYYY-MM-DD, like 2026-12-31 (or leave it empty).")
+        self.dismiss(Reply(tag or "", by=self.by, text=text, owner=owner, due=due))
 
 
 class MilestoneDialog(Dialog):

@@ -148,3 +148,20 @@ def test_stop_leaves_the_run_resumable(tmp_path):
     assert state.status == "running"
     assert "detected" in state.milestones
     assert state.notes and state.notes[0]["text"] == "leaving for the war room"
+
+
+def test_an_action_note_journals_its_owner_and_due_date_and_a_plain_note_does_not(tmp_path):
+    eng = engine_for(runbook(manual("a")), tmp_path, Hold(hold={"a"}))
+
+    async def notes(e):
+        while e.waiting_question("a") is None:
+            await asyncio.sleep(0.01)
+        await e.note("alert on replica lag", "action", step="a", owner="dana", due="2026-12-15")
+        await e.note("lag was 3 s", "observation")
+        e.stop()
+
+    state = drive(eng, notes)
+    written = [e for e in eng.journal.events() if e["type"] == "note"]
+    assert (written[0]["owner"], written[0]["due"]) == ("dana", "2026-12-15")
+    assert "owner" not in written[1] and "due" not in written[1]
+    assert (state.notes[0]["owner"], state.notes[1]["owner"]) == ("dana", None)

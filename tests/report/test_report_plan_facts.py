@@ -33,9 +33,8 @@ def test_parameters_are_listed_in_the_runbooks_order_with_secrets_masked() -> No
         ("replica", "orders-replica", False), ("project", "acme-prod", False),
         ("webhook_token", "***", True), ("regions", '["europe-west1"]', False)]
     md = render(report, "md")
-    assert "| replica | orders-replica |" in md
-    assert "| webhook\\_token | \\*\\*\\* (secret) |" in md
-    assert md.index("Parameters:") < md.index("## 2. People")
+    assert ("| Parameters | replica = orders-replica · project = acme-prod · webhook\\_token = "
+            '\\*\\*\\* (secret) · regions = \\["europe-west1"\\] |') in md
     html = render(report, "html")
     assert "<th><code>webhook_token</code></th><td><code>***</code>" in html
     data = json.loads(render(report, "json"))

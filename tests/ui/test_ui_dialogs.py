@@ -119,6 +119,43 @@ async def test_note_with_a_tag(replay_app):
     assert results == [Reply("blocker", by="ana", text="waiting on network team")]
 
 
+async def test_an_action_note_asks_its_owner_and_due_date(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, NoteDialog("promote", "ana"))
+        assert not app.screen.query_one("#action-fields").display
+        app.screen.query_one("#tag").query("RadioButton")[3].value = True  # action
+        await pilot.pause()
+        assert app.screen.query_one("#action-fields").display
+        app.screen.query_one("#note").focus()
+        await pilot.press(*"alert on replica lag")
+        app.screen.query_one("#owner").focus()
+        await pilot.press(*"dana")
+        app.screen.query_one("#due").focus()
+        await pilot.press(*"next week", "enter")
+        await pilot.pause()
+        assert results == []
+        assert "YYYY-MM-DD" in str(app.screen.query_one(".dialog-error").render())
+        app.screen.query_one("#due").value = ""
+        await pilot.press(*"2026-12-15", "enter")
+        await pilot.pause()
+    assert results == [Reply("action", by="ana", text="alert on replica lag", owner="dana",
+                             due="2026-12-15")]
+
+
+async def test_a_breach_note_records_the_data_categories(replay_app):
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, NoteDialog("assess", "erin"))
+        app.screen.query_one("#tag").query("RadioButton")[4].value = True  # data-categories
+        await pilot.pause()
+        assert not app.screen.query_one("#action-fields").display
+        app.screen.query_one("#note").focus()
+        await pilot.press(*"contact details", "enter")
+        await pilot.pause()
+    assert results == [Reply("data-categories", by="erin", text="contact details")]
+
+
 @pytest.mark.parametrize("typed,ok", [("mitigated", True), ("Two words", False)])
 async def test_milestone_is_one_word(replay_app, typed, ok):
     app = replay_app()
