@@ -213,3 +213,25 @@ def test_a_finished_run_is_no_draft() -> None:
     report = build_report(successful_failover().events(), "UTC")
     assert report.draft is False
     assert "DRAFT" not in render(report, "md") and "DRAFT" not in render(report, "html")
+
+
+def test_bundled_runbooks_that_ask_for_the_report_point_to_the_draft_and_the_breach_facts() -> None:
+    import re
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2] / "runbooks"
+    asking = 0
+    for path in sorted(root.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text())
+        for step in doc["steps"]:
+            words = str(step.get("instructions", ""))
+            if re.search(r"(attach|file|post)\b[^.]*\breport", words, re.I | re.S):
+                asking += 1
+                assert "drp report {{ run.id }}" in " ".join(words.split()), (path.name, step["id"])
+                assert "DRAFT" in words, (path.name, step["id"])
+    assert asking >= 4
+    breach = yaml.safe_load((root / "personal-data-breach.yaml").read_text())
+    assess = next(s for s in breach["steps"] if s["id"] == "assess")
+    assert "`data-categories`" in assess["instructions"]
+    assert "`data-subjects`" in assess["instructions"]
