@@ -175,8 +175,8 @@ class RunState:
         handler = HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is not None and not (kind in STEP_EVENTS and not isinstance(event.get("step"), str)):
             handler(self, event, at)
-        if not (kind == EventType.ACTION_UPDATED and self.ended is not None):
-            self.last = at  # an action's owner set after the run does not extend the run
+        if kind != EventType.ACTION_UPDATED or self.last is None:
+            self.last = at  # an action's owner set later (`drp report --action`) is no run time
         return self
 
     def person(self, name: str, at: Instant) -> Person:

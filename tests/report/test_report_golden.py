@@ -55,8 +55,8 @@ def test_every_format_has_the_thirteen_sections_in_order(fmt: str) -> None:
     text = render(build_report(RUNS["breach"]().events(), "UTC"), fmt)
     if fmt == "json":
         assert list(json.loads(text)) == [
-            "report_format", "draft", "header", "parameters", "people", "approvals", "objectives", "restored_from",
-            "milestones", "critical_path", "steps", "deviations", "notes", "problems",
+            "report_format", "draft", "header", "parameters", "people", "approvals",
+            "objectives", "restored_from", "milestones", "critical_path", "steps", "deviations", "notes", "problems",
             "resources", "breach", "actions", "integrity"]
         return
     titles = ["Run", "People", "Objectives and results", "Milestones", "Timeline", "Steps",

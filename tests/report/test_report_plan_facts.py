@@ -190,6 +190,18 @@ def _mid_run():
     return s
 
 
+def test_an_action_update_of_an_interrupted_run_does_not_stretch_its_durations() -> None:
+    s = _mid_run()
+    s.items.insert(3, (150, "boot-a", "alice", "note", {"text": "x", "tag": "action",
+                                                         "step": None}))
+    before = build_report(s.events(), "UTC")
+    s.at(9000).add("action_updated", action="A1", owner="erin", due=None)
+    after = build_report(s.events(), "UTC")
+    assert after.actions[0].owner == "erin"
+    assert after.header.duration_s == before.header.duration_s == 200
+    assert after.header.last_event == before.header.last_event
+
+
 def test_cli_report_of_a_run_in_progress_is_a_draft(runs_dir: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     run_dir = _mid_run().write(runs_dir, monkeypatch)
