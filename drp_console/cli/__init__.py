@@ -71,6 +71,8 @@ COMMANDS: dict[str, Callable[[], dict[str, click.Command]]] = {
     "console": _ui_cmds,
     "export": _plan_cmds, "history": _plan_cmds,
     "journal": _journal_cmds,
+    "alerts": _alert_cmds,
+    "check": _check_cmds,
 }
 """Command name -> a function importing its module (only when the command is used) and
 returning that module's commands by name."""

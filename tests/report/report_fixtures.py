@@ -54,11 +54,11 @@ class Script:
 
     def write(self, runs_dir: Path, monkeypatch: pytest.MonkeyPatch, secrets=()) -> Path:
         """Write the script through the real Journal (fake clock, fixed boot id); the run dir."""
-        from drp_console.journal import writer
+        from drp_console.journal import queued, writer
         from drp_console.journal.redact import Redactor
 
         clock = _FakeClock()
-        monkeypatch.setattr(writer, "boot_id", lambda: "boot-a")
+        monkeypatch.setattr(queued, "boot_id", lambda: "boot-a")  # where events get their header
         journal = writer.Journal.create(runs_dir, self.run_id, Redactor(secrets),
                                         operator=self.operator, clock=clock)
         try:
