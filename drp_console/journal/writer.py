@@ -11,6 +11,7 @@ cache can no longer be trusted, so the journal refuses further writes until it i
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import getpass
 import os
@@ -134,10 +135,8 @@ class Journal(QueuedWriter):
             if not runs_dir.is_dir():
                 runs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
                 _fsync_dir(runs_dir.parent)
-            try:
+            with contextlib.suppress(FileExistsError):
                 run_dir.mkdir(mode=0o700)
-            except FileExistsError:
-                pass
             os.chmod(run_dir, 0o700)
             _fsync_dir(runs_dir)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
@@ -306,10 +305,8 @@ class Journal(QueuedWriter):
             self._thread.join()
         with self._lock:
             self._closed = True
-            try:
+            with contextlib.suppress(OSError):
                 os.close(self._fd)
-            except OSError:
-                pass
 
     def __enter__(self) -> Journal:
         return self

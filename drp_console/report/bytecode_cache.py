@@ -9,6 +9,7 @@ atomically; a cache that cannot be read or written only means compiling again.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -39,10 +40,8 @@ class _QuietCache(FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
-        except OSError:
-            pass
 
 
 def bytecode_cache(kind: str) -> FileSystemBytecodeCache | None:
