@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JOURNAL_NAME, STAGING_PREFIX, JournalError, parse_journal
 from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importable from here)
     JournalClock,
@@ -194,7 +195,7 @@ class Journal(QueuedWriter):
         journal = cls(path, fd, redactor, parsed.events, parsed.good_length, operator=operator, clock=clock)
         if parsed.dropped:
             journal.write_sync(
-                "warning",
+                EventType.WARNING,
                 message=(
                     f"the journal's last line was incomplete (the console stopped while writing "
                     f"it); repaired by dropping {parsed.dropped} bytes after event "

@@ -119,8 +119,6 @@ def test_the_report_is_a_view_of_run_state() -> None:
     assert _violations("report") == []
 
 
-@pytest.mark.xfail(strict=False, reason="ui/view_model.RunView still folds events itself until "
-                   "the console is ported to RunState (issue 9, another change)")
 def test_the_console_is_a_view_of_run_state() -> None:
     assert _violations("ui") == []
 
