@@ -328,7 +328,7 @@ def summary(state: Any, session: Any, out: TextIO) -> None:
             line += f" (objective {format_duration(target)}"
             if achieved is None:
                 line += ")"
-            elif speed != 1:
+            elif speed != 1 and name == "rto":  # run time; the RPO is data time, any speed
                 line += f", not comparable at {speed:g}x)"
             else:
                 line += ", met)" if achieved <= target else ", missed)"
