@@ -19,6 +19,9 @@ class ActionError(Exception):
 
 def parse(action: str, assignments: tuple[str, ...]) -> ActionUpdated:
     """The event for `--action ID key=value ...`; raises ActionError on bad input."""
+    if not action:
+        raise ActionError(f"{' '.join(assignments)!r}: say which action, e.g. --action A1 "
+                          "owner=NAME due=YYYY-MM-DD")
     if not _ID.fullmatch(action):
         raise ActionError(f"--action {action!r}: give an action id as the report numbers them, "
                           "like A1")

@@ -161,6 +161,7 @@ def test_cli_action_journals_the_owner_and_due_date_and_writes_the_report(run_di
     (["--action", "A1", "colour=red"], "write owner=NAME or due=YYYY-MM-DD"),
     (["--action", "A1"], "needs owner=NAME and/or due=YYYY-MM-DD"),
     (["--action", "first", "owner=x"], "give an action id as the report numbers them"),
+    (["owner=x"], "say which action, e.g. --action A1"),
 ])
 def test_cli_action_errors_are_one_line_and_journal_nothing(run_dir: Path, args: list[str],
                                                             words: str) -> None:
