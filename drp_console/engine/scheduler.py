@@ -83,7 +83,7 @@ class Engine:
 
     # -- operator commands (see OperatorCommands) -----------------------------------------------
 
-    def note(self, text: str, tag: str | None = None, step: str | None = None, *,
+    def note(self, text: str, tag: str | None = None, step: str | None = None,
              owner: str | None = None, due: str | None = None) -> asyncio.Task[Any]:
         """Record a note (decision, observation, blocker, action) in the timeline; an `action`
         may name its `owner` and `due` date."""
