@@ -31,7 +31,7 @@ class OperatorDialog(Dialog):
         super().on_mount()
         field = self.query_one("#operator-name", Input)
         field.focus()
-        field.cursor_position = len(field.value)
+        field.select_all()  # typing replaces the guessed name; enter keeps it
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -39,6 +39,20 @@ async def test_the_console_asks_the_name_shows_it_and_records_answers_under_it(r
     assert done and done[0]["by"] == "Maria Lopez" and done[0]["operator"] == "Maria Lopez"
 
 
+async def test_typing_a_name_replaces_the_guessed_one(runs_dir):
+    """The guessed name is selected: what the operator types replaces it, not appends to it."""
+    session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)  # --operator ana
+    app = console_for(session, ask_operator=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: bool(app.screen.query("#operator-name")), "the name dialog")
+        await pilot.press(*"Dana", "enter")
+        await until(pilot, lambda: not app.screen.query("#operator-name"), "the name taken")
+        run = app.screen
+        await until(pilot, lambda: "operator Dana" in str(run.query_one("#mode-banner").render()),
+                    "the name in the header")
+        assert "anaDana" not in str(run.query_one("#mode-banner").render())
+
+
 async def test_the_launcher_asks_the_name_before_the_run_starts(runs_dir):
     app = make_app(runbooks_dir=UI_RUNBOOKS, runs_dir=runs_dir, operator="root", still=True)
     async with app.run_test(size=(120, 40)) as pilot:
