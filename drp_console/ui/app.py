@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
 
+from drp_console.exit_codes import ExitCode
 from drp_console.ui.clock import SystemClock, UiClock
 
 
@@ -83,7 +85,8 @@ class DrpApp(App[int]):
         run_dir = next((s.run_dir for s in self.sessions if getattr(s, "run_dir", None)), None)
         live = self.screen_has_engine()
         self.close_sessions()
-        code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
+        failed = getattr(view, "status", "") in ("failed", "aborted")
+        code = ExitCode.FAILED if failed else ExitCode.OK
         run_id = getattr(view, "run_id", None)
         finished = bool(getattr(view, "finished", False))
         if run_id and not finished and live:
@@ -151,7 +154,5 @@ class DrpApp(App[int]):
         """Stop embedded simulators, release locks, close journals."""
         while self.sessions:
             session = self.sessions.pop()
-            try:
+            with contextlib.suppress(Exception):  # closing is best effort on the way out
                 session.close()
-            except Exception:  # noqa: BLE001 - closing is best effort on the way out
-                pass

@@ -59,11 +59,12 @@ def entry_for(event: dict, runbook: Any = None) -> TimelineEntry | None:
     if kind in QUIET or (kind == E.STEP_STARTED and event.get("attempt") in (None, 1)):
         return None
     if kind == E.RUN_STARTED:
-        text: str | None = f"run started by {event.get('operator')} ({event.get('mode')})"
+        text = f"run started by {event.get('operator')} ({event.get('mode')})"
     else:
-        text = describe(event, runbook)
-        if text is None:
+        described = describe(event, runbook)
+        if described is None:
             return None
+        text = described
         if kind == E.RUN_RESUMED and event.get("operator"):
             text += f" by {event['operator']}"
     if event.get("step") and kind != E.MILESTONE:

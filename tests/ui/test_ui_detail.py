@@ -144,7 +144,7 @@ async def test_the_pane_never_shows_one_step_s_header_over_another_s_body(replay
         assert consistent() and "Declaring" in _visible_text(app)  # declare's training note
         for target in ("notify-dpo", "declare", "notify-dpo"):
             table.select(target)
-            screen._show_detail()
+            screen.show_detail()
             assert consistent(), f"right after selecting {target}"
             await pilot.pause(0.3)
             assert consistent(), f"once {target} is drawn"
