@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, cast
 
 from drp_console.journal.event_types import EventType
 from drp_console.journal.timing import parse_ts
@@ -68,8 +67,9 @@ def redact(events: list[dict]) -> list[dict]:
 
     def event_of(event: dict) -> dict:
         out = {k: event[k] for k in _JOURNAL_FIELDS if k in event}
-        out.update(cast("dict[str, Any]",
-                        walk({k: v for k, v in event.items() if k not in _JOURNAL_FIELDS})))
+        body = walk({k: v for k, v in event.items() if k not in _JOURNAL_FIELDS})
+        assert isinstance(body, dict)  # a dict walks to a dict
+        out.update(body)
         return out
 
     return [event_of(event) for event in events]

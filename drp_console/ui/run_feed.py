@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from drp_console.journal.event_types import EventType
 from drp_console.journal.state import RunState
 from drp_console.ui.step_view import rebuild_runbook
 from drp_console.ui.timeline import TimelineEntry, entry_for
@@ -45,8 +44,8 @@ class RunFeed:
             return False  # already folded
         self.state.apply(event)
         rebuild = False
-        if event.get("type") == EventType.RUN_STARTED:
-            self._touched = None  # every row
+        if self.state.run_started is event:  # the run's first event: every row, the runbook
+            self._touched = None
             if self.given is not None:
                 self.use_runbook(self.given, None)
             else:
