@@ -58,11 +58,11 @@ class DrpApp(App[int]):
         if self.session is not None:
             self.open_run(self.session, confirmed_project=self.confirmed_project)
         elif self.replay_events is not None:
-            from drp_console.ui.run_screen import RunScreen
+            from drp_console.ui.screens.run_screen import RunScreen
 
             self.push_screen(RunScreen(events=self.replay_events, operator=self.operator))
         else:
-            from drp_console.ui.launcher import LauncherScreen
+            from drp_console.ui.screens.launcher import LauncherScreen
 
             self.push_screen(LauncherScreen())
 
@@ -70,7 +70,7 @@ class DrpApp(App[int]):
                  operator_confirmed: bool = False) -> None:
         """Show the run screen for an opened session and start (or resume) its engine
         (`operator_confirmed`: the operator's name was already asked, in the launcher)."""
-        from drp_console.ui.run_screen import RunScreen
+        from drp_console.ui.screens.run_screen import RunScreen
 
         self.sessions.append(session)
         self.push_screen(RunScreen(session=session, operator=self.operator,
@@ -103,7 +103,7 @@ class DrpApp(App[int]):
     def back_to_launcher(self) -> None:
         """Leave a finished run for the launcher: its session closes, the lists are scanned
         again (the run is no longer interrupted)."""
-        from drp_console.ui.launcher import LauncherScreen
+        from drp_console.ui.screens.launcher import LauncherScreen
 
         self.close_sessions()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LauncherScreen):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drp_console.ui.modals import (
+from drp_console.ui.dialogs.modals import (
     ApprovalDialog,
     ConfirmDialog,
     DecisionDialog,

@@ -22,17 +22,17 @@ from textual.widgets import DataTable, Static
 from drp_console.exit_codes import ExitCode
 from drp_console.journal.state import RunState
 from drp_console.ui.app import DrpApp
-from drp_console.ui.detail_pane import DetailPane
-from drp_console.ui.header import ClockLine, ModeBanner
-from drp_console.ui.modals import Dialog, QuitDialog, Reply
-from drp_console.ui.pane_text import pane_content
+from drp_console.ui.dialogs.modals import Dialog, QuitDialog, Reply
 from drp_console.ui.responder import UIResponder
-from drp_console.ui.run_controls import RunControls
-from drp_console.ui.run_feed import RunFeed
-from drp_console.ui.run_keys import RUN_KEYS, key_bar
-from drp_console.ui.step_table import StepTable
+from drp_console.ui.screens.run_controls import RunControls
+from drp_console.ui.screens.run_feed import RunFeed
+from drp_console.ui.screens.run_keys import RUN_KEYS, key_bar
 from drp_console.ui.step_view import now_of
-from drp_console.ui.timeline import Timeline
+from drp_console.ui.widgets.detail_pane import DetailPane
+from drp_console.ui.widgets.header import ClockLine, ModeBanner
+from drp_console.ui.widgets.pane_text import pane_content
+from drp_console.ui.widgets.step_table import StepTable
+from drp_console.ui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -166,7 +166,7 @@ class RunScreen(Screen[None]):
 
     def action_report(self) -> None:
         """R: the report of the run so far."""
-        from drp_console.ui.report_screen import ReportScreen
+        from drp_console.ui.screens.report_screen import ReportScreen
 
         self.flush()
         if self.session is not None:
@@ -232,7 +232,7 @@ class RunScreen(Screen[None]):
         if self.operator_confirmed or not self.app.ask_operator or self.session is None:
             self._start_engine()
             return
-        from drp_console.ui.operator_dialog import OperatorDialog
+        from drp_console.ui.dialogs.operator_dialog import OperatorDialog
 
         def chosen(reply: Reply | None) -> None:
             self.set_operator(reply.by if reply is not None and reply.by else self.operator)
@@ -262,7 +262,7 @@ class RunScreen(Screen[None]):
         self.engine.subscribe(self.take_event)
         ctx = self.session.ctx
         if ctx.mode == "live" and not self.confirmed_project:
-            from drp_console.ui.modals import ConfirmDialog
+            from drp_console.ui.dialogs.modals import ConfirmDialog
 
             def confirmed(reply: Reply | None) -> None:
                 if reply is None:
@@ -301,7 +301,7 @@ class RunScreen(Screen[None]):
             self.app.notify(f"Run {self.state.status}. {where} R opens the report; {then}.",
                             timeout=15)
             if self.state.mode == "training":
-                from drp_console.ui.score_card import ScoreCardScreen
+                from drp_console.ui.screens.score_card import ScoreCardScreen
 
                 self.app.push_screen(ScoreCardScreen(self.state, self.feed.runbook))
 

@@ -15,7 +15,7 @@ from drp_console.journal.state import RunState
 from drp_console.journal.step_state import StepState
 from drp_console.journal.timing import Instant
 from drp_console.ui.clock import clock_text
-from drp_console.ui.modals import prompt_markup, reflow
+from drp_console.ui.dialogs.modals import prompt_markup, reflow
 from drp_console.ui.step_view import elapsed, question_kind, status_icon, status_word
 
 NEXT_KEY = {

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from drp_console.journal.state import RunState
 from drp_console.ui.step_view import rebuild_runbook
-from drp_console.ui.timeline import TimelineEntry, entry_for
+from drp_console.ui.widgets.timeline import TimelineEntry, entry_for
 
 if TYPE_CHECKING:
     from drp_console.runbook.model import Runbook

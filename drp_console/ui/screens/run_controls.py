@@ -15,7 +15,7 @@ import inspect
 from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from drp_console.ui.modals import (
+from drp_console.ui.dialogs.modals import (
     ApprovalDialog,
     ConfirmDialog,
     DecisionDialog,

@@ -207,7 +207,7 @@ class LauncherScreen(Screen[None]):
 
     def _param_widgets(self, name: str, spec: dict) -> list[Any]:
         """The label, help, field and error line of one parameter, whatever its spec holds."""
-        from drp_console.ui.modals import reflow
+        from drp_console.ui.dialogs.modals import reflow
 
         need = " (required)" if spec.get("required") else ""
         secret = " (secret)" if spec.get("secret") else ""
@@ -332,7 +332,7 @@ class LauncherScreen(Screen[None]):
         if not getattr(self.app, "ask_operator", False):
             then(self.app.operator)
             return
-        from drp_console.ui.operator_dialog import OperatorDialog
+        from drp_console.ui.dialogs.operator_dialog import OperatorDialog
 
         def chosen(reply: Any) -> None:
             if reply is not None and reply.by:
@@ -362,7 +362,7 @@ class LauncherScreen(Screen[None]):
         """Resume an interrupted run: who is at the keyboard, its secret parameters typed
         again (they are not journaled), then open it."""
         from drp_console.journal.rundir import secret_names
-        from drp_console.ui.secrets_dialog import SecretsDialog
+        from drp_console.ui.dialogs.secrets_dialog import SecretsDialog
 
         names = secret_names(run_dir)
 
