@@ -178,11 +178,12 @@ def timeline_line(e: dict[str, Any], runbook: Any = None) -> tuple[str, str] | N
     if kind in TIMELINE_QUIET or (kind == EventType.STEP_STARTED and e.get("attempt") in (None, 1)):
         return None
     if kind == EventType.RUN_STARTED:
-        text: str | None = f"run started by {e.get('operator')} ({e.get('mode')})"
+        text = f"run started by {e.get('operator')} ({e.get('mode')})"
     else:
-        text = describe(e, runbook)
-        if text is None:
+        words = describe(e, runbook)
+        if words is None:
             return None
+        text = words
         if kind == EventType.RUN_RESUMED and e.get("operator"):
             text += f" by {e['operator']}"
     if e.get("step") and kind != EventType.MILESTONE:
