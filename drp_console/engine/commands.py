@@ -4,7 +4,7 @@ skip."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Protocol
 
 from drp_console.engine.emitter import Emitter
 from drp_console.engine.executors.base import OperatorSkip
@@ -13,6 +13,21 @@ from drp_console.engine.questions import Questions
 from drp_console.engine.responder import Answer, Question
 from drp_console.engine.step_book import StepBook
 from drp_console.journal.event_types import ChecklistTicked, MilestoneReached, Note, RunPaused, RunUnpaused
+
+
+class EngineCommands(Protocol):
+    """The operator commands a front end may send a running engine (`Engine` has them); a
+    front end holds this, not the whole engine."""
+
+    def tick(self, step: str, item: int, checked: bool = True,
+             by: str | None = None) -> asyncio.Task[Any] | bool: ...
+    def retry(self, step: str) -> bool: ...
+    def skip(self, step: str, reason: str) -> bool: ...
+    def note(self, text: str, tag: str | None = None,
+             step: str | None = None) -> asyncio.Task[Any]: ...
+    def milestone(self, name: str) -> asyncio.Task[Any]: ...
+    def pause(self, reason: str | None = None) -> asyncio.Task[Any] | None: ...
+    def unpause(self, reason: str | None = None) -> asyncio.Task[Any] | None: ...
 
 
 class OperatorCommands:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
 
+from drp_console.exit_codes import ExitCode
 from drp_console.ui.clock import SystemClock, UiClock
 
 
@@ -56,11 +58,11 @@ class DrpApp(App[int]):
         if self.session is not None:
             self.open_run(self.session, confirmed_project=self.confirmed_project)
         elif self.replay_events is not None:
-            from drp_console.ui.run_screen import RunScreen
+            from drp_console.ui.screens.run_screen import RunScreen
 
             self.push_screen(RunScreen(events=self.replay_events, operator=self.operator))
         else:
-            from drp_console.ui.launcher import LauncherScreen
+            from drp_console.ui.screens.launcher import LauncherScreen
 
             self.push_screen(LauncherScreen())
 
@@ -68,7 +70,7 @@ class DrpApp(App[int]):
                  operator_confirmed: bool = False) -> None:
         """Show the run screen for an opened session and start (or resume) its engine
         (`operator_confirmed`: the operator's name was already asked, in the launcher)."""
-        from drp_console.ui.run_screen import RunScreen
+        from drp_console.ui.screens.run_screen import RunScreen
 
         self.sessions.append(session)
         self.push_screen(RunScreen(session=session, operator=self.operator,
@@ -83,7 +85,8 @@ class DrpApp(App[int]):
         run_dir = next((s.run_dir for s in self.sessions if getattr(s, "run_dir", None)), None)
         live = self.screen_has_engine()
         self.close_sessions()
-        code = 1 if getattr(view, "status", "") in ("failed", "aborted") else 0
+        failed = getattr(view, "status", "") in ("failed", "aborted")
+        code = ExitCode.FAILED if failed else ExitCode.OK
         run_id = getattr(view, "run_id", None)
         finished = bool(getattr(view, "finished", False))
         if run_id and not finished and live:
@@ -100,7 +103,7 @@ class DrpApp(App[int]):
     def back_to_launcher(self) -> None:
         """Leave a finished run for the launcher: its session closes, the lists are scanned
         again (the run is no longer interrupted)."""
-        from drp_console.ui.launcher import LauncherScreen
+        from drp_console.ui.screens.launcher import LauncherScreen
 
         self.close_sessions()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LauncherScreen):
@@ -151,7 +154,5 @@ class DrpApp(App[int]):
         """Stop embedded simulators, release locks, close journals."""
         while self.sessions:
             session = self.sessions.pop()
-            try:
+            with contextlib.suppress(Exception):  # closing is best effort on the way out
                 session.close()
-            except Exception:  # noqa: BLE001 - closing is best effort on the way out
-                pass

@@ -70,7 +70,7 @@ class RunbookEntry:
                 f"{len(rb.steps)} steps"]
         lines.append(escape(" · ".join(m for m in meta if m)))
         if rb.summary:
-            from drp_console.ui.modals import prompt_markup
+            from drp_console.ui.dialogs.modals import prompt_markup
 
             lines.append(prompt_markup(rb.summary.strip()))
         run = self.last_run

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+from drp_console.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from drp_console.runner.session import RunSession
 
 
-def run_console(session: Any | None, *, runbooks_dir: Path | str | None = None,
+def run_console(session: RunSession | None, *, runbooks_dir: Path | str | None = None,
                 runs_dir: Path | str | None = None, operator: str | None = None,
-                confirmed_project: bool = False) -> int:
+                confirmed_project: bool = False) -> ExitCode:
     """Open the console on a run (`session`) or on the launcher (None); the exit code."""
     from drp_console.ui.factory import make_app
 
@@ -19,10 +25,16 @@ def run_console(session: Any | None, *, runbooks_dir: Path | str | None = None,
     finally:
         app.close_sessions()
         if session is not None:
-            try:
+            with contextlib.suppress(Exception):  # already closed
                 session.close()
-            except Exception:  # noqa: BLE001 - already closed
-                pass
     if app.resume_hint:
         print(app.resume_hint)  # after the app has left the screen: stays in the terminal
-    return int(code if code is not None else (app.return_code or 0))
+    return exit_code(code if code is not None else app.return_code)
+
+
+def exit_code(code: int | None) -> ExitCode:
+    """The `drp` exit code for what the app returned (an unknown code is a failure)."""
+    try:
+        return ExitCode(code or 0)
+    except ValueError:
+        return ExitCode.FAILED

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from datetime import timedelta
 
 import pytest
+from ui_recorded import mid_run
 
 from drp_console.ui.clock import FrozenClock
 from drp_console.ui.factory import make_app
-from ui_recorded import mid_run
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -45,7 +46,5 @@ def close_sessions():
 
     while OPENED:
         session = OPENED.pop()
-        try:
+        with contextlib.suppress(Exception):  # already closed by the console
             session.close()
-        except Exception:  # noqa: BLE001 - already closed by the console
-            pass

@@ -28,24 +28,25 @@ def _literals(node: ast.AST) -> set[str]:
 
 def test_no_ui_module_folds_events_or_spells_event_types():
     problems = []
-    for path in sorted(UI.glob("*.py")):
+    for path in sorted(UI.rglob("*.py")):
         tree = ast.parse(path.read_text(), str(path))
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
                     node.name in ("apply", "fold") or node.name.removeprefix("_on_") in EVENT_NAMES):
-                problems.append(f"{path.name}:{node.lineno}: defines {node.name}(): a fold")
+                problems.append(f"{path.relative_to(UI)}:{node.lineno}: defines {node.name}(): "
+                                "a fold")
             if isinstance(node, ast.Compare) and any(
                     _reads_type(side) for side in (node.left, *node.comparators)):
                 spelled = set().union(*(_literals(c) for c in (node.left, *node.comparators)))
                 if spelled & EVENT_NAMES:
-                    problems.append(f"{path.name}:{node.lineno}: compares an event's type with "
-                                    f"{sorted(spelled & EVENT_NAMES)}: use EventType")
+                    problems.append(f"{path.relative_to(UI)}:{node.lineno}: compares an event's "
+                                    f"type with {sorted(spelled & EVENT_NAMES)}: use EventType")
     assert not (UI / "view_model.py").exists(), "ui/view_model.py (a second fold) is back"
     assert problems == []
 
 
 def test_the_run_screen_keeps_the_journal_s_run_state():
     from drp_console.journal.state import RunState
-    from drp_console.ui.run_screen import RunScreen
+    from drp_console.ui.screens.run_screen import RunScreen
 
     assert isinstance(RunScreen().state, RunState)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui_recorded import Recorder
 
-from drp_console.ui.detail_pane import DetailPane
+from drp_console.ui.widgets.detail_pane import DetailPane
 
 
 def _declare_waiting(mode: str) -> Recorder:
@@ -93,7 +93,7 @@ async def test_long_code_and_checklist_lines_wrap_and_titles_get_the_width(repla
 
 def test_a_skipped_step_keeps_its_title_and_shows_the_reason_in_the_detail():
     from drp_console.journal.state import RunState
-    from drp_console.ui.step_table import row_cells
+    from drp_console.ui.widgets.step_table import row_cells
 
     r = Recorder("simulate").start()
     r.add("step_finished", step="declare", status="skipped", reason="not needed: declared by phone",
@@ -144,7 +144,7 @@ async def test_the_pane_never_shows_one_step_s_header_over_another_s_body(replay
         assert consistent() and "Declaring" in _visible_text(app)  # declare's training note
         for target in ("notify-dpo", "declare", "notify-dpo"):
             table.select(target)
-            screen._show_detail()
+            screen.show_detail()
             assert consistent(), f"right after selecting {target}"
             await pilot.pause(0.3)
             assert consistent(), f"once {target} is drawn"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drp_console.ui.modals import (
+from drp_console.ui.dialogs.modals import (
     ApprovalDialog,
     ConfirmDialog,
     DecisionDialog,
@@ -188,7 +188,7 @@ async def test_quit_dialog_names_the_resume_command(replay_app):
 
 async def test_every_key_is_on_screen_even_at_80_columns(replay_app):
     app = replay_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         bar = app.screen.query_one("#keys")
         text = bar.render().plain.replace("\u00a0", " ")
         for words in ("⏎ done", "x tick", "a approve", "d decide", "r retry", "s skip",

@@ -90,7 +90,7 @@ async def test_start_from_the_form_quit_then_resume_from_the_list(runs_dir):
         await until(pilot, lambda: type(app.screen).__name__ == "RunScreen", "the resumed run")
         run = app.screen
         await until(pilot, lambda: question(run, "declare"), "declare to wait again")
-        assert any("resumed" in e.text for e in run.timeline)
+        assert any("resumed" in e.text for e in run.feed.timeline)
         await pilot.press("q")
         await until(pilot, lambda: bool(app.screen.query("#quit")), "quit dialog")
         await pilot.press("y")

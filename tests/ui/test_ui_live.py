@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from ui_recorded import UI_RUNBOOKS
 from ui_pilot import console_for, question, select, start_session, until
+from ui_recorded import UI_RUNBOOKS
 
 RUNBOOK = UI_RUNBOOKS / "ui-failover.yaml"
 

@@ -139,7 +139,7 @@ async def test_quit_mid_run_then_resume_to_the_end(runs_dir):
 
 
 async def test_training_run_ends_on_the_score_card(runs_dir):
-    from drp_console.ui.score_card import ScoreCardScreen
+    from drp_console.ui.screens.score_card import ScoreCardScreen
 
     session = start_session(RUNBOOK, runs_dir, mode="training", scenario=SCENARIO)
     app = console_for(session)

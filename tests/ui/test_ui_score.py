@@ -5,7 +5,7 @@ from __future__ import annotations
 from ui_recorded import Recorder
 
 from drp_console.journal.state import RunState
-from drp_console.ui.score_card import score
+from drp_console.ui.screens.score_card import score
 
 
 def _run(*, skip_check: bool, choice: str, minutes: int) -> RunState:

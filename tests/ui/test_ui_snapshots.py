@@ -8,9 +8,9 @@ from ui_recorded import HERE, Recorder, mid_run
 
 from drp_console.journal.state import RunState
 from drp_console.ui.clock import FrozenClock
+from drp_console.ui.dialogs.modals import ApprovalDialog, ConfirmDialog, UnknownDialog
 from drp_console.ui.factory import make_app
-from drp_console.ui.modals import ApprovalDialog, ConfirmDialog, UnknownDialog
-from drp_console.ui.score_card import ScoreCardScreen
+from drp_console.ui.screens.score_card import ScoreCardScreen
 
 
 def _select(step: str):

@@ -12,7 +12,7 @@ from drp_console.journal.state import RunState
 from drp_console.runbook.graph import parallel_steps
 from drp_console.runbook.model import Runbook
 from drp_console.ui.step_view import status_word
-from drp_console.ui.timeline import entry_for
+from drp_console.ui.widgets.timeline import entry_for
 
 
 def test_the_state_follows_steps_through_their_life():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -9,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown, Static
 
 from drp_console.journal.state import RunState
+from drp_console.ui.app import DrpApp
 
 
 def report_markdown(events: list[dict], tz: str = "UTC", in_progress: bool = False) -> str:
@@ -53,7 +55,7 @@ def tables_as_lists(md: str) -> str:
         i += 2
         while i < len(lines) and lines[i].lstrip().startswith("|"):
             values = _cells(lines[i])
-            first, *rest = list(zip(header, values)) or [("", "")]
+            first, *rest = list(zip(header, values, strict=False)) or [("", "")]
             bits = [f"**{first[1]}**" if first[1] else ""]
             bits += [f"{h}: {v}" if h else v for h, v in rest if v and v not in ("—", "-")]
             out.append("- " + " · ".join(b for b in bits if b))
@@ -64,6 +66,8 @@ def tables_as_lists(md: str) -> str:
 
 class ReportScreen(ModalScreen[None]):
     """A scrollable Markdown view of the report."""
+
+    app = getters.app(DrpApp)
 
     BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", "Close")]
 

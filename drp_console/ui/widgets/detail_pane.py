@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Markdown, Static
 
 from drp_console.ui.clock import update_if_changed
-from drp_console.ui.pane_text import PaneContent
+from drp_console.ui.widgets.pane_text import PaneContent
 
 
 class ChecklistItem(Static):

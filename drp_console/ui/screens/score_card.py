@@ -15,8 +15,8 @@ from textual.widgets import Button, Static
 from drp_console.journal.state import RunState
 from drp_console.runbook.durations import duration_text
 from drp_console.ui.clock import clock_text
-from drp_console.ui.header import title_of
 from drp_console.ui.step_view import rebuild_runbook
+from drp_console.ui.widgets.header import title_of
 
 CHECK_TYPES = {"wait", "shell"}
 

@@ -8,23 +8,39 @@ four times a second, never per event. The runbook is rebuilt once from the journ
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import contextlib
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from drp_console.exit_codes import ExitCode
 from drp_console.journal.state import RunState
-from drp_console.ui.detail_pane import DetailPane
-from drp_console.ui.header import ClockLine, ModeBanner
-from drp_console.ui.pane_text import pane_content
-from drp_console.ui.run_actions import OperatorActions
-from drp_console.ui.step_table import StepTable
-from drp_console.ui.step_view import now_of, rebuild_runbook
-from drp_console.ui.timeline import Timeline, TimelineEntry, entry_for
+from drp_console.ui.app import DrpApp
+from drp_console.ui.dialogs.modals import Dialog, QuitDialog, Reply
+from drp_console.ui.responder import UIResponder
+from drp_console.ui.screens.run_controls import RunControls
+from drp_console.ui.screens.run_feed import RunFeed
+from drp_console.ui.screens.run_keys import RUN_KEYS, key_bar
+from drp_console.ui.step_view import now_of
+from drp_console.ui.widgets.detail_pane import DetailPane
+from drp_console.ui.widgets.header import ClockLine, ModeBanner
+from drp_console.ui.widgets.pane_text import pane_content
+from drp_console.ui.widgets.step_table import StepTable
+from drp_console.ui.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+    from textual.timer import Timer
+
+    from drp_console.engine.responder import Question
+    from drp_console.engine.scheduler import Engine
+    from drp_console.runner.session import RunSession
 
 FLUSH_SECONDS = 0.25
 """How often queued engine events reach the widgets."""
@@ -32,79 +48,160 @@ DETAIL_SETTLE = 0.12
 """Rapid cursor moves (paging) redraw the detail pane once they pause this long."""
 
 
-def key_bar(bindings: list[Binding], paused: bool = False) -> str:
-    """Every key of the screen in words, clickable; it wraps rather than hiding keys at 80x24.
-    While the run is paused the pause key says `unpause`."""
-    shown = []
-    for b in bindings:
-        if b.show:
-            key = "⏎" if b.key == "enter" else b.key
-            words = "Unpause" if paused and b.action == "pause" else b.description
-            shown.append(f"[@click=screen.{b.action}][b]{key}[/b]\u00a0{words.lower()}[/]")
-    return "  ".join(shown)
+class RunScreen(Screen[None]):
+    """One run, live (with an engine) or replayed from its journal (read-only).
 
+    The operator's keys go to its `RunControls` (answers and engine commands); the screen keeps
+    the run's state, draws it, and owns the run's life (start, report, quit)."""
 
-class RunScreen(OperatorActions, Screen):
-    """One run, live (with an engine) or replayed from its journal (read-only)."""
+    app = getters.app(DrpApp)
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (150, "-huge")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    BINDINGS = [  # enter/space are the screen's wherever the focus is (no widget may eat them)
-        Binding("enter", "complete", "Done", show=True, priority=True),
-        Binding("space", "complete", "Done", show=False, priority=True),
-        Binding("x", "tick", "Tick"),
-        Binding("a", "approve", "Approve"),
-        Binding("d", "decide", "Decide"),
-        Binding("r", "retry", "Retry"),
-        Binding("s", "skip", "Skip"),
-        Binding("u", "resolve", "Resolve"),
-        Binding("n", "note", "Note"),
-        Binding("m", "milestone", "Milestone"),
-        Binding("p", "pause", "Pause"),
-        Binding("R", "report", "Report"),
-        Binding("q", "quit_run", "Quit"),
-    ]
+    BINDINGS = RUN_KEYS
 
-    def __init__(self, *, session: Any = None, events: list[dict] | None = None,
+    def __init__(self, *, session: RunSession | None = None, events: list[dict] | None = None,
                  operator: str = "", confirmed_project: bool = False,
                  operator_confirmed: bool = False) -> None:
         super().__init__()
         self.session = session
         """The RunSession (None: a read-only replay of `events`)."""
-        self.operator = operator or getattr(getattr(session, "ctx", None), "operator", "") or ""
+        self.operator: str = operator or (session.ctx.operator if session is not None else "")
         """Who is at the keyboard."""
-        self.state = RunState()
+        self.feed = RunFeed(session.runbook if session is not None else None)
+        """The run's fold, runbook and timeline (the engine's own runbook in a live run)."""
+        self.state = self.feed.state
         """The run: the journal's fold, each new event applied to it as it arrives."""
-        self.runbook: Any = None
-        """The runbook rebuilt from the journaled document (None until `run_started`, or when
-        it cannot be rebuilt: `runbook_problem` says why)."""
-        self.runbook_problem: str | None = None
-        """Why the journaled runbook could not be rebuilt."""
-        self.parallel: set[str] = set()
-        """Steps that may run beside another (marked in the table)."""
-        self.timeline: list[TimelineEntry] = []
-        """The events in words, as they arrived."""
-        self.engine: Any = None
+        self.engine: Engine | None = None
         """The engine driving the run (None in a replay)."""
-        self.responder: Any = None
-        """The UIResponder the engine asks."""
-        self.ticking: dict[str, list[tuple[int, Any]]] = {}
-        """Checklist ticks sent to the engine and not yet journaled: step -> (item, task)."""
+        self.controls = RunControls(self, self.state)
+        """The operator's keys: answers to the engine's questions, operator commands."""
         self.confirmed_project = confirmed_project
         """Live mode: the operator already typed the project id (in the launcher)."""
         self.operator_confirmed = operator_confirmed
         """The operator already gave their name for this run (in the launcher)."""
-        self.result_state: Any = None
+        self.result_state: RunState | None = None
         """What `engine.run()` returned."""
         self.replayed: list[dict] = list(events or [])
         """The events of a replayed journal (empty for a live run)."""
-        self._touched: set[str] | None = None
-        self._drive_task: asyncio.Task | None = None
+        self._drive_task: asyncio.Task[Any] | None = None
         self._pending_select: str | None = None
-        self._detail_timer: Any = None
+        self._detail_timer: Timer | None = None
         self._detail_shown_at = 0.0
         self._paused_keys = False
+
+    @property
+    def responder(self) -> UIResponder | None:
+        """The UIResponder the engine asks (None in a replay)."""
+        return self.controls.responder
+
+    @responder.setter
+    def responder(self, responder: UIResponder | None) -> None:
+        self.controls.responder = responder
+
+    # ---- what the controls need (ControlsHost) -------------------------------------------------
+    @property
+    def still(self) -> bool:
+        """Dialogs without animations (tests, snapshots)."""
+        return self.app.still
+
+    def selected_step(self) -> str | None:
+        """The step under the table's cursor."""
+        return self.query_one(StepTable).selected_step
+
+    def say(self, message: str, severity: SeverityLevel = "information",
+            timeout: float | None = None) -> None:
+        """Tell the operator something (a toast)."""
+        self.app.notify(message, severity=severity, timeout=timeout)
+
+    def open_dialog(self, dialog: Dialog, then: Callable[[Reply | None], None]) -> None:
+        """Show a dialog; `then` gets its reply (None: cancelled)."""
+        self.app.push_screen(dialog, then)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run an operator command's coroutine beside the screen."""
+        self.run_worker(work, group="commands", exit_on_error=False)
+
+    # ---- keys ---------------------------------------------------------------------------------
+    def action_complete(self) -> None:
+        """enter/space: the natural answer for the selected step's question."""
+        self.controls.complete()
+
+    def action_tick(self) -> None:
+        """x: tick the next unticked checklist item of the selected manual step."""
+        self.controls.tick_next()
+
+    def action_approve(self) -> None:
+        """a: approve or reject, with a name."""
+        self.controls.approve()
+
+    def action_decide(self) -> None:
+        """d: pick a decision option."""
+        self.controls.decide()
+
+    def action_retry(self) -> None:
+        """r: retry a failed step."""
+        self.controls.retry()
+
+    def action_skip(self) -> None:
+        """s: skip the selected step, with a reason."""
+        self.controls.skip()
+
+    def action_resolve(self) -> None:
+        """u: reconcile an UNKNOWN step."""
+        self.controls.resolve()
+
+    def action_note(self) -> None:
+        """n: a tagged note."""
+        self.controls.add_note()
+
+    def action_milestone(self) -> None:
+        """m: record a milestone now."""
+        self.controls.record_milestone()
+
+    def action_pause(self) -> None:
+        """p: pause or unpause (running operations go on; nothing new starts)."""
+        self.controls.toggle_pause()
+
+    def action_report(self) -> None:
+        """R: the report of the run so far."""
+        from drp_console.ui.screens.report_screen import ReportScreen
+
+        self.flush()
+        if self.session is not None:
+            events = list(self.session.journal.events())
+            run_dir: Path | None = self.session.run_dir
+        else:
+            events, run_dir = list(self.replayed), None
+        self.app.push_screen(ReportScreen(self.state, events, run_dir))
+
+    def action_quit_run(self) -> None:
+        """q: quit (the run stays resumable), or, once the run is over, back to the launcher."""
+        finished = self.state.finished or self.engine is None
+        launcher = self.state.finished and self.app.has_launcher()
+
+        def then(leave: bool | str | None) -> None:
+            if leave == "launcher":
+                self.app.back_to_launcher()
+            elif leave:
+                self.run_worker(self._leave(), group="quit", exclusive=True)
+        self.app.push_screen(QuitDialog(self.state.run_id, finished, launcher), then)
+
+    async def _leave(self) -> None:
+        if self.engine is not None and not self.state.finished:
+            with contextlib.suppress(Exception):  # quitting must always work
+                self.engine.stop()
+            if self.responder is not None:
+                self.responder.cancel_all()
+            task = self._drive_task
+            if task is not None and not task.done():
+                try:
+                    await asyncio.wait_for(asyncio.shield(task), timeout=5)
+                except (TimeoutError, asyncio.CancelledError, Exception):  # noqa: BLE001
+                    task.cancel()
+        self.flush()
+        self.app.finish_run(self.state)
 
     # ---- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -132,12 +229,12 @@ class RunScreen(OperatorActions, Screen):
     # ---- who is at the keyboard ---------------------------------------------------------------
     def _join(self) -> None:
         """Ask the operator's name once for this run (prefilled; enter accepts), then start."""
-        if self.operator_confirmed or not getattr(self.app, "ask_operator", False):
+        if self.operator_confirmed or not self.app.ask_operator or self.session is None:
             self._start_engine()
             return
-        from drp_console.ui.operator_dialog import OperatorDialog
+        from drp_console.ui.dialogs.operator_dialog import OperatorDialog
 
-        def chosen(reply: Any) -> None:
+        def chosen(reply: Reply | None) -> None:
             self.set_operator(reply.by if reply is not None and reply.by else self.operator)
             self._start_engine()
 
@@ -157,20 +254,20 @@ class RunScreen(OperatorActions, Screen):
 
     # ---- engine -------------------------------------------------------------------------------
     def _start_engine(self) -> None:
-        from drp_console.ui.responder import UIResponder
-
-        self.responder = UIResponder()
-        self.responder.on_question = self._on_question
-        self.engine = self.session.engine(self.responder)
+        if self.session is None:
+            return
+        responder = self.responder = UIResponder()
+        responder.on_question = self._on_question
+        self.engine = self.controls.engine = self.session.engine(responder)
         self.engine.subscribe(self.take_event)
         ctx = self.session.ctx
         if ctx.mode == "live" and not self.confirmed_project:
-            from drp_console.ui.modals import ConfirmDialog
+            from drp_console.ui.dialogs.modals import ConfirmDialog
 
-            def confirmed(reply: Any) -> None:
+            def confirmed(reply: Reply | None) -> None:
                 if reply is None:
                     self.app.close_sessions()
-                    self.app.exit(0, message="Live run not started: the project id was not typed.")
+                    self.app.exit(ExitCode.OK, message="Live run not started: the project id was not typed.")
                 else:
                     self.confirmed_project = True
                     self._drive()
@@ -185,6 +282,8 @@ class RunScreen(OperatorActions, Screen):
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def _drive(self) -> None:
         self._drive_task = asyncio.current_task()
+        if self.engine is None:
+            return
         try:
             self.result_state = await self.engine.run()
         except asyncio.CancelledError:
@@ -202,12 +301,14 @@ class RunScreen(OperatorActions, Screen):
             self.app.notify(f"Run {self.state.status}. {where} R opens the report; {then}.",
                             timeout=15)
             if self.state.mode == "training":
-                from drp_console.ui.score_card import ScoreCardScreen
+                from drp_console.ui.screens.score_card import ScoreCardScreen
 
-                self.app.push_screen(ScoreCardScreen(self.state, self.runbook))
+                self.app.push_screen(ScoreCardScreen(self.state, self.feed.runbook))
 
     async def _write_reports(self) -> str:
         """Write the run's reports (off the event loop); a sentence saying where, or why not."""
+        if self.session is None:  # a replay writes nothing
+            return f"Run `drp report {self.state.run_id}` for its report."
         try:
             from drp_console.report.writer import write_reports
 
@@ -221,15 +322,13 @@ class RunScreen(OperatorActions, Screen):
     def _warm_up(self) -> None:
         cloud = getattr(self.session, "cloud", None)
         if cloud is not None and hasattr(cloud, "warm_up"):
-            try:
+            with contextlib.suppress(Exception):  # a failed warm-up only costs time later
                 cloud.warm_up()
-            except Exception:  # noqa: BLE001 - a failed warm-up only costs time later
-                pass
 
-    def _on_question(self, question: Any) -> None:
+    def _on_question(self, question: Question) -> None:
         """A step now waits for people: bring it under the cursor unless one already is."""
-        selected = self.query_one(StepTable).selected_step
-        open_here = self.responder.question(selected) if selected else None
+        selected = self.selected_step()
+        open_here = self.responder.question(selected) if (selected and self.responder) else None
         if open_here is None or open_here is question:
             self._pending_select = question.step
         self.app.bell()
@@ -238,39 +337,17 @@ class RunScreen(OperatorActions, Screen):
     def take_event(self, event: dict) -> None:
         """One journaled event (history, or from the engine): fold it into the state, say it in
         the timeline, and note the row it touched (drawn at the next flush)."""
-        seq = event.get("seq")
-        if isinstance(seq, int) and self.state.events and seq <= self.state.last_seq:
-            return  # already folded
-        self.state.apply(event)
-        if self.state.run_started is event:  # the run's first event: every row, the runbook
-            self._touched = None  # every row
-            if self.session is not None and getattr(self.session, "runbook", None) is not None:
-                self._use_runbook(self.session.runbook, None)  # the engine's own, from the doc
-            else:  # a replay: rebuilt once the first frame is out (pydantic takes a while)
-                self.call_after_refresh(self._rebuild_runbook)
-        elif self._touched is not None and isinstance(event.get("step"), str):
-            self._touched.add(event["step"])
-        entry = entry_for(event, self.runbook)
-        if entry is not None:
-            self.timeline.append(entry)
+        if self.feed.take(event):
+            self.call_after_refresh(self._rebuild_runbook)
 
     def _rebuild_runbook(self) -> None:
-        self._use_runbook(*rebuild_runbook(self.state.runbook_doc))
-        self._touched = None
+        self.feed.rebuild_runbook()
         self.flush()
-
-    def _use_runbook(self, runbook: Any, problem: str | None) -> None:
-        """The runbook the run follows: instructions, checklists, options, needs, branches."""
-        self.runbook, self.runbook_problem = runbook, problem
-        if runbook is not None:
-            from drp_console.runbook.graph import parallel_steps
-
-            self.parallel = parallel_steps(runbook)
 
     # ---- rendering ----------------------------------------------------------------------------
     def flush(self) -> None:
         """Refresh what changed since the last flush."""
-        touched, self._touched = self._touched, set()
+        touched = self.feed.take_touched()
         if touched is not None:  # clocks tick on the rows of steps under way
             touched.update(sid for sid, s in self.state.steps.items()
                            if s.status in ("running", "waiting"))
@@ -281,27 +358,28 @@ class RunScreen(OperatorActions, Screen):
         if paused != self._paused_keys:
             self._paused_keys = paused
             self.query_one("#keys", Static).update(key_bar(self.BINDINGS, paused))
-        self.query_one(ClockLine).show(self.state, self.runbook, now, wall, self.app.tz_name)
+        self.query_one(ClockLine).show(self.state, self.feed.runbook, now, wall, self.app.tz_name)
         table = self.query_one(StepTable)
-        table.fill(self.state.steps, now, touched, self.parallel)
+        table.fill(self.state.steps, now, touched, self.feed.parallel)
         table.border_title = f"Steps {self.state.steps_done}/{self.state.steps_total}"
         target = self._pending_select
         if target:
             self._pending_select = None
             table.select(target)
         if self._detail_timer is None:  # while the cursor is racing, the settle timer redraws
-            self._show_detail()
+            self.show_detail()
         timeline = self.query_one(Timeline)
         before = timeline._count
-        timeline.show(self.timeline)
+        timeline.show(self.feed.timeline)
         if timeline._count != before:
             self.query_one("#timeline-box").scroll_end(animate=False)
 
-    def _show_detail(self) -> None:
+    def show_detail(self) -> None:
+        """Redraw the detail pane for the selected step."""
         step_id = self.query_one(StepTable).selected_step
         now = now_of(self.state, self.app.clock.now())
-        self.query_one(DetailPane).show(pane_content(self.state, self.runbook, step_id, now,
-                                                     self.runbook_problem))
+        self.query_one(DetailPane).show(pane_content(self.state, self.feed.runbook, step_id, now,
+                                                     self.feed.runbook_problem))
 
     def on_screen_resume(self) -> None:
         """Back from a dialog or the report: the keys go to the steps table again."""
@@ -327,18 +405,18 @@ class RunScreen(OperatorActions, Screen):
             self._detail_timer = None
         if now - self._detail_shown_at >= DETAIL_SETTLE:
             self._detail_shown_at = now
-            self._show_detail()
+            self.show_detail()
         else:
             self._detail_shown_at = now
             self._detail_timer = self.set_timer(DETAIL_SETTLE, self._settled)
 
     def _settled(self) -> None:
         self._detail_timer = None
-        self._show_detail()
+        self.show_detail()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_complete()
 
     def on_detail_pane_ticked(self, event: DetailPane.Ticked) -> None:
-        self.tick(event.step_id, event.index, event.checked)
+        self.controls.tick(event.step_id, event.index, event.checked)

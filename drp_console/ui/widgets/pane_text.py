@@ -15,7 +15,7 @@ from drp_console.journal.state import RunState
 from drp_console.journal.step_state import StepState
 from drp_console.journal.timing import Instant
 from drp_console.ui.clock import clock_text
-from drp_console.ui.modals import prompt_markup, reflow
+from drp_console.ui.dialogs.modals import prompt_markup, reflow
 from drp_console.ui.step_view import elapsed, question_kind, status_icon, status_word
 
 NEXT_KEY = {
@@ -148,8 +148,9 @@ def pane_content(state: RunState, runbook: Any, step_id: str | None, now: Instan
         checked = getattr(model, "check", None) or getattr(model, "until", None)
         if checked:
             md += f"\n\n> **Hint:** this step checks `{checked}` on the API's answer."
-        if step.type == "decision" and getattr(model, "recommended", None):
-            md += f"\n\n> **Hint:** the authors recommend *{model.recommended}*."
+        recommended = getattr(model, "recommended", None)
+        if step.type == "decision" and recommended:
+            md += f"\n\n> **Hint:** the authors recommend *{recommended}*."
     items, ticked = _checklist(step, model)
     return PaneContent(
         step.id, title=f"{step.id} · {step.title}", head=_head(step, model), next=nxt,

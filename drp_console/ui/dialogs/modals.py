@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
@@ -133,7 +134,8 @@ class ApprovalDialog(Dialog):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
-            return self.dismiss(None)
+            self.dismiss(None)
+            return
         self._decide(str(event.button.id))
 
     def _decide(self, verdict: str) -> None:
@@ -150,8 +152,9 @@ class DecisionDialog(Dialog):
     """Pick one option of a decision; the recommended one is marked in training mode."""
 
     TITLE_TEXT = "Decision"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
-        Binding(str(i), f"pick({i - 1})", show=False) for i in range(1, 10)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        *(Binding(str(i), f"pick({i - 1})", show=False) for i in range(1, 10))]
 
     def __init__(self, step: str, prompt: str, options: list[str], recommended: str | None,
                  training: bool, by: str, **kw) -> None:
@@ -174,7 +177,8 @@ class DecisionDialog(Dialog):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
-            return self.dismiss(None)
+            self.dismiss(None)
+            return
         self.action_pick(int(str(event.button.id).removeprefix("opt-")))
 
 
@@ -201,7 +205,8 @@ class ConfirmDialog(Dialog):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
-            return self.dismiss(None)
+            self.dismiss(None)
+            return
         self._go()
 
     def _go(self) -> None:
@@ -330,7 +335,8 @@ class UnknownDialog(Dialog):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
-            return self.dismiss(None)
+            self.dismiss(None)
+            return
         self.dismiss(Reply(str(event.button.id), by=self.by,
                            reason=f"operator: {event.button.label}"))
 

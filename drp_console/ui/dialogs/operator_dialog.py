@@ -6,7 +6,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from drp_console.ui.modals import Dialog, Reply
+from drp_console.ui.dialogs.modals import Dialog, Reply
 
 
 class OperatorDialog(Dialog):

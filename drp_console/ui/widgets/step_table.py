@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -128,7 +129,7 @@ class StepTable(DataTable):
             if old is None:
                 self.add_row(*cells, key=sid)
             elif old != plain:
-                for (key, _, _), cell, before, after in zip(COLUMNS, cells, old, plain):
+                for (key, _, _), cell, before, after in zip(COLUMNS, cells, old, plain, strict=False):
                     if before != after:
                         self.update_cell(sid, key, cell)
             self._shown[sid] = plain
@@ -146,10 +147,8 @@ class StepTable(DataTable):
 
     def select(self, step_id: str) -> None:
         """Move the cursor to a step."""
-        try:
+        with contextlib.suppress(Exception):  # an unknown row: the cursor stays
             self.move_cursor(row=self.get_row_index(step_id))
-        except Exception:  # noqa: BLE001 - unknown row
-            pass
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()

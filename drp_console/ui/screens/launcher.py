@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,6 +28,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from drp_console.ui.app import DrpApp
 from drp_console.ui.catalog_scan import RunbookEntry, scan_runbooks, scan_runs
 from drp_console.ui.form_text import pattern_error, value_text
 
@@ -35,9 +38,13 @@ MODES = ("simulate", "training", "live")
 class ModeButton(RadioButton):
     """A radio button whose state is a glyph too (● chosen, ○ not), not only a colour."""
 
-    @property  # type: ignore[override]
+    @property
     def BUTTON_INNER(self) -> str:  # the name Textual's ToggleButton reads
         return "●" if self.value else "○"
+
+    @BUTTON_INNER.setter
+    def BUTTON_INNER(self, _glyph: str) -> None:
+        """The glyph follows the value; Textual's class default is not used."""
 
 
 @dataclass
@@ -54,8 +61,10 @@ class FormValues:
     """Live mode: the project id as typed to confirm."""
 
 
-class LauncherScreen(Screen):
+class LauncherScreen(Screen[None]):
     """Pick a runbook (or an interrupted run), a mode and parameters, and start."""
+
+    app = getters.app(DrpApp)
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [Binding("ctrl+s", "start", "Start"), Binding("q", "quit", "Quit"),
@@ -108,7 +117,8 @@ class LauncherScreen(Screen):
         app = self.app
         runs = scan_runs(app.runs_dir)
         entries = scan_runbooks(app.runbooks_dir, runs)
-        app.call_from_thread(self._show_scan, entries, runs)
+        show: Callable[[], Awaitable[None] | None] = partial(self._show_scan, entries, runs)
+        app.call_from_thread(show)
         self.warm_up()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
@@ -197,7 +207,7 @@ class LauncherScreen(Screen):
 
     def _param_widgets(self, name: str, spec: dict) -> list[Any]:
         """The label, help, field and error line of one parameter, whatever its spec holds."""
-        from drp_console.ui.modals import reflow
+        from drp_console.ui.dialogs.modals import reflow
 
         need = " (required)" if spec.get("required") else ""
         secret = " (secret)" if spec.get("secret") else ""
@@ -238,8 +248,8 @@ class LauncherScreen(Screen):
         mode = MODES[index] if index >= 0 else "simulate"
         scenario = self.query_one("#scenario", Select).value
         params = {}
-        for field in self.query("#param-fields Input").results(Input):
-            params[str(field.id).removeprefix("param-")] = field.value
+        for box in self.query("#param-fields Input").results(Input):
+            params[str(box.id).removeprefix("param-")] = box.value
         return FormValues(mode=mode, scenario=scenario if isinstance(scenario, str) else None,
                           params=params, typed_project=self.query_one("#live-project", Input).value)
 
@@ -322,7 +332,7 @@ class LauncherScreen(Screen):
         if not getattr(self.app, "ask_operator", False):
             then(self.app.operator)
             return
-        from drp_console.ui.operator_dialog import OperatorDialog
+        from drp_console.ui.dialogs.operator_dialog import OperatorDialog
 
         def chosen(reply: Any) -> None:
             if reply is not None and reply.by:
@@ -352,7 +362,7 @@ class LauncherScreen(Screen):
         """Resume an interrupted run: who is at the keyboard, its secret parameters typed
         again (they are not journaled), then open it."""
         from drp_console.journal.rundir import secret_names
-        from drp_console.ui.secrets_dialog import SecretsDialog
+        from drp_console.ui.dialogs.secrets_dialog import SecretsDialog
 
         names = secret_names(run_dir)
 

@@ -1,0 +1,1 @@
+"""Modal dialogs for people's answers, the operator's name and secret parameters."""

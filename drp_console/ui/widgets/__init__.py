@@ -1,0 +1,1 @@
+"""The widgets of the run screen: header clocks, steps table, detail pane, timeline."""
