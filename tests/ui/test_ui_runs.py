@@ -262,3 +262,27 @@ def test_quitting_an_unfinished_run_prints_how_to_resume(runs_dir, monkeypatch, 
     code = run_in_a_terminal(monkeypatch, session, operator)
     assert code == 0
     assert f"drp resume {session.ctx.run_id}" in capsys.readouterr().out
+
+
+async def test_an_action_note_keeps_its_owner_and_due_date_in_the_journal(runs_dir):
+    """Issue 14: the note dialog's owner and due date reach the journal (and so the report)."""
+    session = start_session(RUNBOOK, runs_dir, scenario=SCENARIO)
+    app = console_for(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await until(pilot, lambda: question(screen, "declare"), "declare")
+        await pilot.press("n")
+        await until(pilot, lambda: bool(app.screen.query("#note")), "note dialog")
+        app.screen.query_one("#tag").query("RadioButton")[3].value = True  # action
+        await pilot.pause()
+        app.screen.query_one("#note").focus()
+        await pilot.press(*"alert on replica lag")
+        app.screen.query_one("#owner").focus()
+        await pilot.press(*"dana")
+        app.screen.query_one("#due").focus()
+        await pilot.press(*"2026-12-15", "enter")
+        await until(pilot, lambda: any(e["type"] == "note" for e in session.journal.events()),
+                    "the note journaled")
+    note = next(e for e in session.journal.events() if e["type"] == "note")
+    assert (note["tag"], note["text"], note.get("owner"), note.get("due")) == (
+        "action", "alert on replica lag", "dana", "2026-12-15")

@@ -283,7 +283,8 @@ class RunControls:
 
         def then(reply: Reply) -> None:
             text, tag = reply.text or "", reply.value or None
-            self._command("note", lambda engine: engine.note(text, tag, step_id))
+            owner, due = reply.owner, reply.due  # an action's owner and due date, if given
+            self._command("note", lambda engine: engine.note(text, tag, step_id, owner, due))
         self._dialog(NoteDialog(step_id, self.host.operator, still=self.host.still), then)
 
     def record_milestone(self) -> None:
