@@ -56,8 +56,8 @@ def test_every_format_has_the_thirteen_sections_in_order(fmt: str) -> None:
     if fmt == "json":
         assert list(json.loads(text)) == [
             "report_format", "draft", "header", "parameters", "people", "approvals",
-            "objectives", "restored_from", "milestones", "critical_path", "steps", "deviations", "notes", "problems",
-            "resources", "breach", "actions", "integrity"]
+            "objectives", "restored_from", "milestones", "critical_path", "steps", "deviations",
+            "notes", "problems", "resources", "breach", "actions", "integrity"]
         return
     titles = ["Run", "People", "Objectives and results", "Milestones", "Timeline", "Steps",
               "Deviations from the plan", "Notes and decisions", "Errors and warnings",
