@@ -223,7 +223,11 @@ class RunScreen(OperatorActions, Screen):
         cloud = getattr(self.session, "cloud", None)
         if cloud is not None and hasattr(cloud, "warm_up"):
             try:
-                cloud.warm_up()
+                from drp_console.runbook.catalog import services_called
+
+                services = services_called(self.session.runbook.steps)
+                if services:  # only the clients this runbook calls; none without cloud steps
+                    cloud.warm_up(services)
             except Exception:  # noqa: BLE001 - a failed warm-up only costs time later
                 pass
 
