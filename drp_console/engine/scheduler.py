@@ -174,9 +174,11 @@ class Engine:
         changed = True
         while changed and not book.aborting:
             changed = False
-            for step in self.runbook.steps:
-                if book.status[step.id] != "pending" or step.id in flow.tasks:
-                    continue
+            status, tasks = book.status, flow.tasks
+            for step in [s for s in self.runbook.steps
+                         if status[s.id] == "pending" and s.id not in tasks]:
+                if status[step.id] != "pending" or step.id in tasks:
+                    continue  # settled while an earlier step was started or skipped
                 verdict, reason = book.readiness(step)
                 if verdict == "skip":
                     await book.finish(step.id, "skipped", reason)
