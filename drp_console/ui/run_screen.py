@@ -106,6 +106,8 @@ class RunScreen(OperatorActions, Screen):
         self._detail_timer: Any = None
         self._detail_shown_at = 0.0
         self._paused_keys = False
+        self._drawn: tuple[int, int] = (-1, -1)
+        """(last event seq, wall second) of the last flush: the timer redraws only on a change."""
 
     # ---- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -128,7 +130,7 @@ class RunScreen(OperatorActions, Screen):
         self.query_one(StepTable).focus()
         if self.session is not None:
             self._join()
-        self.set_interval(FLUSH_SECONDS, self.flush)
+        self.set_interval(FLUSH_SECONDS, self._flush_if_changed)
 
     # ---- who is at the keyboard ---------------------------------------------------------------
     def _join(self) -> None:
@@ -273,13 +275,23 @@ class RunScreen(OperatorActions, Screen):
             self.parallel = parallel_steps(runbook)
 
     # ---- rendering ----------------------------------------------------------------------------
+    def _flush_if_changed(self) -> None:
+        """The timer's flush: only after new events or a selection to make, and, while a clock
+        runs (the run not finished), once a second; an idle screen does nothing."""
+        second = -1 if self.state.finished else int(self.app.clock.now().timestamp())
+        if self._touched == set() and not self._pending_select \
+                and self._drawn == (self.state.last_seq, second):
+            return
+        self.flush()
+
     def flush(self) -> None:
         """Refresh what changed since the last flush."""
+        wall = self.app.clock.now()
+        self._drawn = (self.state.last_seq, -1 if self.state.finished else int(wall.timestamp()))
         touched, self._touched = self._touched, set()
         if touched is not None:  # clocks tick on the rows of steps under way
             touched.update(sid for sid, s in self.state.steps.items()
                            if s.status in ("running", "waiting"))
-        wall = self.app.clock.now()
         now = now_of(self.state, wall)
         self.query_one(ModeBanner).show(self.state, self.operator if self.session else None)
         paused = self.state.status == "paused"
