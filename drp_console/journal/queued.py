@@ -10,6 +10,7 @@ settles each (a future resolved through `call_soon_threadsafe`, or an event set)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from dataclasses import dataclass
@@ -54,7 +55,9 @@ def redacted_body(redactor: Redactor, fields: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def new_event(seq: int, type: str, operator: str, clock: JournalClock, body: dict[str, Any]) -> dict[str, Any]:
+def new_event(
+    seq: int, type: str, operator: str, clock: JournalClock, body: dict[str, Any]
+) -> dict[str, Any]:
     """One event: the header every journal line starts with, then its (redacted) fields."""
     event: dict[str, Any] = {
         "v": SCHEMA_VERSION,
@@ -71,7 +74,9 @@ def new_event(seq: int, type: str, operator: str, clock: JournalClock, body: dic
 
 def encode_event(event: dict[str, Any]) -> bytes:
     """An event as its journal line (compact UTF-8 JSON and a newline), the same in every backend."""
-    return (json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+    return (json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode(
+        "utf-8"
+    )
 
 
 class JournalClock(Protocol):
@@ -111,13 +116,13 @@ class Pending:
             self.done.set()
             return
         assert self.loop is not None and self.future is not None
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
             self.loop.call_soon_threadsafe(settle_future, self.future, self.event, error)
-        except RuntimeError:
-            pass  # the loop is closed: nobody is waiting any more
 
 
-def settle_future(future: asyncio.Future[dict[str, Any]], event: dict[str, Any], error: JournalError | None) -> None:
+def settle_future(
+    future: asyncio.Future[dict[str, Any]], event: dict[str, Any], error: JournalError | None
+) -> None:
     if future.done():
         return
     if error is not None:

@@ -18,10 +18,9 @@ from drp_console.engine.context import RunContext
 from drp_console.engine.responder import Responder
 from drp_console.engine.scheduler import Engine
 from drp_console.exit_codes import ExitCode
-
+from drp_console.journal.event_types import EventType, MilestoneReached, RunResumed, RunStarted
 from drp_console.runner.crash import crash_hook
 from drp_console.settings import settings
-from drp_console.journal.event_types import EventType, MilestoneReached, RunResumed, RunStarted
 
 
 class SessionError(Exception):
