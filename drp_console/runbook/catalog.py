@@ -174,7 +174,7 @@ def lookup(name: str) -> Call | None:
 
 def services_called(steps: Iterable[Any]) -> set[str]:
     """The catalog services (`compute`, `sql`, `monitoring`) the steps' `call:`s use."""
-    found = set()
+    found: set[str] = set()
     for step in steps:
         call = lookup(getattr(step, "call", None) or "")
         if call is not None:
