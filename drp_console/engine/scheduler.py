@@ -31,6 +31,7 @@ from drp_console.engine.templates import TemplateScope
 from drp_console.gcp.clients import Cloud
 from drp_console.journal.event_types import RunFinished, RunWarning
 from drp_console.journal.state import RunState
+from drp_console.runbook.catalog import services_called
 from drp_console.runbook.model import Runbook
 
 
@@ -129,9 +130,11 @@ class Engine:
         self.flow.begin()
         plan = plan_resume(self.runbook, self.state())
         if plan.finished_run is None:
-            if self.cloud is not None:
-                # the client libraries take seconds to import: load them while people read
-                self.flow.spawn(self._warm_up(self.cloud))
+            services = services_called(self.runbook.steps)
+            if self.cloud is not None and services:
+                # the client libraries take seconds to import: load the ones the runbook calls
+                # in a thread while other steps run (cloud steps wait for it, unbooked)
+                self.services.cloud_ready = self.flow.spawn(self._warm_up(self.cloud, services))
             self.book.restore(plan)
             for step_id, hint in plan.hints.items():
                 self._start(step_id, hint)
@@ -141,9 +144,9 @@ class Engine:
                 self.services.shutdown()
         return self.state()
 
-    async def _warm_up(self, cloud: Cloud) -> None:
+    async def _warm_up(self, cloud: Cloud, services: set[str]) -> None:
         with contextlib.suppress(Exception):  # a real call will report it, with its step
-            await self.services.call_blocking(cloud.warm_up)
+            await self.services.call_blocking(cloud.warm_up, sorted(services))
 
     async def _loop(self) -> None:
         flow, book = self.flow, self.book
@@ -172,9 +175,11 @@ class Engine:
         changed = True
         while changed and not book.aborting:
             changed = False
-            for step in self.runbook.steps:
-                if book.status[step.id] != "pending" or step.id in flow.tasks:
-                    continue
+            status, tasks = book.status, flow.tasks
+            for step in [s for s in self.runbook.steps
+                         if status[s.id] == "pending" and s.id not in tasks]:
+                if status[step.id] != "pending" or step.id in tasks:
+                    continue  # settled while an earlier step was started or skipped
                 verdict, reason = book.readiness(step)
                 if verdict == "skip":
                     await book.finish(step.id, "skipped", reason)

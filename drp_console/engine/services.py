@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -38,6 +39,16 @@ class StepServices:
         self._templates = templates
         self._book = book
         self._pool: ThreadPoolExecutor | None = None
+        self.cloud_ready: asyncio.Future[Any] | None = None
+        """The background import of the runbook's cloud clients, while it runs (see
+        `Engine.run`): a cloud step waits for it before it is journaled as started."""
+
+    async def wait_for_cloud(self) -> None:
+        """Wait until the cloud clients' warm-up is over (at once when there is none)."""
+        ready = self.cloud_ready
+        if ready is not None and not ready.done():
+            with contextlib.suppress(Exception):  # a real call will report it, with its step
+                await asyncio.shield(ready)
 
     async def emit(self, record: Record) -> dict[str, Any]:
         """Journal an event; returns once it is durable."""

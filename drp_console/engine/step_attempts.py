@@ -106,6 +106,8 @@ class StepAttempts:
         self.attempts[step.id] = attempt
         # A resumed attempt that may have acted is continued, never restarted: writing
         # step_started again would make a second crash forget the call in flight.
+        if getattr(step, "call", None):
+            await self.host.wait_for_cloud()  # before step_started: not the step's own time
         if hint is None or hint.kind in ("restart", "next_attempt"):
             await self.emit(StepStarted(step=step.id, attempt=attempt))
         t0 = self.clock.monotonic()

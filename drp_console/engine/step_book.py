@@ -30,6 +30,8 @@ class StepBook:
         self.aborting: str | None = None
         """Why the run aborts (a step with `on_failure: abort` failed), or None."""
         self.conditional = runbook.conditional_targets()
+        self._needs = {s.id: runbook.needs(s.id) for s in runbook.steps}
+        """Each step's needs, worked out once (readiness asks on every scheduling pass)."""
         self.choosers: dict[str, list[str]] = {}
         for step in runbook.steps:
             targets = list(getattr(step, "options", {}).values()) if step.type == "decision" else []
@@ -82,7 +84,7 @@ class StepBook:
 
     def readiness(self, step: Any) -> tuple[str, str]:
         """`run`, `skip` (with the reason) or `wait`, by needs and conditional targets."""
-        needs = self.runbook.needs(step.id)
+        needs = self._needs[step.id]
         if step.id in self.conditional and step.id not in self.chosen:
             if all(self.status[c] in TERMINAL for c in self.choosers.get(step.id, ())):
                 return "skip", "not chosen"

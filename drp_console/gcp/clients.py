@@ -8,7 +8,9 @@ and the REST clients are safe to share (one `requests` session each).
 
 from __future__ import annotations
 
+import importlib
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from drp_console.gcp.errors import CloudError, from_exception
@@ -32,6 +34,19 @@ CLIENT_KINDS: dict[str, tuple[str, str]] = {
     "sql_operations": ("google.cloud.sqladmin_v1beta4", "SqlOperationsServiceClient"),
 }
 """Every client the action catalog needs: kind -> (module, class)."""
+
+SERVICE_MODULES: dict[str, str] = {
+    "compute": "google.cloud.compute_v1",
+    "sql": "google.cloud.sqladmin_v1beta4",
+    "monitoring": "google.cloud.monitoring_v3",
+}
+"""The client module each catalog service (`Call.service`) needs."""
+
+
+def kinds_for(services: Iterable[str]) -> list[str]:
+    """The client kinds the given catalog services call (monitoring has none: raw REST)."""
+    modules = {SERVICE_MODULES[s] for s in services if s in SERVICE_MODULES}
+    return [kind for kind, (module, _) in CLIENT_KINDS.items() if module in modules]
 
 _SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
 
@@ -92,8 +107,6 @@ class Cloud:
             existing = self._clients.get(kind)
             if existing is not None:
                 return existing
-            import importlib
-
             module_name, class_name = CLIENT_KINDS[kind]
             cls = getattr(importlib.import_module(module_name), class_name)
             options = {"api_endpoint": self.endpoint} if self.endpoint else None
@@ -127,13 +140,20 @@ class Cloud:
             "no project given for the call", code="invalidArgument",
             hint="set `project:` in the step's `with:` or start the run with --project.")
 
-    def warm_up(self) -> None:
-        """Import the client modules and build every client; run it in a thread at start-up.
+    def warm_up(self, services: Iterable[str] | None = None) -> None:
+        """Import the client modules of the given catalog services (every one when None) and
+        build their clients; run it in a thread at start-up.
 
         Failures (no credentials, say) are left for the first real call to report.
         """
-        for kind in CLIENT_KINDS:
-            try:
+        wanted = list(SERVICE_MODULES) if services is None else list(services)
+        for service in wanted:
+            if service == "monitoring":  # raw REST; the module parses the answers
+                importlib.import_module(SERVICE_MODULES[service])
+        try:
+            if "monitoring" in wanted:
+                self.session()
+            for kind in kinds_for(wanted):
                 self.client(kind)
-            except CloudError:
-                return
+        except CloudError:
+            return

@@ -6,6 +6,7 @@ all read this one table, so a call cannot exist in one of them and not in the ot
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -169,3 +170,13 @@ CATALOG: dict[str, Call] = {c.name: c for c in _CALLS}
 def lookup(name: str) -> Call | None:
     """The catalog entry for a call name, or None."""
     return CATALOG.get(name)
+
+
+def services_called(steps: Iterable[Any]) -> set[str]:
+    """The catalog services (`compute`, `sql`, `monitoring`) the steps' `call:`s use."""
+    found: set[str] = set()
+    for step in steps:
+        call = lookup(getattr(step, "call", None) or "")
+        if call is not None:
+            found.add(call.service)
+    return found

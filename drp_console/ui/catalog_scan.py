@@ -31,6 +31,8 @@ class RunbookEntry:
     """(label, path) of the scenarios beside the runbooks."""
     default_scenario: str | None = None
     """The runbook's own scenario, as a path among `scenarios`."""
+    checked: bool = True
+    """False while the file is listed but not yet loaded and validated."""
 
     @property
     def ident(self) -> str:
@@ -39,6 +41,8 @@ class RunbookEntry:
 
     def line(self) -> str:
         """Its row in the list: validity, id, objectives."""
+        if not self.checked:
+            return f"… checking  {self.path.name}"
         if self.runbook is None:
             return f"✘ invalid  {self.path.name}"
         objectives = self.runbook.objectives
@@ -60,6 +64,8 @@ class RunbookEntry:
 
     def describe(self) -> str:
         """The info panel text (Rich markup)."""
+        if not self.checked:
+            return f"[b]{escape(self.path.name)}[/b]: being checked…"
         if self.runbook is None:
             shown = "\n".join(escape(e) for e in self.errors[:8])
             return f"[b]{escape(self.path.name)}[/b] is invalid: fix it, then F5.\n\n{shown}"
@@ -95,6 +101,28 @@ def scan_runs(runs_dir: Path | None) -> list[Any]:
         return []
 
 
+def resumable(runs: list[Any]) -> list[Any]:
+    """The runs the launcher offers to resume: interrupted, paused or running, and unheld."""
+    return [r for r in runs if r.status in ("interrupted", "paused", "running")
+            and r.holder is None]
+
+
+def resume_row(run: Any) -> str:
+    """A resumable run's row: when it started, its runbook, mode and progress."""
+    started = (run.started or "")[:16].replace("T", " ")
+    return f"{started}  {run.runbook_id}  {run.mode}  {run.steps_done}/{run.steps_total}"
+
+
+def warm_clients() -> None:
+    """Import every Google client module (the launcher does not know the runbook yet)."""
+    try:
+        from drp_console.gcp.clients import Cloud
+
+        Cloud("http://127.0.0.1:9", None).warm_up()
+    except Exception:  # noqa: BLE001 - a failed warm-up only costs time later
+        pass
+
+
 def _scenarios(folder: Path) -> list[tuple[str, str]]:
     found = []
     for path in sorted((folder / "scenarios").glob("*.y*ml")):
@@ -102,27 +130,36 @@ def _scenarios(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def scan_runbooks(folder: Path, runs: list[Any]) -> list[RunbookEntry]:
-    """Load every `*.yaml` of a directory; invalid ones carry their diagnostics."""
+def runbook_files(folder: Path) -> list[RunbookEntry]:
+    """Every `*.yaml`/`*.yml` of a directory, listed at once and not yet checked (no loading)."""
+    scenarios = _scenarios(folder)
+    paths = sorted(list(folder.glob("*.yaml")) + list(folder.glob("*.yml")))
+    return [RunbookEntry(path=path, scenarios=scenarios, checked=False) for path in paths]
+
+
+def check_entry(listed: RunbookEntry, runs: list[Any]) -> RunbookEntry:
+    """A listed file loaded and validated: a new entry (invalid ones carry their diagnostics)."""
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.loader import load_runbook
 
-    scenarios = _scenarios(folder)
-    entries = []
-    for path in sorted(list(folder.glob("*.yaml")) + list(folder.glob("*.yml"))):
-        entry = RunbookEntry(path=path, scenarios=scenarios)
-        try:
-            entry.runbook = load_runbook(path)
-        except InvalidDocument as exc:
-            entry.errors = [str(d) for d in exc.diagnostics]
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is shown, not raised
-            entry.errors = [f"{path}: {exc}"]
-        if entry.runbook is not None:
-            entry.last_run = next((r for r in runs if r.runbook_id == entry.runbook.id), None)
-            if entry.runbook.scenario:
-                own = (path.parent / entry.runbook.scenario).resolve()
-                if str(own) not in [p for _, p in scenarios]:
-                    entry.scenarios = scenarios + [(own.stem, str(own))]
-                entry.default_scenario = str(own)
-        entries.append(entry)
-    return entries
+    path, scenarios = listed.path, listed.scenarios
+    entry = RunbookEntry(path=path, scenarios=scenarios)
+    try:
+        entry.runbook = load_runbook(path)
+    except InvalidDocument as exc:
+        entry.errors = [str(d) for d in exc.diagnostics]
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is shown, not raised
+        entry.errors = [f"{path}: {exc}"]
+    if entry.runbook is not None:
+        entry.last_run = next((r for r in runs if r.runbook_id == entry.runbook.id), None)
+        if entry.runbook.scenario:
+            own = (path.parent / entry.runbook.scenario).resolve()
+            if str(own) not in [p for _, p in scenarios]:
+                entry.scenarios = scenarios + [(own.stem, str(own))]
+            entry.default_scenario = str(own)
+    return entry
+
+
+def scan_runbooks(folder: Path, runs: list[Any]) -> list[RunbookEntry]:
+    """Load every `*.yaml` of a directory; invalid ones carry their diagnostics."""
+    return [check_entry(listed, runs) for listed in runbook_files(folder)]

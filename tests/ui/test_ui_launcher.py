@@ -19,7 +19,8 @@ def launcher(runs_dir: Path, *, ask_operator: bool = False):
 
 
 async def _scanned(pilot) -> None:
-    await until(pilot, lambda: pilot.app.screen.entries, "the runbooks to load")
+    await until(pilot, lambda: pilot.app.screen.entries and pilot.app.screen.checked,
+                "the runbooks to load")
     await pilot.pause()
 
 

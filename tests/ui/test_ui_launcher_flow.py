@@ -39,7 +39,8 @@ def _one_step_folder(tmp_path):
 
 
 async def _scanned(pilot) -> None:
-    await until(pilot, lambda: pilot.app.screen.entries, "the runbooks to load")
+    await until(pilot, lambda: pilot.app.screen.entries and pilot.app.screen.checked,
+                "the runbooks to load")
     await pilot.pause()
 
 

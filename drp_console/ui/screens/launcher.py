@@ -29,7 +29,15 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from drp_console.ui.app import DrpApp
-from drp_console.ui.catalog_scan import RunbookEntry, scan_runbooks, scan_runs
+from drp_console.ui.catalog_scan import (
+    RunbookEntry,
+    check_entry,
+    resumable,
+    resume_row,
+    runbook_files,
+    scan_runs,
+    warm_clients,
+)
 from drp_console.ui.form_text import pattern_error, value_text
 
 MODES = ("simulate", "training", "live")
@@ -78,13 +86,15 @@ class LauncherScreen(Screen[None]):
         """Interrupted runs that can be resumed."""
         self.current: RunbookEntry | None = None
         """The highlighted runbook."""
+        self.checked = False
+        """True once every listed runbook has been loaded and validated."""
         self._form_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static(" drp-console", id="launcher-title")
         with Horizontal(id="launcher-body"):
             with Vertical(id="launcher-left"):
-                yield OptionList(Option("loading runbooks…", disabled=True), id="runbook-list")
+                yield OptionList(id="runbook-list")
                 yield OptionList(id="resume-list")
             with VerticalScroll(id="launcher-form"):
                 yield Static("Select a runbook on the left.", id="runbook-info")
@@ -109,50 +119,64 @@ class LauncherScreen(Screen[None]):
         self.query_one("#launcher-form").border_title = "Start a run"
         self._show_mode("simulate")
         self.query_one("#runbook-list").focus()
-        self.call_after_refresh(self.scan)  # loading runbooks imports pydantic: after frame one
+        self.rescan()  # the files are listed at once; loading them (pydantic) is the worker's
+
+    def rescan(self) -> None:
+        """List the runbook files now (no loading), then check them in a worker."""
+        self.checked = False
+        self.entries = runbook_files(self.app.runbooks_dir)
+        self.current = None
+        self._show_title()
+        books = self.query_one("#runbook-list", OptionList)
+        books.clear_options()
+        if not self.entries:
+            books.add_option(Option(f"No runbooks in {self.app.runbooks_dir}: give --runbooks "
+                                    "DIR", disabled=True))
+        books.add_options([Option(e.line(), id=e.path.as_posix()) for e in self.entries])
+        self.scan(list(self.entries))
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def scan(self) -> None:
-        """Load every runbook and list the runs, off the event loop."""
+    def scan(self, listed: list[RunbookEntry]) -> None:
+        """List the runs, then load and validate each runbook, off the event loop; each mark
+        is shown as soon as its runbook is checked."""
         app = self.app
         runs = scan_runs(app.runs_dir)
-        entries = scan_runbooks(app.runbooks_dir, runs)
-        show: Callable[[], Awaitable[None] | None] = partial(self._show_scan, entries, runs)
-        app.call_from_thread(show)
+        for entry in listed:
+            show: Callable[[], Awaitable[None] | None] = partial(
+                self._show_entry, check_entry(entry, runs))
+            app.call_from_thread(show)
+        done: Callable[[], Awaitable[None] | None] = partial(self._show_scan, runs)
+        app.call_from_thread(done)
         self.warm_up()
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
         """Import the Google clients now, so starting a run does not wait for them."""
-        try:
-            from drp_console.gcp.clients import Cloud
+        warm_clients()
 
-            Cloud("http://127.0.0.1:9", None).warm_up()
-        except Exception:  # noqa: BLE001 - a failed warm-up only costs time later
-            pass
+    async def _show_entry(self, entry: RunbookEntry) -> None:
+        """One runbook checked: its mark in the list, the title's count, the form if shown."""
+        key = entry.path.as_posix()
+        index = next((i for i, e in enumerate(self.entries) if e.path.as_posix() == key), None)
+        if index is None:
+            return  # listed by an older scan
+        self.entries[index] = entry
+        self.query_one("#runbook-list", OptionList).replace_option_prompt(key, entry.line())
+        self._show_title()
+        if self.current is not None and self.current.path.as_posix() == key:
+            await self._select(entry)
 
-    async def _show_scan(self, entries: list[RunbookEntry], runs: list[Any]) -> None:
-        self.entries = entries
-        self.runs = [r for r in runs if r.status in ("interrupted", "paused", "running")
-                     and r.holder is None]
-        folder = self.app.runbooks_dir
+    async def _show_scan(self, runs: list[Any]) -> None:
+        self.runs = resumable(runs)
+        self.checked = True
         self._show_title()
         books = self.query_one("#runbook-list", OptionList)
-        books.clear_options()
-        if not entries:
-            books.add_option(Option(f"No runbooks in {folder}: give --runbooks DIR",
-                                    disabled=True))
-        for entry in entries:
-            books.add_option(Option(entry.line(), id=entry.path.as_posix()))
         resume = self.query_one("#resume-list", OptionList)
         resume.clear_options()
-        if not self.runs:
-            resume.add_option(Option("none", disabled=True))
-        for run in self.runs:
-            started = (run.started or "")[:16].replace("T", " ")
-            resume.add_option(Option(f"{started}  {run.runbook_id}  {run.mode}  "
-                                     f"{run.steps_done}/{run.steps_total}", id=str(run.path)))
-        if entries:
+        resume.add_options([Option(resume_row(run), id=str(run.path)) for run in self.runs]
+                           or [Option("none", disabled=True)])
+        entries = self.entries
+        if entries and books.highlighted in (None, 0):  # not moved by the operator meanwhile
             first = next((i for i, e in enumerate(entries) if e.runbook is not None), 0)
             books.highlighted = first
             await self._select(entries[first])
@@ -160,9 +184,11 @@ class LauncherScreen(Screen[None]):
     def _show_title(self) -> None:
         """The title line: the runbook folder, how many runbooks are valid, the operator."""
         valid = sum(1 for e in self.entries if e.runbook is not None)
+        waiting = sum(1 for e in self.entries if not e.checked)
+        counts = f"{valid} valid" + (f", {waiting} being checked" if waiting else "")
         self.query_one("#launcher-title", Static).update(
             f" drp-console   runbooks: {escape(str(self.app.runbooks_dir))} "
-            f"({len(self.entries)}, {valid} valid)   operator: {escape(self.app.operator)}")
+            f"({len(self.entries)}, {counts})   operator: {escape(self.app.operator)}")
 
     # ---- the form -----------------------------------------------------------------------------
     async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -392,7 +418,7 @@ class LauncherScreen(Screen[None]):
         self.app.call_from_thread(self.app.open_run, session, operator_confirmed=True)
 
     def action_rescan(self) -> None:
-        self.scan()
+        self.rescan()
 
 
 def _describe(exc: Exception) -> str:

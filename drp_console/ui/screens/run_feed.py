@@ -70,6 +70,11 @@ class RunFeed:
 
             self.parallel = parallel_steps(runbook)
 
+    @property
+    def changed(self) -> bool:
+        """Some row changed since the last `take_touched` (or every row: None)."""
+        return self._touched != set()
+
     def take_touched(self) -> set[str] | None:
         """The steps whose rows changed since the last call (None: every row)."""
         touched, self._touched = self._touched, set()

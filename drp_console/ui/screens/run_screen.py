@@ -90,6 +90,8 @@ class RunScreen(Screen[None]):
         self._detail_timer: Timer | None = None
         self._detail_shown_at = 0.0
         self._paused_keys = False
+        self._drawn: tuple[int, int] = (-1, -1)
+        """(last event seq, wall second) of the last flush: the timer redraws only on a change."""
 
     @property
     def responder(self) -> UIResponder | None:
@@ -224,7 +226,7 @@ class RunScreen(Screen[None]):
         self.query_one(StepTable).focus()
         if self.session is not None:
             self._join()
-        self.set_interval(FLUSH_SECONDS, self.flush)
+        self.set_interval(FLUSH_SECONDS, self._flush_if_changed)
 
     # ---- who is at the keyboard ---------------------------------------------------------------
     def _join(self) -> None:
@@ -320,10 +322,15 @@ class RunScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
-        cloud = getattr(self.session, "cloud", None)
-        if cloud is not None and hasattr(cloud, "warm_up"):
-            with contextlib.suppress(Exception):  # a failed warm-up only costs time later
-                cloud.warm_up()
+        session = self.session
+        cloud = getattr(session, "cloud", None)
+        if session is not None and cloud is not None and hasattr(cloud, "warm_up"):
+            from drp_console.runbook.catalog import services_called
+
+            services = services_called(session.runbook.steps)
+            if services:  # only the clients this runbook calls; none without cloud steps
+                with contextlib.suppress(Exception):  # a failed warm-up only costs time later
+                    cloud.warm_up(services)
 
     def _on_question(self, question: Question) -> None:
         """A step now waits for people: bring it under the cursor unless one already is."""
@@ -345,13 +352,23 @@ class RunScreen(Screen[None]):
         self.flush()
 
     # ---- rendering ----------------------------------------------------------------------------
+    def _flush_if_changed(self) -> None:
+        """The timer's flush: only after new events or a selection to make, and, while a clock
+        runs (the run not finished), once a second; an idle screen does nothing."""
+        second = -1 if self.state.finished else int(self.app.clock.now().timestamp())
+        if not self.feed.changed and not self._pending_select \
+                and self._drawn == (self.state.last_seq, second):
+            return
+        self.flush()
+
     def flush(self) -> None:
         """Refresh what changed since the last flush."""
+        wall = self.app.clock.now()
+        self._drawn = (self.state.last_seq, -1 if self.state.finished else int(wall.timestamp()))
         touched = self.feed.take_touched()
         if touched is not None:  # clocks tick on the rows of steps under way
             touched.update(sid for sid, s in self.state.steps.items()
                            if s.status in ("running", "waiting"))
-        wall = self.app.clock.now()
         now = now_of(self.state, wall)
         self.query_one(ModeBanner).show(self.state, self.operator if self.session else None)
         paused = self.state.status == "paused"
