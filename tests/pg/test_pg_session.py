@@ -1,0 +1,117 @@
+"""`drp run/resume --journal`: a run driven on the shared journal, its lease, its world, its
+reports, and a driver that waits out a database restart."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from click.testing import CliRunner
+
+from drp_console.cli import cli
+from drp_console.journal import JournalError, Redactor
+from drp_console.journal.pg import PgJournal
+from drp_console.journal.pg_store import PgStore, Unreachable
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNBOOK = ROOT / "tests" / "engine" / "data" / "faulty-runbook.yaml"
+
+
+def drp(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+
+
+def expire_lease(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE drp.leases SET expires_at = now() - interval '1 second'")
+
+
+def test_a_headless_shared_run_lives_in_the_database_with_local_reports(
+        journal_url: str, tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    res = drp("run", str(RUNBOOK), "--headless", "--auto-approve", "--runs-dir", str(runs),
+              "--operator", "alice", env={"DRP_JOURNAL": journal_url})
+    assert res.exit_code == 0, res.output
+    (run_dir,) = [p for p in runs.iterdir() if p.is_dir()]
+    with PgStore(journal_url) as store:
+        lines = store.lines(run_dir.name)
+        world = store.get_file(run_dir.name, "world.json")
+        lease = store.lease(run_dir.name)
+    events = [json.loads(line) for line in lines]
+    assert events[0]["type"] == "run_started" and events[-1]["type"] == "run_finished"
+    assert {e["operator"] for e in events} == {"alice"}
+    # the finished run's journal is copied beside its reports, line for line
+    assert (run_dir / "journal.jsonl").read_text(encoding="utf-8") == "".join(lines)
+    assert "report.md" in res.output and (run_dir / "report.md").is_file()
+    assert json.loads((run_dir / "shared.json").read_text())["run_id"] == run_dir.name
+    # the simulated world the run changed is kept in the database, as on disk at the end
+    assert world == (run_dir / "world.json").read_bytes()
+    assert lease is not None and lease["holder"] is None  # released at the end
+
+
+def test_resuming_a_driven_run_exits_4_naming_the_driver_then_takes_it_over(
+        journal_url: str, tmp_path: Path) -> None:
+    from drp_console.runner.session import RunSession
+
+    first = RunSession.start(RUNBOOK, operator="alice", runs_dir=tmp_path / "a",
+                             journal_url=journal_url)
+    run_id = first.ctx.run_id
+    from drp_console.runner.shared import WorldSync
+
+    assert WorldSync(first).upload()
+    res = drp("resume", run_id[:20], "--headless", "--runs-dir", str(tmp_path / "b"),
+              "--operator", "bob", "--journal", journal_url)
+    assert res.exit_code == 4, res.output
+    assert f"run {run_id} is driven by alice (pid" in res.output
+    assert "Traceback" not in res.output
+
+    first.journal.close(release=False)  # alice's machine dies: her lease runs out
+    first.journal = None
+    first.close()
+    expire_lease(journal_url)
+    second = RunSession.resume(run_id, operator="bob", runs_dir=tmp_path / "b",
+                               journal_url=journal_url)
+    try:
+        assert second.shared and second.journal.lease.token == 2
+        assert second.journal.events()[-1]["type"] == "run_resumed"
+        assert second.journal.events()[-1]["operator"] == "bob"
+        # bob's machine continues the world alice's left in the database
+        with PgStore(journal_url) as store:
+            kept = store.get_file(run_id, "world.json")
+        assert json.loads(kept)["scenario"] == json.loads(
+            (tmp_path / "b" / run_id / "world.json").read_bytes())["scenario"]
+    finally:
+        second.close()
+
+
+def test_a_patient_journal_waits_for_the_database_then_writes_once(
+        journal_url: str, pg_server: Any) -> None:
+    journal = PgJournal.create(journal_url, "r-patient", Redactor(), heartbeat=False,
+                               patient=True)
+    heard: list[JournalError | None] = []
+    journal.on_unreachable = heard.append
+    journal.write_sync("note", text="before", tag=None, step=None)
+    done: list[dict[str, Any]] = []
+    pg_server.stop("fast")
+    try:
+        writer = threading.Thread(target=lambda: done.append(
+            journal.write_sync("note", text="during", tag=None, step=None)))
+        writer.start()
+        for _ in range(3000):  # a guard against hanging: wait until the writer says it waits
+            if heard:
+                break
+            threading.Event().wait(0.01)
+        assert isinstance(heard[0], Unreachable) and not done  # held, not failed
+    finally:
+        pg_server.start()
+    writer.join(60)
+    assert not writer.is_alive()
+    assert heard[-1] is None  # told it is back
+    assert done[0]["seq"] == 2
+    with PgStore(journal_url) as store:
+        stored = store.events("r-patient")
+    assert [e["text"] for e in stored] == ["before", "during"]  # once, no gap
+    journal.close()
