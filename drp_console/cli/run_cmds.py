@@ -51,13 +51,13 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
     """Run a command body; every expected error becomes a message and its exit code.
 
     No message names a secret: `secrets` gives the values to mask."""
-    from drp_console.runner.headless import AnswersError
-    from drp_console.runner.session import SessionError
+    from drp_console.alerts.incident import AlertError
     from drp_console.journal import JournalError, Redactor, RunLocked
     from drp_console.journal.pg_lease import LeaseHeld
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
-    from drp_console.alerts.incident import AlertError
+    from drp_console.runner.headless import AnswersError
+    from drp_console.runner.session import SessionError
 
     try:
         return action()

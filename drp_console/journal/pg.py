@@ -34,14 +34,13 @@ from drp_console.journal.queued import (
     Pending,
     QueuedWriter,
     SystemTime,
-    encode_event,
     acting_operator,
+    encode_event,
     new_event,
     redacted_body,
 )
 from drp_console.journal.redact import Redactor
 from drp_console.journal.writer import login_name
-
 
 RETRY_SECONDS = 1.0
 """How often a patient journal tries again while the database is unreachable."""

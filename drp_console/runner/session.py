@@ -18,10 +18,9 @@ from drp_console.engine.context import RunContext
 from drp_console.engine.responder import Responder
 from drp_console.engine.scheduler import Engine
 from drp_console.exit_codes import ExitCode
-
+from drp_console.journal.event_types import EventType, MilestoneReached, RunResumed, RunStarted
 from drp_console.runner.crash import crash_hook
 from drp_console.settings import settings
-from drp_console.journal.event_types import EventType, MilestoneReached, RunResumed, RunStarted
 
 
 class SessionError(Exception):
@@ -214,10 +213,9 @@ class RunSession:
     def _resume_shared(cls, run_ref: str, url: str, operator: str, runs_dir: Path,
                        params: dict[str, str] | None) -> RunSession:
         """Take the lease of a shared run and reopen it on this machine."""
+        from drp_console.journal import Redactor
         from drp_console.journal.pg import PgJournal
         from drp_console.runner.shared import NoLock, fetch_world, local_dir
-
-        from drp_console.journal import Redactor
 
         journal = PgJournal.open(url, run_ref, Redactor(), operator=operator, patient=True)
         try:

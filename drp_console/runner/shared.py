@@ -5,8 +5,10 @@ Where things live on a shared run:
 - the events, the lease, the commands and the participants: in the database;
 - the simulated world: `world.json` in the driver's local run directory (the embedded simulator
   saves it there as it changes) and a copy in the database's run files, uploaded by the driver
-  when it changed, every couple of seconds and when the engine stops (fenced by its lease token) and downloaded by whoever takes over, so a simulated
-  run keeps its world across a takeover on another machine;
+  when it changed (every couple of seconds, and when the engine stops; fenced by its lease
+  token) and downloaded by whoever takes over, so a simulated run keeps its world across a
+  takeover on another machine (up to the last upload: a call made after it is re-sent with
+  its requestId, or resolved by a person as UNKNOWN, as on any resume);
 - reports: in a local run directory per machine (`<runs dir>/<run id>`, holding `shared.json`
   that names the database); once the run has finished, the driver writes the journal there as
   `journal.jsonl` (the lines `drp journal export` writes), so `drp report` reads it like a local

@@ -115,3 +115,110 @@ def test_a_patient_journal_waits_for_the_database_then_writes_once(
         stored = store.events("r-patient")
     assert [e["text"] for e in stored] == ["before", "during"]  # once, no gap
     journal.close()
+
+
+SHARED_RUNBOOK = """\
+format: drp/v1
+id: team-drill
+title: A drill for several people
+scenario: {world}
+parameters:
+  project: {{default: acme-prod}}
+steps:
+  - id: declare
+    title: Declare the incident
+    type: manual
+    instructions: Open the bridge.
+    checklist: [Bridge open, Status page updated]
+  - id: go
+    title: Go for the failover
+    type: approval
+  - id: check
+    title: Read the replica
+    type: gcp
+    call: sql.instances.get
+    with: {{project: "{{{{ params.project }}}}", instance: orders-db}}
+"""
+
+
+def shared_runbook(tmp_path: Path) -> Path:
+    path = tmp_path / "team-drill.yaml"
+    world = ROOT / "tests" / "engine" / "data" / "faulty-world.yaml"
+    path.write_text(SHARED_RUNBOOK.format(world=world), encoding="utf-8")
+    return path
+
+
+def test_joiners_commands_are_checked_applied_and_journaled_under_their_names(
+        journal_url: str, tmp_path: Path) -> None:
+    import asyncio
+
+    from drp_console.runner.session import RunSession
+    from drp_console.ui.responder import UIResponder
+
+    session = RunSession.start(shared_runbook(tmp_path), operator="alice",
+                               runs_dir=tmp_path / "runs", journal_url=journal_url)
+    run_id = session.ctx.run_id
+    joiner = PgStore(journal_url)
+
+    def send(kind: str, step: str | None = None, **payload: Any) -> int:
+        return joiner.submit_command(run_id, kind, by="bob", step=step, payload=payload)
+
+    async def until(check: Any) -> None:
+        for _ in range(2000):  # a guard against hanging, not a timing assertion
+            if check():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the driver never got there")
+
+    def status(command_id: int) -> str:
+        return joiner.command(command_id).status
+
+    async def scenario() -> Any:
+        engine = session.engine(UIResponder())
+        running = asyncio.ensure_future(engine.run())
+        await until(lambda: engine.waiting_question("declare") is not None)
+        early = send("done", "declare")
+        wrong = send("approve", "declare")
+        ghost = send("tick", "no-such-step", item=0)
+        ticks = [send("tick", "declare", item=i) for i in (0, 1)]
+        note = send("note", text="DPO informed", tag="action")
+        await until(lambda: all(status(c) in ("done", "rejected") for c in [*ticks, note]))
+        done = send("done", "declare")
+        await until(lambda: engine.waiting_question("go") is not None)
+        approve = send("approve", "go")
+        # the faulty world refuses the first read (a quota error): bob retries it
+        await until(lambda: engine.waiting_question("check") is not None)
+        retry = send("retry", "check")
+        state = await asyncio.wait_for(running, 60)
+        return state, dict(early=early, wrong=wrong, ghost=ghost, ticks=ticks, note=note,
+                           done=done, approve=approve, retry=retry)
+
+    try:
+        state, ids = asyncio.run(scenario())
+    finally:
+        session.close()
+    assert state.status == "succeeded"
+    results = {c.id: (c.status, c.result) for c in joiner.commands(run_id)}
+    joiner.close()
+    assert results[ids["early"]][0] == "rejected"
+    assert "tick all 2 checklist items" in results[ids["early"]][1]["reason"]
+    assert results[ids["wrong"]] == ("rejected", {
+        "reason": "declare waits for a manual answer, not a approval one"})
+    assert results[ids["ghost"]] == ("rejected", {"reason": "the runbook has no step 'no-such-step'"})
+    for key in ("done", "approve", "note", "retry"):
+        assert results[ids[key]][0] == "done", (key, results[ids[key]])
+    events = shared_events(journal_url, run_id)
+    ticked = [e for e in events if e["type"] == "checklist_ticked"]
+    assert [(e["item"], e["by"], e["operator"]) for e in ticked] == [(0, "bob", "bob"),
+                                                                     (1, "bob", "bob")]
+    answers = {e["step"]: (e["answer"], e["by"]) for e in events if e["type"] == "answered"}
+    assert answers == {"declare": ("done", "bob"), "go": ("approve", "bob"),
+                       "check": ("retry", "bob")}
+    (note,) = [e for e in events if e["type"] == "note"]
+    assert (note["text"], note["tag"], note["operator"]) == ("DPO informed", "action", "bob")
+    assert events[0]["operator"] == "alice"
+
+
+def shared_events(url: str, run_id: str) -> list[dict[str, Any]]:
+    with PgStore(url) as store:
+        return store.events(run_id)
