@@ -88,3 +88,16 @@ async def joiner_and_driver(journal_url: str, tmp_path: Path) -> None:
     assert answers == {"declare": ("done", "bob"), "go": ("approve", "bob"),
                        "check": ("retry", "bob")}
     assert screen.state.last_seq == events[-1]["seq"]  # the joiner saw every event
+
+
+def test_join_says_what_is_wrong_in_one_sentence(journal_url: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from drp_console.cli import cli
+
+    res = CliRunner().invoke(cli, ["join", "nope", "--journal", journal_url, "--runs-dir",
+                                   str(tmp_path)])
+    assert res.exit_code == 2 and "no run matches 'nope'" in res.output
+    res = CliRunner().invoke(cli, ["join", "nope", "--runs-dir", str(tmp_path)],
+                             env={"DRP_JOURNAL": ""})
+    assert res.exit_code == 2 and "--journal URL or DRP_JOURNAL" in res.output
