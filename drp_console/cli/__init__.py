@@ -60,7 +60,7 @@ def _check_cmds() -> dict[str, click.Command]:
 
 def _team_cmds() -> dict[str, click.Command]:
     from drp_console.cli import team_cmds as m
-    return {"join": m.join}
+    return {"join": m.join, "watch": m.watch}
 
 
 def _ui_cmds() -> dict[str, click.Command]:
@@ -76,7 +76,7 @@ COMMANDS: dict[str, Callable[[], dict[str, click.Command]]] = {
     "console": _ui_cmds,
     "export": _plan_cmds, "history": _plan_cmds,
     "journal": _journal_cmds,
-    "join": _team_cmds,
+    "join": _team_cmds, "watch": _team_cmds,
 }
 """Command name -> a function importing its module (only when the command is used) and
 returning that module's commands by name."""

@@ -50,3 +50,36 @@ def join(run_ref: str, journal: str | None, operator: str | None, runs_dir: str 
         return ExitCode.OK
 
     sys.exit(_guarded(body))
+
+
+@click.command()
+@click.argument("run_ref", metavar="RUN")
+@journal_option
+@runs_dir_option
+@click.option("--web", is_flag=True, required=True, help="Serve the run screen to browsers.")
+@click.option("--host", default=None, help="Listen on this address instead of loopback "
+              "(then the link carries a token).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def watch(run_ref: str, journal: str | None, runs_dir: str | None, web: bool, host: str | None,
+          port: int) -> None:
+    """Serve a read-only run screen of shared RUN to browsers (through textual-serve)."""
+    import os
+
+    from drp_console.cli.run_cmds import _guarded, _journal_url
+
+    url = _journal_url(journal)
+    if url is None:
+        raise click.UsageError("drp watch needs the shared journal: --journal URL or DRP_JOURNAL")
+
+    def body() -> int:
+        from drp_console.journal.pg_store import PgStore
+        from drp_console.ui.web_watch import serve
+
+        with PgStore(url) as store:
+            store.check_schema()
+            run_id = store.find_run(run_ref)
+        os.environ["DRP_JOURNAL"] = url  # for the watchers' processes; never on a command line
+        serve(run_id, host=host, port=port, runs_dir=runs_dir, say=click.echo)
+        return ExitCode.OK
+
+    sys.exit(_guarded(body))
