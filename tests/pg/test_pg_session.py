@@ -222,3 +222,57 @@ def test_joiners_commands_are_checked_applied_and_journaled_under_their_names(
 def shared_events(url: str, run_id: str) -> list[dict[str, Any]]:
     with PgStore(url) as store:
         return store.events(run_id)
+
+
+def test_a_driver_stops_acting_while_the_database_is_down_and_carries_on(
+        journal_url: str, tmp_path: Path, pg_server: Any) -> None:
+    import asyncio
+
+    from drp_console.engine.responder import Answer
+    from drp_console.runner.session import RunSession
+    from drp_console.ui.responder import UIResponder
+
+    session = RunSession.start(shared_runbook(tmp_path), operator="alice",
+                               runs_dir=tmp_path / "runs", journal_url=journal_url)
+    heard: list[Exception | None] = []
+
+    async def until(check: Any) -> None:
+        for _ in range(3000):  # a guard against hanging, not a timing assertion
+            if check():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("never got there")
+
+    async def scenario() -> Any:
+        engine = session.engine(UIResponder())
+        session.journal.on_unreachable = heard.append
+        running = asyncio.ensure_future(engine.run())
+        await until(lambda: engine.waiting_question("declare") is not None)
+        for item in (0, 1):
+            await engine.tick("declare", item)
+        engine.commands.answer("declare", Answer("done", by="alice",
+                                                  checklist=("Bridge open", "Status page updated")))
+        await until(lambda: engine.waiting_question("go") is not None)
+        await asyncio.to_thread(pg_server.stop, "fast")
+        try:
+            assert engine.commands.answer("go", Answer("approve", by="alice")) is None
+            await until(lambda: bool(heard))
+            for _ in range(50):  # the run holds: the approval is not durable, nothing acts
+                await asyncio.sleep(0.02)
+                assert engine.book.status["check"] == "pending"
+        finally:
+            await asyncio.to_thread(pg_server.start)
+        await until(lambda: engine.waiting_question("check") is not None)  # it went on
+        engine.retry("check")
+        return await asyncio.wait_for(running, 60)
+
+    try:
+        state = asyncio.run(scenario())
+    finally:
+        session.close()
+    assert isinstance(heard[0], Unreachable) and heard[-1] is None
+    assert state.status == "succeeded"
+    events = shared_events(journal_url, session.ctx.run_id)
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    approvals = [e for e in events if e["type"] == "answered" and e["step"] == "go"]
+    assert len(approvals) == 1  # written once, after the restart
