@@ -76,8 +76,8 @@ def per_step(events: list[dict]) -> tuple[list[float], list[float]]:
     """Each step's started->finished time and the gaps finished->next started (seconds)."""
     started = [e["mono"] for e in events if e["type"] == "step_started"]
     finished = [e["mono"] for e in events if e["type"] == "step_finished"]
-    inside = [f - s for s, f in zip(started, finished)]
-    gaps = [s - f for f, s in zip(finished, started[1:])]
+    inside = [f - s for s, f in zip(started, finished, strict=False)]
+    gaps = [s - f for f, s in zip(finished, started[1:], strict=False)]
     return inside, gaps
 
 

@@ -24,6 +24,9 @@ VARIABLES: dict[str, str] = {
                          "the n-th such event is durable.",
     "DRP_UPDATE_GOLDEN": "Tests only: `1` rewrites the report golden files.",
     "DRP_CRASH_STRESS": "Tests only: how many random crash points the crash stress test tries.",
+    "DRP_CACHE_DIR": "Where compiled report and plan templates are cached (default: the user "
+                     "cache directory; safe to delete).",
+    "DRP_FUZZ_CASES": "Tests only: how many fuzzed inputs the hostile-input test tries (default 50).",
 }
 """Name -> what it does (the README's table)."""
 
@@ -52,6 +55,10 @@ class Settings:
     """`DRP_UPDATE_GOLDEN=1`."""
     crash_stress: int = 0
     """`DRP_CRASH_STRESS` (0 when unset or not a number)."""
+    cache_dir: Path | None = None
+    """`DRP_CACHE_DIR`, user-expanded."""
+    fuzz_cases: int = 0
+    """`DRP_FUZZ_CASES` (0 when unset or not a number)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +80,8 @@ class Settings:
             crash_at=_crash_point(text("DRP_TEST_CRASH_AT")),
             update_golden=text("DRP_UPDATE_GOLDEN") == "1",
             crash_stress=_number(text("DRP_CRASH_STRESS")),
+            cache_dir=Path(cache).expanduser() if (cache := text("DRP_CACHE_DIR")) else None,
+            fuzz_cases=_number(text("DRP_FUZZ_CASES")),
         )
 
 

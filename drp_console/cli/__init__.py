@@ -1,7 +1,8 @@
 """The `drp` command line: one click group whose commands load their modules only when used.
 
 Each area owns one module here (`runbook_cmds`, `sim_cmds`, `run_cmds`, `report_cmds`,
-`ui_cmds`, `plan_cmds`, `journal_cmds`, `alert_cmds`, `check_cmds`); this file only wires them, so `drp --help` and
+`ui_cmds`, `plan_cmds`, `journal_cmds`, `alert_cmds`, `check_cmds`); this file only wires
+them, so `drp --help` and
 start-up stay cheap.
 """
 
@@ -77,6 +78,8 @@ COMMANDS: dict[str, Callable[[], dict[str, click.Command]]] = {
     "export": _plan_cmds, "history": _plan_cmds,
     "journal": _journal_cmds,
     "join": _team_cmds, "watch": _team_cmds,
+    "alerts": _alert_cmds,
+    "check": _check_cmds,
 }
 """Command name -> a function importing its module (only when the command is used) and
 returning that module's commands by name."""

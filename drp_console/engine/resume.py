@@ -83,9 +83,9 @@ def plan_resume(runbook: Any, state: RunState) -> ResumePlan:
 
 def _hint(step: Any, track: dict[str, Any]) -> ResumeHint | None:
     a, phase = int(track.get("attempt") or 0), track.get("phase")
-    if phase == "rerun" or (phase == "attempt_failed" and track.get("retry_in") is not None):
+    if phase == "rerun" or (phase == "failed_attempt" and track.get("retry_in") is not None):
         return ResumeHint("next_attempt", a)
-    if phase == "attempt_failed":
+    if phase == "failed_attempt":
         return ResumeHint("ask_failed", a, error=track.get("error"))
     if phase == "unknown":
         return ResumeHint("unknown", a, reason="it was UNKNOWN when the console stopped")

@@ -9,11 +9,10 @@ acknowledged events.
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SCHEMA_VERSION = 1
 """The version (`v`) this code writes and the newest it reads."""

@@ -155,7 +155,7 @@ def _attempt_failed(s: RunState, e: Event, at: Instant) -> None:
     step._close(step.polls, at)
     if step._phase == "polling":
         step._switch("automation", at)
-    step.resume.update(phase="attempt_failed", error=e.get("error"), retry_in=e.get("retry_in"))
+    step.resume.update(phase="failed_attempt", error=e.get("error"), retry_in=e.get("retry_in"))
 
 
 def _waiting(s: RunState, e: Event, at: Instant) -> None:

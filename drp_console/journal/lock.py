@@ -7,14 +7,14 @@ on NFS; runs directories belong on a local disk.)
 
 from __future__ import annotations
 
-from typing import Any
-
+import contextlib
 import fcntl
 import json
 import os
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from drp_console.journal.events import LOCK_NAME, JournalError
 from drp_console.journal.writer import login_name
@@ -99,7 +99,7 @@ class RunLock:
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "user": operator or login_name(),
-            "since": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         try:
             os.ftruncate(fd, 0)
@@ -116,10 +116,8 @@ class RunLock:
         fd, self._fd = self._fd, None
         if fd is None:
             return
-        try:
+        with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
-        except OSError:
-            pass
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
         self.holder = None

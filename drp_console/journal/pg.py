@@ -16,6 +16,7 @@ A heartbeat thread renews the lease every third of its time; `close()` releases 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable
@@ -282,10 +283,8 @@ class PgJournal(QueuedWriter):
             self._closed = True
             lost = isinstance(self._failure, LeaseLost)
         if release and not lost:
-            try:
+            with contextlib.suppress(JournalError):  # unreachable: the lease simply expires
                 self.store.release(self.lease)
-            except JournalError:
-                pass  # unreachable: the lease simply expires
         if self._conn is not None:
             self._conn.close()
         self.store.close()

@@ -108,7 +108,7 @@ def current(conn: Any, run_id: str, *, lock: bool = False) -> dict[str, Any] | N
     if row is None:
         return None
     names = _COLUMNS.split(", ") + ["live"]
-    return dict(zip(names, row))
+    return dict(zip(names, row, strict=False))
 
 
 def acquire(conn: Any, run_id: str, holder: str, ttl: float, *, host: str | None = None,

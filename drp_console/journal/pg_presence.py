@@ -51,7 +51,7 @@ def participants(conn: Any, run_id: str, *, stale: float = 30.0) -> list[dict[st
         " ORDER BY role <> 'driver', who, host, pid",
         (run_id, stale),
     ).fetchall()
-    return [dict(zip(("who", "host", "pid", "role", "joined", "seen"), r)) for r in rows]
+    return [dict(zip(("who", "host", "pid", "role", "joined", "seen"), r, strict=False)) for r in rows]
 
 
 def put_file(conn: Any, run_id: str, name: str, data: bytes, *, token: int) -> None:

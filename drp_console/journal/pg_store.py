@@ -202,7 +202,7 @@ class PgStore:
             if not _insert_run(conn, run_id):
                 raise JournalError(f"run {run_id} already exists in {safe_url(self.url)}: it was "
                                    "imported or started there before; nothing was imported")
-            insert_events(conn, run_id, list(zip(events, lines)))
+            insert_events(conn, run_id, list(zip(events, lines, strict=False)))
         return len(events)
 
     def summaries(self) -> list[RunSummary]:

@@ -76,7 +76,9 @@ def acting_operator(default: str) -> str:
     return _ACTING.get() or default
 
 
-def new_event(seq: int, type: str, operator: str, clock: JournalClock, body: dict[str, Any]) -> dict[str, Any]:
+def new_event(
+    seq: int, type: str, operator: str, clock: JournalClock, body: dict[str, Any]
+) -> dict[str, Any]:
     """One event: the header every journal line starts with, then its (redacted) fields."""
     event: dict[str, Any] = {
         "v": SCHEMA_VERSION,
@@ -93,7 +95,9 @@ def new_event(seq: int, type: str, operator: str, clock: JournalClock, body: dic
 
 def encode_event(event: dict[str, Any]) -> bytes:
     """An event as its journal line (compact UTF-8 JSON and a newline), the same in every backend."""
-    return (json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+    return (json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n").encode(
+        "utf-8"
+    )
 
 
 class JournalClock(Protocol):
@@ -133,13 +137,13 @@ class Pending:
             self.done.set()
             return
         assert self.loop is not None and self.future is not None
-        try:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
             self.loop.call_soon_threadsafe(settle_future, self.future, self.event, error)
-        except RuntimeError:
-            pass  # the loop is closed: nobody is waiting any more
 
 
-def settle_future(future: asyncio.Future[dict[str, Any]], event: dict[str, Any], error: JournalError | None) -> None:
+def settle_future(
+    future: asyncio.Future[dict[str, Any]], event: dict[str, Any], error: JournalError | None
+) -> None:
     if future.done():
         return
     if error is not None:

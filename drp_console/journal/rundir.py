@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JOURNAL_NAME, STAGING_PREFIX, JournalError, read_events
@@ -40,10 +39,10 @@ def default_runs_dir() -> Path:
 
 def new_run_id(runbook_id: str, now: datetime | None = None) -> str:
     """A new run id: `20261127T221613Z-<runbook-id>-<4 hex>` (UTC start time first, so ids sort)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        now = now.replace(tzinfo=UTC)
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{stamp}-{runbook_id}-{secrets.token_hex(2)}"
 
 
@@ -57,7 +56,7 @@ def _run_dirs(runs_dir: Path) -> list[Path]:
     return sorted((Path(e.path) for e in entries if _is_run(e)), key=lambda p: p.name)
 
 
-def _is_run(entry: os.DirEntry) -> bool:
+def _is_run(entry: os.DirEntry[str]) -> bool:
     """A run directory: not hidden (a staged start), with a journal that holds something."""
     if entry.name.startswith(".") or not entry.is_dir():
         return False
@@ -155,7 +154,8 @@ def summarize_run(run_dir: Path) -> RunSummary:
     try:
         events = read_events(run_dir / JOURNAL_NAME)
     except JournalError as exc:
-        return RunSummary(run_dir.name, run_dir, None, None, None, "damaged", None, None, 0, 0, holder, str(exc))
+        return RunSummary(run_dir.name, run_dir, None, None, None, "damaged", None, None, 0, 0,
+                          holder, str(exc))
     state = RunState.fold(events, lock_free=holder is None)
     return RunSummary(
         run_id=state.run_id or run_dir.name,

@@ -113,7 +113,7 @@ class StepState:
     """Operation spans [start, end] on the run's clock (end -1 while open)."""
     resume: dict[str, Any] = field(default_factory=dict)
     """Where the latest attempt got to, for a resume: phase (started, intent, submitted,
-    completed, attempt_failed, unknown, rerun, finished), intent, operation, pending, result,
+    completed, failed_attempt, unknown, rerun, finished), intent, operation, pending, result,
     error, retry_in."""
     _phase: str | None = field(default=None, repr=False)
     _phase_since: Instant | None = field(default=None, repr=False)

@@ -11,6 +11,7 @@ cache can no longer be trusted, so the journal refuses further writes until it i
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import getpass
 import os
@@ -18,15 +19,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JOURNAL_NAME, STAGING_PREFIX, JournalError, parse_journal
 from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importable from here)
     JournalClock,
     Pending,
     QueuedWriter,
     SystemTime,
+    acting_operator,
     boot_id,
     encode_event,
-    acting_operator,
     new_event,
     redacted_body,
 )
@@ -135,10 +137,8 @@ class Journal(QueuedWriter):
             if not runs_dir.is_dir():
                 runs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
                 _fsync_dir(runs_dir.parent)
-            try:
+            with contextlib.suppress(FileExistsError):
                 run_dir.mkdir(mode=0o700)
-            except FileExistsError:
-                pass
             os.chmod(run_dir, 0o700)
             _fsync_dir(runs_dir)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
@@ -196,7 +196,7 @@ class Journal(QueuedWriter):
         journal = cls(path, fd, redactor, parsed.events, parsed.good_length, operator=operator, clock=clock)
         if parsed.dropped:
             journal.write_sync(
-                "warning",
+                EventType.WARNING,
                 message=(
                     f"the journal's last line was incomplete (the console stopped while writing "
                     f"it); repaired by dropping {parsed.dropped} bytes after event "
@@ -307,10 +307,8 @@ class Journal(QueuedWriter):
             self._thread.join()
         with self._lock:
             self._closed = True
-            try:
+            with contextlib.suppress(OSError):
                 os.close(self._fd)
-            except OSError:
-                pass
 
     def __enter__(self) -> Journal:
         return self

@@ -9,7 +9,7 @@ atomically; a cache that cannot be read or written only means compiling again.
 
 from __future__ import annotations
 
-import os
+import contextlib
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -20,9 +20,11 @@ from drp_console import __version__
 
 def cache_root() -> Path:
     """The drp-console cache directory (`$DRP_CACHE_DIR` when set)."""
-    override = os.environ.get("DRP_CACHE_DIR")
-    if override:
-        return Path(override)
+    from drp_console.settings import settings
+
+    override = settings().cache_dir
+    if override is not None:
+        return override
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("drp-console"))
@@ -38,10 +40,8 @@ class _QuietCache(FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
-        except OSError:
-            pass
 
 
 def bytecode_cache(kind: str) -> FileSystemBytecodeCache | None:

@@ -110,16 +110,17 @@ def layout(report: Report) -> Chart:
             polls=tuple(span(i.start, i.end) for i in step.polls if i.end > i.start),
         ))
     plot_bottom = TOP + len(report.steps) * ROW_H
-    step = _tick_step(total)
+    tick = _tick_step(total)
     ticks = tuple(
-        Line(x=x_of(k * step), label="T+" + format_duration(k * step), label_y=TOP - 6)
-        for k in range(int(total // step) + 1)
+        Line(x=x_of(k * tick), label="T+" + format_duration(k * tick), label_y=TOP - 6)
+        for k in range(int(total // tick) + 1)
     )
     marks = []
     level_end = [float("-inf")] * _LABEL_LEVELS  # right edge of the last label on each level
-    reached = sorted((m for m in report.milestones if m.at is not None), key=lambda m: m.at.t)
-    for milestone in reached:
-        x = x_of(milestone.at.t)
+    reached = sorted(((m, m.at) for m in report.milestones if m.at is not None),
+                     key=lambda pair: pair[1].t)
+    for milestone, at in reached:
+        x = x_of(at.t)
         width = len(milestone.name) * _CHAR_W
         anchor = "end" if x + width > WIDTH - 4 else "start"
         left = x - width - 3 if anchor == "end" else x + 3
@@ -164,12 +165,13 @@ def text_chart(report: Report, width: int = TEXT_WIDTH) -> list[str]:
         duration = ("≥" if step.unfinished else "") + format_duration(end - start)
         lines.append(f"{name} |{''.join(row)}| {duration}")
     axis = [" "] * width
-    reached = sorted((m for m in report.milestones if m.at is not None), key=lambda m: m.at.t)
+    reached = sorted(((m, m.at) for m in report.milestones if m.at is not None),
+                     key=lambda pair: pair[1].t)
     legend = []
-    for number, milestone in enumerate(reached, start=1):
-        k = cell(milestone.at.t)
+    for number, (milestone, at) in enumerate(reached, start=1):
+        k = cell(at.t)
         axis[k] = str(number % 10) if axis[k] == " " else "+"
-        legend.append(f"{number % 10} {milestone.name.replace('`', chr(39))} {milestone.at.t_text}")
+        legend.append(f"{number % 10} {milestone.name.replace('`', chr(39))} {at.t_text}")
     left, right = "T+0s", "T+" + format_duration(report.header.duration_s)
     lines.append(f"{'':{id_w}} |{''.join(axis)}|")
     lines.append(f"{'':{id_w}}  {left}{right.rjust(width - len(left))}")

@@ -67,7 +67,9 @@ def redact(events: list[dict]) -> list[dict]:
 
     def event_of(event: dict) -> dict:
         out = {k: event[k] for k in _JOURNAL_FIELDS if k in event}
-        out.update(walk({k: v for k, v in event.items() if k not in _JOURNAL_FIELDS}))
+        body = walk({k: v for k, v in event.items() if k not in _JOURNAL_FIELDS})
+        assert isinstance(body, dict)  # a dict walks to a dict
+        out.update(body)
         return out
 
     return [event_of(event) for event in events]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,7 +28,7 @@ def resolve_zone(tz: str | tzinfo | None) -> tuple[tzinfo, str]:
                     return ZoneInfo(name), name
                 except (ZoneInfoNotFoundError, ValueError):
                     continue
-        return timezone.utc, "UTC"
+        return UTC, "UTC"
     try:
         return ZoneInfo(tz), tz
     except (ZoneInfoNotFoundError, ValueError):
@@ -44,8 +44,8 @@ def same_as_utc(zone: tzinfo, instants: list[datetime]) -> bool:
     if not instants:
         return False
     year = instants[0].year
-    probes = list(instants) + [datetime(year, 1, 15, 12, tzinfo=timezone.utc),
-                               datetime(year, 7, 15, 12, tzinfo=timezone.utc)]
+    probes = list(instants) + [datetime(year, 1, 15, 12, tzinfo=UTC),
+                               datetime(year, 7, 15, 12, tzinfo=UTC)]
     for at in probes:
         offset = at.astimezone(zone).utcoffset()
         if offset is None or offset.total_seconds() != 0:
@@ -69,7 +69,7 @@ def t_text(t: float) -> str:
 
 def utc_text(at: datetime) -> str:
     """An instant in UTC for people."""
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class Moments:

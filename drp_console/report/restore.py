@@ -3,7 +3,7 @@ in time, as the journal recorded it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from drp_console.journal.timing import parse_ts
 from drp_console.report.coerce import as_dict
@@ -12,7 +12,7 @@ from drp_console.report.moments import Moments, utc_text
 
 def _short(at: datetime, reference: datetime) -> str:
     """`02:09:00 UTC` on the reference's UTC day, else the full UTC text."""
-    at, reference = at.astimezone(timezone.utc), reference.astimezone(timezone.utc)
+    at, reference = at.astimezone(UTC), reference.astimezone(UTC)
     return at.strftime("%H:%M:%S UTC") if at.date() == reference.date() else utc_text(at)
 
 

@@ -26,7 +26,7 @@ def _class_docs(tree: ast.Module) -> dict[str, dict[str, str]]:
         if not isinstance(node, ast.ClassDef):
             continue
         docs: dict[str, str] = {}
-        for prev, stmt in zip(node.body, node.body[1:]):
+        for prev, stmt in zip(node.body, node.body[1:], strict=False):
             if (isinstance(prev, ast.AnnAssign) and isinstance(prev.target, ast.Name)
                     and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
                     and isinstance(stmt.value.value, str)):
@@ -46,7 +46,8 @@ def _inherited(cls: type[BaseModel], name: str) -> str | None:
     for base in cls.__mro__[1:]:
         fields = getattr(base, "__pydantic_fields__", None)
         if fields and name in fields:
-            return fields[name].description
+            description: str | None = fields[name].description
+            return description
     return None
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
-from drp_console.runbook.errors import describe_error, format_where
+from drp_console.runbook.locate import diag_at, locate, map_validation_error, path_at_mark, path_to
 from drp_console.runbook.yaml_tabs import (
     MAX_TAB_ERRORS,
     TAB_MESSAGE,
@@ -122,12 +122,6 @@ def yaml_surprise(text: str, value: Any) -> str:
             f"or {value} for the number")
 
 
-def _diag(path: str, mark: Any, where: str, message: str) -> Diagnostic:
-    line = mark.line + 1 if mark is not None else 1
-    col = mark.column + 1 if mark is not None else 1
-    return Diagnostic(path, line, col, where, message)
-
-
 def _position(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
@@ -201,14 +195,14 @@ def _scan_events(text: str, shown: str) -> None:
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown_tag = tag.replace("tag:yaml.org,2002:", "!!")
-            found.append(_diag(shown, event.start_mark, "yaml",
+            found.append(diag_at(shown, event.start_mark, "yaml",
                                f"tags ({shown_tag}) are not allowed: remove the tag, and quote "
                                "the value if it is text"))
     for name, marks in aliases.items():
         more = f" (used {len(marks)} times)" if len(marks) > 1 else ""
-        found.append(_diag(shown, marks[0], "yaml", f"aliases (*{name}) are not allowed{more}: "
+        found.append(diag_at(shown, marks[0], "yaml", f"aliases (*{name}) are not allowed{more}: "
                            "write the value out in full"))
-    found += [_diag(shown, mark, "yaml", f"anchors (&{name}) are not allowed: remove the anchor")
+    found += [diag_at(shown, mark, "yaml", f"anchors (&{name}) are not allowed: remove the anchor")
               for name, mark in anchors.items() if name not in aliases]
     if found:
         raise InvalidDocument(sorted(found, key=Diagnostic.sort_key))
@@ -220,11 +214,11 @@ def _check_shape(root: Node, shown: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise InvalidDocument([_diag(shown, node.start_mark, "yaml",
+            raise InvalidDocument([diag_at(shown, node.start_mark, "yaml",
                                          f"nested more than {MAX_DEPTH} levels deep")])
         if isinstance(node, SequenceNode):
             if len(node.value) > MAX_ITEMS:
-                raise InvalidDocument([_diag(
+                raise InvalidDocument([diag_at(
                     shown, node.start_mark, path_to(root, node),
                     f"a list of {len(node.value):,} items; at most {MAX_ITEMS:,} are allowed")])
             stack.extend((child, depth + 1) for child in node.value)
@@ -276,7 +270,7 @@ def _parse_text(text: str, raw: bytes, shown: str) -> tuple[Any, Node, bytes, li
         finally:
             loader.dispose()
     except _Problem as exc:
-        raise InvalidDocument([_diag(shown, exc.mark, "yaml", exc.message)]) from None
+        raise InvalidDocument([diag_at(shown, exc.mark, "yaml", exc.message)]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -290,7 +284,7 @@ def _parse_text(text: str, raw: bytes, shown: str) -> tuple[Any, Node, bytes, li
         raise InvalidDocument([_yaml_error(shown, exc)]) from None
     except RecursionError:
         raise InvalidDocument([Diagnostic(shown, 1, 1, "yaml", "nested too deeply")]) from None
-    problems = [_diag(shown, p.mark, path_at_mark(root, p.mark), p.message)
+    problems = [diag_at(shown, p.mark, path_at_mark(root, p.mark), p.message)
                 for p in loader.problems]
     return data, root, raw, problems
 
@@ -299,14 +293,14 @@ def _yaml_error(shown: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
     if "expected a single document" in (exc.context or ""):
-        return _diag(shown, mark, "yaml", "a second document (---) in the file: a file holds "
+        return diag_at(shown, mark, "yaml", "a second document (---) in the file: a file holds "
                      "one document")
     if "could not determine a constructor" in problem:
-        return _diag(shown, mark, "yaml", "tags are not allowed: remove the tag")
+        return diag_at(shown, mark, "yaml", "tags are not allowed: remove the tag")
     if "maximum nesting depth" in problem:
-        return _diag(shown, mark, "yaml", f"nested too deeply ({problem})")
+        return diag_at(shown, mark, "yaml", f"nested too deeply ({problem})")
     context = f" ({exc.context})" if exc.context else ""
-    return _diag(shown, mark, "yaml", f"invalid YAML: {problem}{context}")
+    return diag_at(shown, mark, "yaml", f"invalid YAML: {problem}{context}")
 
 
 def load_document(path: str | Path, model_cls: type[M]) -> M:
@@ -315,7 +309,7 @@ def load_document(path: str | Path, model_cls: type[M]) -> M:
     data, root, raw, problems = _parse(path)
     shown = str(path)
     if not isinstance(data, dict):
-        raise InvalidDocument(problems + [_diag(
+        raise InvalidDocument(problems + [diag_at(
             shown, root.start_mark, "document",
             "the top level must be a mapping (key: value lines)")])
     try:
@@ -347,95 +341,3 @@ def load_runbook(path: str | Path) -> Runbook:  # Runbook imported lazily: valid
     if any(d.is_error for d in diagnostics):
         raise InvalidDocument(diagnostics)
     return runbook
-
-
-def map_validation_error(exc: ValidationError, root: Node, shown: str,
-                         model_cls: type[BaseModel] | None = None) -> list[Diagnostic]:
-    """One diagnostic per pydantic error, at the YAML node it is about."""
-    out: list[Diagnostic] = []
-    seen: set[tuple[int, int, str]] = set()
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        if err["type"] == "extra_forbidden":
-            loc = loc + ("[key]",)
-        elif err["type"] == "union_tag_invalid":
-            loc = loc + ("type",)
-        node, parts, rest = locate(root, loc)
-        if err["type"] in ("missing", "union_tag_not_found"):
-            where = format_where(parts)
-        else:
-            where = format_where(parts + [p for p in rest if p != "[key]"])
-        message = describe_error(err, node, model_cls)
-        d = _diag(shown, node.start_mark, where, message)
-        key = (d.line, d.col, d.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
-
-
-def locate(root: Node, loc: tuple[Any, ...]) -> tuple[Node, list[Any], list[Any]]:
-    """The node a data path points at: (node, the parts walked, the parts left over).
-
-    Discriminator tags in pydantic locations (`steps.3.gcp.call`) are skipped; `[key]` points at
-    a mapping's key node rather than its value.
-    """
-    node = root
-    walked: list[Any] = []
-    parts = list(loc)
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        if isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        elif isinstance(node, MappingNode):
-            pair = _find_key(node, part)
-            if pair is None:
-                type_node = _find_key(node, "type")
-                if type_node is not None and getattr(type_node[1], "value", None) == part:
-                    i += 1
-                    continue
-                break
-            key_is_target = i + 1 < len(parts) and parts[i + 1] == "[key]"
-            node = pair[0] if key_is_target else pair[1]
-        else:
-            break
-        walked.append(part)
-        i += 1
-    return node, walked, parts[i:]
-
-
-def _find_key(node: MappingNode, key: Any) -> tuple[Node, Node] | None:
-    text = str(key).lower() if isinstance(key, bool) else str(key)
-    for k, v in node.value:
-        if isinstance(k, ScalarNode) and k.value == text:
-            return k, v
-    return None
-
-
-def _find_path(root: Node, hit: Any) -> str | None:
-    """The data path of the first node `hit(node)` accepts (used only when reporting)."""
-    stack: list[tuple[Node, list[Any]]] = [(root, [])]
-    while stack:
-        node, parts = stack.pop()
-        if hit(node):
-            return format_where(parts)
-        if isinstance(node, SequenceNode):
-            stack.extend((child, parts + [i]) for i, child in enumerate(node.value))
-        elif isinstance(node, MappingNode):
-            for k, v in node.value:
-                name = k.value if isinstance(k, ScalarNode) else "?"
-                stack.append((k, parts + [name]))
-                stack.append((v, parts + [name]))
-    return None
-
-
-def path_to(root: Node, target: Node) -> str:
-    """The data path of a node."""
-    return _find_path(root, lambda node: node is target) or "document"
-
-
-def path_at_mark(root: Node, mark: Any) -> str:
-    """The data path of the scalar starting at a mark."""
-    return _find_path(root, lambda node: isinstance(node, ScalarNode)
-                      and node.start_mark.index == mark.index) or "yaml"

@@ -165,6 +165,46 @@ _WAITING = {"manual": "work to be marked done", "approval": "an approval",
             "unknown": "a check of what the step did"}
 
 
+TIMELINE_QUIET = frozenset({EventType.CALL_INTENT, EventType.CALL_COMPLETED,
+                            EventType.OPERATION_PROGRESS, EventType.OUTPUT,
+                            EventType.CHECKLIST_TICKED})
+"""Events a timeline leaves out (a detail pane shows them; they would drown the rest)."""
+
+
+def timeline_line(e: dict[str, Any], runbook: Any = None) -> tuple[str, str] | None:
+    """(words, kind) of an event for a timeline — kind: event, note, milestone or error — or
+    None when a timeline leaves it out. A printer of one event at a time, not a fold."""
+    kind = e.get("type")
+    if kind in TIMELINE_QUIET or (kind == EventType.STEP_STARTED and e.get("attempt") in (None, 1)):
+        return None
+    if kind == EventType.RUN_STARTED:
+        text = f"run started by {e.get('operator')} ({e.get('mode')})"
+    else:
+        words = describe(e, runbook)
+        if words is None:
+            return None
+        text = words
+        if kind == EventType.RUN_RESUMED and e.get("operator"):
+            text += f" by {e['operator']}"
+    if e.get("step") and kind != EventType.MILESTONE:
+        text = f"{e['step']}: {text}"
+    return text, _line_kind(e)
+
+
+def _line_kind(e: dict[str, Any]) -> str:
+    kind = e.get("type")
+    if kind == EventType.MILESTONE:
+        return "milestone"
+    if kind == EventType.NOTE:
+        return "note"
+    if kind in (EventType.ATTEMPT_FAILED, EventType.STEP_UNKNOWN, EventType.WARNING):
+        return "error"
+    if kind in (EventType.STEP_FINISHED, EventType.RUN_FINISHED) and e.get("status") in (
+            "failed", "aborted"):
+        return "error"
+    return "event"
+
+
 def describe(e: dict[str, Any], runbook: Any = None) -> str | None:
     """A short human description of an event (None: not worth a line)."""
     t = e.get("type")
@@ -304,7 +344,7 @@ def summary(state: Any, session: Any, out: TextIO) -> None:
             line += f" (objective {format_duration(target)}"
             if achieved is None:
                 line += ")"
-            elif speed != 1:
+            elif speed != 1 and name == "rto":  # run time; the RPO is data time, any speed
                 line += f", not comparable at {speed:g}x)"
             else:
                 line += ", met)" if achieved <= target else ", missed)"

@@ -117,6 +117,7 @@ class RunSession:
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         run_id = new_run_id(runbook.id)
         redactor = Redactor(secret_values(runbook, values))
+        lock: Any
         if journal_url:
             from drp_console.journal.pg import PgJournal
             from drp_console.runner.shared import NoLock, local_dir

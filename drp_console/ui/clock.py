@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
+from drp_console.journal.timing import parse_ts  # noqa: F401  (the one parser; importable here)
+
 
 class UiClock(Protocol):
     """What the console asks of a clock: the current UTC time."""
@@ -31,17 +33,6 @@ class FrozenClock:
     def now(self) -> datetime:
         """The frozen time."""
         return self.at
-
-
-def parse_ts(text: str | None) -> datetime | None:
-    """A journal timestamp (ISO-8601 with offset) as an aware datetime, or None."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def clock_text(seconds: float) -> str:

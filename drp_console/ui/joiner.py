@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JournalError
 from drp_console.journal.state import RunState
 
@@ -64,7 +65,7 @@ class JoinSession:
         except BaseException:
             self.store.close()
             raise
-        started = next((e for e in events if e.get("type") == "run_started"), None)
+        started = next((e for e in events if e.get("type") == EventType.RUN_STARTED), None)
         if started is None:
             self.store.close()
             raise JournalError(f"run {run_id} has not started yet: join it again in a moment")
@@ -168,9 +169,9 @@ class CommandEngine:
         self.session.journal._events.append(event)
         self._state.apply(event)
         step = event.get("step")
-        if event.get("type") == "waiting" and isinstance(step, str):
+        if event.get("type") == EventType.WAITING and isinstance(step, str):
             self._ask(step, self._state.step(step).question or {})
-        elif event.get("type") in ("answered", "step_finished") and isinstance(step, str):
+        elif event.get("type") in (EventType.ANSWERED, EventType.STEP_FINISHED) and isinstance(step, str):
             task = self._asking.pop(step, None)
             if task is not None:
                 task.cancel()

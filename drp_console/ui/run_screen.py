@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from drp_console.journal.event_types import EventType
 from drp_console.journal.state import RunState
 from drp_console.ui.detail_pane import DetailPane
 from drp_console.ui.header import ClockLine, ModeBanner
@@ -243,7 +242,7 @@ class RunScreen(OperatorActions, Screen):
         if isinstance(seq, int) and self.state.events and seq <= self.state.last_seq:
             return  # already folded
         self.state.apply(event)
-        if event.get("type") == EventType.RUN_STARTED:
+        if self.state.run_started is event:  # the run's first event: every row, the runbook
             self._touched = None  # every row
             if self.session is not None and getattr(self.session, "runbook", None) is not None:
                 self._use_runbook(self.session.runbook, None)  # the engine's own, from the doc

@@ -14,16 +14,10 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Static
 
-from drp_console.journal.event_types import EventType as E
 from drp_console.journal.timing import parse_ts
 
 STYLE = {"note": "bold", "milestone": "bold green4", "error": "red3", "event": ""}
 """Entry kind -> style, readable on dark and light themes."""
-
-QUIET = frozenset({E.CALL_INTENT, E.CALL_COMPLETED, E.OPERATION_PROGRESS, E.OUTPUT,
-                   E.CHECKLIST_TICKED})
-"""Events the detail pane shows and the timeline leaves out (they would drown the rest)."""
-
 
 @dataclass
 class TimelineEntry:
@@ -37,38 +31,14 @@ class TimelineEntry:
     """event, note, milestone, error: picks the colour."""
 
 
-def _kind(event: dict) -> str:
-    kind = event.get("type")
-    if kind == E.MILESTONE:
-        return "milestone"
-    if kind == E.NOTE:
-        return "note"
-    if kind in (E.ATTEMPT_FAILED, E.STEP_UNKNOWN, E.WARNING):
-        return "error"
-    if kind in (E.STEP_FINISHED, E.RUN_FINISHED) and event.get("status") in ("failed",
-                                                                             "aborted"):
-        return "error"
-    return "event"
-
-
 def entry_for(event: dict, runbook: Any = None) -> TimelineEntry | None:
     """The timeline line of an event (None: not one for the timeline)."""
-    from drp_console.runner.headless import describe
+    from drp_console.runner.headless import timeline_line
 
-    kind = event.get("type")
-    if kind in QUIET or (kind == E.STEP_STARTED and event.get("attempt") in (None, 1)):
+    line = timeline_line(event, runbook)
+    if line is None:
         return None
-    if kind == E.RUN_STARTED:
-        text: str | None = f"run started by {event.get('operator')} ({event.get('mode')})"
-    else:
-        text = describe(event, runbook)
-        if text is None:
-            return None
-        if kind == E.RUN_RESUMED and event.get("operator"):
-            text += f" by {event['operator']}"
-    if event.get("step") and kind != E.MILESTONE:
-        text = f"{event['step']}: {text}"
-    return TimelineEntry(parse_ts(event.get("ts")), text, _kind(event))
+    return TimelineEntry(parse_ts(event.get("ts")), *line)
 
 
 class Timeline(Static):

@@ -8,7 +8,6 @@ DRP_FUZZ_CASES for a longer hunt.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 from pathlib import Path
@@ -17,11 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from drp_console.cli import cli
+from drp_console.settings import settings
 
 DATA = Path(__file__).parent / "data"
 CANARY = "canary-9e2a-SECRET"
 SEED = 20261129
-CASES = int(os.environ.get("DRP_FUZZ_CASES", "50"))
+CASES = settings().fuzz_cases or 50
 CASE_SECONDS = 20
 
 RUNBOOK = (DATA / "crash-runbook.yaml").read_text().replace(

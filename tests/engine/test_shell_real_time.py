@@ -3,6 +3,7 @@ console killed under a running command resumes with UNKNOWN saying it may still 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -69,7 +70,5 @@ def test_a_killed_console_leaves_resume_saying_the_command_may_still_run(tmp_pat
         unknown = [e for e in events if e["type"] == "step_unknown"]
         assert unknown and "may still be running" in unknown[0]["reason"]
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass

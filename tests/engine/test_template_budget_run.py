@@ -27,7 +27,10 @@ steps:
     title: Print a huge list
     type: gcp
     call: compute.instances.get
-    with: {{project: "{{{{ params.project }}}}", zone: europe-west1-b, instance: "{{{{ [[1]*60000]*60000 }}}}"}}
+    with:
+      project: "{{{{ params.project }}}}"
+      zone: europe-west1-b
+      instance: "{{{{ [[1]*60000]*60000 }}}}"
     on_failure: continue
   - id: honest
     title: Honest work in parallel

@@ -31,7 +31,11 @@ async def _writer(journal: Journal, n: int) -> None:
 
 def _thread_writer(journal: Journal) -> None:
     while True:
-        _report(journal.write_sync("note", text="from a thread, password hunter2-canary", tag=None, step=None)["seq"])
+        _report(
+            journal.write_sync("note", text="from a thread, password hunter2-canary", tag=None, step=None)[
+                "seq"
+            ]
+        )
 
 
 async def _write(runs_dir: Path, run_id: str) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from test_journal_state import T0, _started
+
 from drp_console.journal import RunState
 from drp_console.journal.event_types import RECORDS, STEP_EVENTS, EventType, StepStarted
 from drp_console.journal.fold import HANDLERS
-from test_journal_state import T0, _started
 
 
 def test_every_event_type_has_a_record_and_a_handler() -> None:

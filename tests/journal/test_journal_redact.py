@@ -17,7 +17,7 @@ JWT = (
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ."
     "NHVaYe26MbtOYhSKkoKYdFVomg4i8ZJd8_-RU8VNbftc4TSMb4bXP3l3YlNWACwyXPGffz5aXHc6lty1Y2t4SWRqGteragsVdZufDn5BlnJl9pdR_kdVFUsra2rWKEofkZeIC4yWytE58sMIihvo9H1ScmmVwBcQP6XETqYd0aSHp1gOa9RdUPDvoXQ5oqygTqVtxaDr6wUFKrKItgBMzWIdNZ6y7O9E0DhEPTbE9rfBo6KTFsHAZnMg4k68CDp2woYIaXbmYTWcvbzIuHO7_37GT79XdIwkm95QJ7hYC9RiwrV7mesbY4PAahERJawntho0my942XheVLmGwLMBkQ"
 )
-PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"
+PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"  # noqa: E501  (a real token shape)
 
 CASES = {
     "secret alone": (CANARY, "***"),
@@ -28,13 +28,17 @@ CASES = {
     "bare bearer": ("curl -H 'x: Bearer abcdefghijk123'", "curl -H 'x: Bearer ***'"),
     "private key block": (f"key:\n{PEM}done", "key:\n***\ndone"),
     "cut-off private key": ("-----BEGIN RSA PRIVATE KEY-----\nMIIE", "***"),
-    "service account json": ('{"type": "service_account", "private_key": "-----BEGIN\\nabc"}',
-                             '{"type": "service_account", "private_key": "***"}'),
+    "service account json": (
+        '{"type": "service_account", "private_key": "-----BEGIN\\nabc"}',
+        '{"type": "service_account", "private_key": "***"}',
+    ),
     "jwt": (f"id token {JWT}", "id token ***"),
     "api key": ("key=AIzaSyA1234567890abcdefghijklmnopqrstuv", "key=***"),
     "harmless text": ("orders-db-replica-ew4 is RUNNABLE", "orders-db-replica-ew4 is RUNNABLE"),
-    "resource url": ("projects/acme-prod/zones/europe-west1-b/instances/web-1",
-                     "projects/acme-prod/zones/europe-west1-b/instances/web-1"),
+    "resource url": (
+        "projects/acme-prod/zones/europe-west1-b/instances/web-1",
+        "projects/acme-prod/zones/europe-west1-b/instances/web-1",
+    ),
 }
 
 
@@ -68,7 +72,14 @@ def test_nested_structures_are_copied_not_mutated() -> None:
 
 def test_short_secrets_only_as_whole_values_and_numbers() -> None:
     redactor = Redactor(["ab", "4242", "", None])  # type: ignore[list-item]
-    assert redactor.redact(["ab", "cab", "4242", "x4242y", 4242, 42]) == ["***", "cab", "***", "x***y", "***", 42]
+    assert redactor.redact(["ab", "cab", "4242", "x4242y", 4242, 42]) == [
+        "***",
+        "cab",
+        "***",
+        "x***y",
+        "***",
+        42,
+    ]
 
 
 def test_added_secrets_apply_from_then_on() -> None:
@@ -90,20 +101,44 @@ def test_objects_are_made_json_before_redaction() -> None:
 def test_canary_never_reaches_the_journal_file(runs_dir: Path) -> None:
     journal = Journal.create(runs_dir, "20261127T221613Z-canary-0000", Redactor([CANARY]))
     journal.write_sync(
-        "run_started", run_id="r", runbook={"id": "x"}, runbook_doc={"steps": []},
-        params={"token": CANARY, "note": f"see {CANARY}"}, secret_params=["token"], mode="simulate",
-        scenario=None, project="acme-prod", regions=[], incident_start=None, tool_version="0",
-        host="h", pid=1,
+        "run_started",
+        run_id="r",
+        runbook={"id": "x"},
+        runbook_doc={"steps": []},
+        params={"token": CANARY, "note": f"see {CANARY}"},
+        secret_params=["token"],
+        mode="simulate",
+        scenario=None,
+        project="acme-prod",
+        regions=[],
+        incident_start=None,
+        tool_version="0",
+        host="h",
+        pid=1,
     )
-    journal.write_sync("call_intent", step="s", attempt=1, call="sql.instances.patch", request_id=None,
-                       args={"settings": {"userLabels": {"k": CANARY}}})
+    journal.write_sync(
+        "call_intent",
+        step="s",
+        attempt=1,
+        call="sql.instances.patch",
+        request_id=None,
+        args={"settings": {"userLabels": {"k": CANARY}}},
+    )
     journal.write_sync("output", step="s", stream="stdout", text=f"Authorization: Bearer {CANARY}\n{JWT}")
-    journal.write_sync("attempt_failed", step="s", attempt=1, retry_in=None,
-                       error={"message": f"bad token ya29.{CANARY}", "code": None})
+    journal.write_sync(
+        "attempt_failed",
+        step="s",
+        attempt=1,
+        retry_in=None,
+        error={"message": f"bad token ya29.{CANARY}", "code": None},
+    )
     journal.close()
     raw = (runs_dir / "20261127T221613Z-canary-0000" / "journal.jsonl").read_text()
     assert CANARY not in raw and "ya29." not in raw and JWT[:40] not in raw
-    assert read_events(runs_dir / "20261127T221613Z-canary-0000" / "journal.jsonl")[0]["params"]["token"] == "***"
+    assert (
+        read_events(runs_dir / "20261127T221613Z-canary-0000" / "journal.jsonl")[0]["params"]["token"]
+        == "***"
+    )
 
 
 def test_templates_under_secret_keys_survive_for_resume() -> None:

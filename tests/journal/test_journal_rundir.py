@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,17 +19,35 @@ from drp_console.journal import (
     new_run_id,
 )
 
-DOC = {"id": "failover", "title": "Fail over", "steps": [{"id": "a", "title": "A"}, {"id": "b", "title": "B"}]}
+DOC = {
+    "id": "failover",
+    "title": "Fail over",
+    "steps": [{"id": "a", "title": "A"}, {"id": "b", "title": "B"}],
+}
 
 
 def _run(runs_dir: Path, run_id: str, *, finish: str | None = None, steps_done: int = 0) -> Path:
     journal = Journal.create(runs_dir, run_id, Redactor(), operator="alice")
-    journal.write_sync("run_started", run_id=run_id, runbook={"id": "failover", "title": "Fail over"},
-                       runbook_doc=DOC, params={}, secret_params=[], mode="simulate", scenario=None,
-                       project="acme-prod", regions=[], incident_start=None, tool_version="0", host="h", pid=1)
+    journal.write_sync(
+        "run_started",
+        run_id=run_id,
+        runbook={"id": "failover", "title": "Fail over"},
+        runbook_doc=DOC,
+        params={},
+        secret_params=[],
+        mode="simulate",
+        scenario=None,
+        project="acme-prod",
+        regions=[],
+        incident_start=None,
+        tool_version="0",
+        host="h",
+        pid=1,
+    )
     for step in ["a", "b"][:steps_done]:
-        journal.write_sync("step_finished", step=step, status="succeeded", reason=None, outputs={},
-                           changed=False, attempts=1)
+        journal.write_sync(
+            "step_finished", step=step, status="succeeded", reason=None, outputs={}, changed=False, attempts=1
+        )
     if finish:
         journal.write_sync("run_finished", status=finish, reason=None)
     journal.close()
@@ -37,7 +55,7 @@ def _run(runs_dir: Path, run_id: str, *, finish: str | None = None, steps_done: 
 
 
 def test_new_run_id_format() -> None:
-    run_id = new_run_id("cloudsql-failover", datetime(2026, 11, 27, 22, 16, 13, tzinfo=timezone.utc))
+    run_id = new_run_id("cloudsql-failover", datetime(2026, 11, 27, 22, 16, 13, tzinfo=UTC))
     assert re.fullmatch(r"20261127T221613Z-cloudsql-failover-[0-9a-f]{4}", run_id)
     assert new_run_id("x").endswith(tuple("0123456789abcdef"))
 

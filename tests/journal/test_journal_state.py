@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from drp_console.journal import RunState
 
-T0 = datetime(2026, 11, 27, 22, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 22, 0, 0, tzinfo=UTC)
 
 DOC = {
     "id": "failover",
@@ -28,7 +28,9 @@ class Events:
     def __init__(self) -> None:
         self.events: list[dict] = []
 
-    def add(self, t: float, type: str, boot: str = "boot-1", mono: float | None = None, **fields: object) -> dict:
+    def add(
+        self, t: float, type: str, boot: str = "boot-1", mono: float | None = None, **fields: object
+    ) -> dict:
         event = {
             "v": 1,
             "seq": len(self.events) + 1,
@@ -45,10 +47,23 @@ class Events:
 
 def _started(incident_start: str | None = None) -> Events:
     ev = Events()
-    ev.add(0, "run_started", run_id="r1", runbook={"id": "failover", "title": "Fail over"},
-           runbook_doc=DOC, params={"token": "***"}, secret_params=["token"], mode="simulate",
-           scenario=None, project="acme-prod", regions=["europe-west1"],
-           incident_start=incident_start, tool_version="0.1.0", host="h", pid=1)
+    ev.add(
+        0,
+        "run_started",
+        run_id="r1",
+        runbook={"id": "failover", "title": "Fail over"},
+        runbook_doc=DOC,
+        params={"token": "***"},
+        secret_params=["token"],
+        mode="simulate",
+        scenario=None,
+        project="acme-prod",
+        regions=["europe-west1"],
+        incident_start=incident_start,
+        tool_version="0.1.0",
+        host="h",
+        pid=1,
+    )
     return ev
 
 
@@ -65,22 +80,74 @@ def test_steps_come_from_the_runbook_document_in_order() -> None:
 def test_time_split_people_polling_automation() -> None:
     ev = _started()
     ev.add(0, "step_started", step="declare", attempt=1)
-    ev.add(1, "waiting", step="declare", kind="manual", role="commander", prompt="Declare",
-           options=[], checklist=["channel"], recommended=None)
-    ev.add(101, "answered", step="declare", kind="manual", answer="done", by="alice",
-           role="commander", reason=None, checklist=["channel"])
-    ev.add(102, "step_finished", step="declare", status="succeeded", reason=None, outputs={},
-           changed=False, attempts=1)
+    ev.add(
+        1,
+        "waiting",
+        step="declare",
+        kind="manual",
+        role="commander",
+        prompt="Declare",
+        options=[],
+        checklist=["channel"],
+        recommended=None,
+    )
+    ev.add(
+        101,
+        "answered",
+        step="declare",
+        kind="manual",
+        answer="done",
+        by="alice",
+        role="commander",
+        reason=None,
+        checklist=["channel"],
+    )
+    ev.add(
+        102,
+        "step_finished",
+        step="declare",
+        status="succeeded",
+        reason=None,
+        outputs={},
+        changed=False,
+        attempts=1,
+    )
     ev.add(110, "step_started", step="promote", attempt=1)
-    ev.add(110, "call_intent", step="promote", attempt=1, call="sql.instances.promoteReplica",
-           request_id=None, args={"instance": "orders-db-replica-ew4"})
-    ev.add(112, "operation_submitted", step="promote", attempt=1,
-           operation={"name": "op-1", "service": "sql", "scope": "sql", "location": None, "project": "acme-prod"})
+    ev.add(
+        110,
+        "call_intent",
+        step="promote",
+        attempt=1,
+        call="sql.instances.promoteReplica",
+        request_id=None,
+        args={"instance": "orders-db-replica-ew4"},
+    )
+    ev.add(
+        112,
+        "operation_submitted",
+        step="promote",
+        attempt=1,
+        operation={
+            "name": "op-1",
+            "service": "sql",
+            "scope": "sql",
+            "location": None,
+            "project": "acme-prod",
+        },
+    )
     ev.add(120, "operation_progress", step="promote", operation="op-1", status="RUNNING", progress=40)
     ev.add(170, "operation_progress", step="promote", operation="op-1", status="DONE", progress=100)
     ev.add(171, "call_completed", step="promote", attempt=1, result={"status": "DONE"})
-    ev.add(173, "step_finished", step="promote", status="succeeded", reason=None,
-           outputs={"state": "RUNNABLE"}, changed=True, attempts=1)
+    ev.add(
+        173,
+        "step_finished",
+        step="promote",
+        status="succeeded",
+        reason=None,
+        outputs={"state": "RUNNABLE"},
+        changed=True,
+        attempts=1,
+    )
     state = RunState.fold(ev.events)
 
     declare = state.steps["declare"]
@@ -99,9 +166,20 @@ def test_retries_failures_and_open_phases() -> None:
     ev = _started()
     ev.add(10, "step_started", step="promote", attempt=1)
     ev.add(11, "operation_submitted", step="promote", attempt=1, operation={"name": "op-1"})
-    ev.add(15, "attempt_failed", step="promote", attempt=1,
-           error={"message": "backend error", "code": "503", "http_status": 503, "transient": True, "hint": None},
-           retry_in=10)
+    ev.add(
+        15,
+        "attempt_failed",
+        step="promote",
+        attempt=1,
+        error={
+            "message": "backend error",
+            "code": "503",
+            "http_status": 503,
+            "transient": True,
+            "hint": None,
+        },
+        retry_in=10,
+    )
     mid = RunState.fold(ev.events)
     assert mid.steps["promote"].status == "running" and mid.steps["promote"].retry_in == 10
     ev.add(25, "step_started", step="promote", attempt=2)
@@ -119,18 +197,60 @@ def test_retries_failures_and_open_phases() -> None:
 def test_failed_question_then_failure() -> None:
     ev = _started()
     ev.add(10, "step_started", step="smoke", attempt=1)
-    ev.add(12, "attempt_failed", step="smoke", attempt=1,
-           error={"message": "exit 7", "code": None, "http_status": None, "transient": False, "hint": "check"},
-           retry_in=None)
-    ev.add(12, "waiting", step="smoke", kind="failed", role=None, prompt="Retry, skip or fail?",
-           options=["retry", "skip", "fail"], checklist=[], recommended=None)
+    ev.add(
+        12,
+        "attempt_failed",
+        step="smoke",
+        attempt=1,
+        error={"message": "exit 7", "code": None, "http_status": None, "transient": False, "hint": "check"},
+        retry_in=None,
+    )
+    ev.add(
+        12,
+        "waiting",
+        step="smoke",
+        kind="failed",
+        role=None,
+        prompt="Retry, skip or fail?",
+        options=["retry", "skip", "fail"],
+        checklist=[],
+        recommended=None,
+    )
     waiting = RunState.fold(ev.events)
     assert waiting.steps["smoke"].status == "waiting"
-    assert waiting.questions == [{"step": "smoke", "kind": "failed", "role": None,
-                                  "prompt": "Retry, skip or fail?", "options": ["retry", "skip", "fail"],
-                                  "checklist": [], "recommended": None, "since": ev.events[-1]["ts"]}]
-    ev.add(40, "answered", step="smoke", kind="failed", answer="fail", by="alice", role=None, reason="no time", checklist=[])
-    ev.add(40, "step_finished", step="smoke", status="failed", reason="exit 7", outputs={}, changed=False, attempts=1)
+    assert waiting.questions == [
+        {
+            "step": "smoke",
+            "kind": "failed",
+            "role": None,
+            "prompt": "Retry, skip or fail?",
+            "options": ["retry", "skip", "fail"],
+            "checklist": [],
+            "recommended": None,
+            "since": ev.events[-1]["ts"],
+        }
+    ]
+    ev.add(
+        40,
+        "answered",
+        step="smoke",
+        kind="failed",
+        answer="fail",
+        by="alice",
+        role=None,
+        reason="no time",
+        checklist=[],
+    )
+    ev.add(
+        40,
+        "step_finished",
+        step="smoke",
+        status="failed",
+        reason="exit 7",
+        outputs={},
+        changed=False,
+        attempts=1,
+    )
     ev.add(41, "run_finished", status="failed", reason="smoke failed")
     state = RunState.fold(ev.events)
     smoke = state.steps["smoke"]
@@ -141,8 +261,16 @@ def test_failed_question_then_failure() -> None:
 
 def test_skipped_step_keeps_its_reason_and_no_times() -> None:
     ev = _started()
-    ev.add(5, "step_finished", step="smoke", status="skipped", reason="modes: live only",
-           outputs={}, changed=False, attempts=0)
+    ev.add(
+        5,
+        "step_finished",
+        step="smoke",
+        status="skipped",
+        reason="modes: live only",
+        outputs={},
+        changed=False,
+        attempts=0,
+    )
     smoke = RunState.fold(ev.events).steps["smoke"]
     assert smoke.status == "skipped" and smoke.skip_reason == "modes: live only"
     assert smoke.started is None and smoke.duration is None and smoke.attempts == 0
@@ -151,22 +279,68 @@ def test_skipped_step_keeps_its_reason_and_no_times() -> None:
 def test_unknown_step_waits_for_the_operator() -> None:
     ev = _started()
     ev.add(10, "step_started", step="promote", attempt=1)
-    ev.add(10, "call_intent", step="promote", attempt=1, call="sql.instances.promoteReplica", request_id=None, args={})
+    ev.add(
+        10,
+        "call_intent",
+        step="promote",
+        attempt=1,
+        call="sql.instances.promoteReplica",
+        request_id=None,
+        args={},
+    )
     ev.add(60, "run_resumed", host="h", pid=2)
     ev.add(60, "step_unknown", step="promote", attempt=1, reason="the call may have reached Cloud SQL")
-    ev.add(60, "waiting", step="promote", kind="unknown", role=None, prompt="Did it act?",
-           options=["verified", "rerun", "skip"], checklist=[], recommended=None)
-    ev.add(61, "waiting", step="go", kind="approval", role="commander", prompt="Go?",
-           options=["approve", "reject"], checklist=[], recommended=None)
+    ev.add(
+        60,
+        "waiting",
+        step="promote",
+        kind="unknown",
+        role=None,
+        prompt="Did it act?",
+        options=["verified", "rerun", "skip"],
+        checklist=[],
+        recommended=None,
+    )
+    ev.add(
+        61,
+        "waiting",
+        step="go",
+        kind="approval",
+        role="commander",
+        prompt="Go?",
+        options=["approve", "reject"],
+        checklist=[],
+        recommended=None,
+    )
     state = RunState.fold(ev.events)
     assert state.steps["promote"].status == "unknown"
     assert state.steps["promote"].unknown_reason.startswith("the call may")
     assert [q["step"] for q in state.questions] == ["promote", "go"]
     assert [{k: r[k] for k in ("ts", "operator", "host", "pid")} for r in state.resumes] == [
-        {"ts": ev.events[3]["ts"], "operator": "alice", "host": "h", "pid": 2}]
+        {"ts": ev.events[3]["ts"], "operator": "alice", "host": "h", "pid": 2}
+    ]
     assert state.resumes[0]["at"].seq == 4 and state.resumes[0]["gap"] == 50.0
-    ev.add(90, "answered", step="promote", kind="unknown", answer="verified", by="alice", role=None, reason=None, checklist=[])
-    ev.add(90, "step_finished", step="promote", status="succeeded", reason="verified by alice", outputs={}, changed=True, attempts=1)
+    ev.add(
+        90,
+        "answered",
+        step="promote",
+        kind="unknown",
+        answer="verified",
+        by="alice",
+        role=None,
+        reason=None,
+        checklist=[],
+    )
+    ev.add(
+        90,
+        "step_finished",
+        step="promote",
+        status="succeeded",
+        reason="verified by alice",
+        outputs={},
+        changed=True,
+        attempts=1,
+    )
     state = RunState.fold(ev.events)
     assert state.steps["promote"].status == "succeeded"
     assert [q["step"] for q in state.questions] == ["go"]
@@ -221,17 +395,33 @@ def test_rto_across_a_reboot_uses_wall_clock_and_says_so() -> None:
 def test_rpo_from_incident_start_else_detected_else_run_start() -> None:
     ev = _started(incident_start="2026-11-27T21:58:00+00:00")
     assert RunState.fold(ev.events).rpo_achieved is None
-    ev.add(300, "restore_point", step="restore", kind="point_in_time", at="2026-11-27T21:55:30+00:00", backup_run_id=None)
+    ev.add(
+        300,
+        "restore_point",
+        step="restore",
+        kind="point_in_time",
+        at="2026-11-27T21:55:30+00:00",
+        backup_run_id=None,
+    )
     assert RunState.fold(ev.events).rpo_achieved == 150.0
 
     detected = _started()
     detected.add(60, "milestone", name="detected", step=None, source="operator")
-    detected.add(300, "restore_point", step="restore", kind="backup", at="2026-11-27T21:00:00Z", backup_run_id="17")
+    detected.add(
+        300, "restore_point", step="restore", kind="backup", at="2026-11-27T21:00:00Z", backup_run_id="17"
+    )
     state = RunState.fold(detected.events)
     assert state.rpo_achieved == 3660.0 and state.restore_point["backup_run_id"] == "17"
 
     start_only = _started()
-    start_only.add(300, "restore_point", step="restore", kind="backup", at="2026-11-27T20:00:00+00:00", backup_run_id="16")
+    start_only.add(
+        300,
+        "restore_point",
+        step="restore",
+        kind="backup",
+        at="2026-11-27T20:00:00+00:00",
+        backup_run_id="16",
+    )
     assert RunState.fold(start_only.events).rpo_achieved == 7200.0
 
 
@@ -239,14 +429,25 @@ def test_notes_warnings_resources_outputs_and_unknown_events() -> None:
     ev = _started()
     ev.add(1, "note", text="DBA joined", tag="observation", step=None)
     ev.add(2, "warning", message="journal repaired", step=None)
-    ev.add(3, "resource_created", step="promote", resource={"kind": "sql.instance", "name": "x", "location": "europe-west4"})
-    ev.add(4, "resource_deleted", step="promote", resource={"kind": "compute.instance", "name": "y", "location": "europe-west1-b"})
+    ev.add(
+        3,
+        "resource_created",
+        step="promote",
+        resource={"kind": "sql.instance", "name": "x", "location": "europe-west4"},
+    )
+    ev.add(
+        4,
+        "resource_deleted",
+        step="promote",
+        resource={"kind": "compute.instance", "name": "y", "location": "europe-west1-b"},
+    )
     ev.add(5, "output", step="smoke", stream="stdout", text="ok")
     ev.add(6, "something_from_the_future", step="smoke", anything=1)
     ev.add(7, "step_started", attempt=1)  # no step: ignored, not a crash
     state = RunState.fold(ev.events)
     assert [{k: n[k] for k in ("text", "tag", "step", "by", "ts")} for n in state.notes] == [
-        {"text": "DBA joined", "tag": "observation", "step": None, "by": "alice", "ts": ev.events[1]["ts"]}]
+        {"text": "DBA joined", "tag": "observation", "step": None, "by": "alice", "ts": ev.events[1]["ts"]}
+    ]
     assert state.notes[0]["at"].seq == 2 and state.notes[0]["at"].t == 1.0
     assert state.warnings[0]["message"] == "journal repaired"
     assert state.created[0]["name"] == "x" and state.deleted[0]["name"] == "y"
@@ -259,7 +460,16 @@ def test_fold_is_pure_and_equals_incremental_apply() -> None:
     for i in range(50):
         ev.add(i, "step_started", step="promote", attempt=i + 1)
         ev.add(i + 0.5, "attempt_failed", step="promote", attempt=i + 1, error={"message": "x"}, retry_in=1)
-    ev.add(60, "step_finished", step="promote", status="failed", reason="gave up", outputs={}, changed=False, attempts=50)
+    ev.add(
+        60,
+        "step_finished",
+        step="promote",
+        status="failed",
+        reason="gave up",
+        outputs={},
+        changed=False,
+        attempts=50,
+    )
     before = copy.deepcopy(ev.events)
     folded = RunState.fold(ev.events)
     incremental = RunState()
@@ -272,5 +482,12 @@ def test_fold_is_pure_and_equals_incremental_apply() -> None:
 
 def test_restore_point_without_offset_is_utc() -> None:
     ev = _started(incident_start="2026-11-27T22:00:00Z")
-    ev.add(300, "restore_point", step="restore", kind="point_in_time", at="2026-11-27T21:59:00", backup_run_id=None)
+    ev.add(
+        300,
+        "restore_point",
+        step="restore",
+        kind="point_in_time",
+        at="2026-11-27T21:59:00",
+        backup_run_id=None,
+    )
     assert RunState.fold(ev.events).rpo_achieved == 60.0

@@ -101,7 +101,9 @@ def test_group_commit_under_concurrency(runs_dir: Path, monkeypatch: pytest.Monk
                 acked.append(event)
 
     async def async_writers() -> list[dict]:
-        tasks = [asyncio.ensure_future(journal.write("note", text=str(i), tag=None, step=None)) for i in range(300)]
+        tasks = [
+            asyncio.ensure_future(journal.write("note", text=str(i), tag=None, step=None)) for i in range(300)
+        ]
         await asyncio.sleep(0)  # every task has queued its event (seq assigned) by now
         release.set()
         return await asyncio.gather(*tasks)
@@ -202,7 +204,9 @@ def test_missing_journal_names_the_path(runs_dir: Path) -> None:
         Journal.open(runs_dir / "nope", Redactor())
 
 
-def test_read_only_filesystem_gives_an_actionable_error(runs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_filesystem_gives_an_actionable_error(
+    runs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_open = os.open
 
     def read_only(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]

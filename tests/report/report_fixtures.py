@@ -8,12 +8,12 @@ type, operator, fields); `write()` writes it through the real `Journal` with a f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-BASE = datetime(2026, 11, 27, 9, 0, 0, tzinfo=timezone.utc)
+BASE = datetime(2026, 11, 27, 9, 0, 0, tzinfo=UTC)
 MONO0 = 5000.0
 CANARY = "canary-s3cr3t-4711"
 TOKEN = "ya29.A0ARrdaM-canaryTOKEN_1234567890abcdef"
@@ -54,11 +54,11 @@ class Script:
 
     def write(self, runs_dir: Path, monkeypatch: pytest.MonkeyPatch, secrets=()) -> Path:
         """Write the script through the real Journal (fake clock, fixed boot id); the run dir."""
-        from drp_console.journal import writer
+        from drp_console.journal import queued, writer
         from drp_console.journal.redact import Redactor
 
         clock = _FakeClock()
-        monkeypatch.setattr(writer, "boot_id", lambda: "boot-a")
+        monkeypatch.setattr(queued, "boot_id", lambda: "boot-a")  # where events get their header
         journal = writer.Journal.create(runs_dir, self.run_id, Redactor(secrets),
                                         operator=self.operator, clock=clock)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 from report_fixtures import RUNS, Script, breach_response, failed_restore, restore_drill
 
 from drp_console.report import ReportError, build_report
@@ -207,7 +208,7 @@ def test_unknown_zone_says_what_to_give() -> None:
 
 def test_the_report_is_frozen() -> None:
     r = _report("drill")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         r.header.status = "failed"  # type: ignore[misc]
 
 

@@ -54,7 +54,7 @@ def _aliases(tree: ast.AST) -> frozenset[str]:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 pairs = ([(target, node.value)] if not isinstance(target, ast.Tuple)
-                         else list(zip(target.elts, node.value.elts))
+                         else list(zip(target.elts, node.value.elts, strict=False))
                          if isinstance(node.value, ast.Tuple) else [])
                 names.update(t.id for t, v in pairs if isinstance(t, ast.Name) and _type_read(v))
     return frozenset(names)
@@ -119,8 +119,6 @@ def test_the_report_is_a_view_of_run_state() -> None:
     assert _violations("report") == []
 
 
-@pytest.mark.xfail(strict=False, reason="ui/view_model.RunView still folds events itself until "
-                   "the console is ported to RunState (issue 9, another change)")
 def test_the_console_is_a_view_of_run_state() -> None:
     assert _violations("ui") == []
 

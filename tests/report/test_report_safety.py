@@ -89,7 +89,7 @@ def test_markdown_cells_cannot_break_the_table_or_link_out() -> None:
     script.at(100).add("note", text="a | b\nnew line [x](javascript:alert(1)) `code`",
                        tag=None, step=None)
     md = render(build_report(script.events(), "Europe/Berlin"), "md")
-    line = next(l for l in md.splitlines() if "a \\| b" in l)
+    line = next(ln for ln in md.splitlines() if "a \\| b" in ln)
     assert "\\[x\\]\\(javascript" not in line  # parentheses are not special without brackets
     assert "\\[x\\](javascript:alert(1)) \\`code\\`" in line
     assert len(re.findall(r"(?<!\\)\|", line)) == 7  # six cells: the note's pipe is escaped

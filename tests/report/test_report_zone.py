@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 from report_fixtures import RUNS
@@ -11,7 +11,7 @@ from report_fixtures import RUNS
 from drp_console.report import build_report, render
 
 
-@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Etc/GMT", "Africa/Abidjan", timezone.utc])
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Etc/GMT", "Africa/Abidjan", UTC])
 @pytest.mark.parametrize("run", ["failover", "breach", "failed"])
 def test_a_utc_zone_prints_each_time_once(run: str, zone: object) -> None:
     report = build_report(RUNS[run]().events(), zone)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun, cap_result
 from drp_console.engine.executors.gcp import refuse_outside_regions
-from drp_console.runbook.catalog import CATALOG
 from drp_console.journal.event_types import CallCompleted
+from drp_console.runbook.catalog import CATALOG
 
 DEFAULT_INTERVAL = 10.0
 """Seconds between two reads when the step gives no `interval`."""
