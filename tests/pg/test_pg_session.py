@@ -141,6 +141,17 @@ steps:
 """
 
 
+async def until(check: Any) -> None:
+    """Let the loop run until `check()` holds."""
+    import asyncio
+
+    for _ in range(3000):  # a guard against hanging, not a timing assertion
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("never got there")
+
+
 def shared_runbook(tmp_path: Path) -> Path:
     path = tmp_path / "team-drill.yaml"
     world = ROOT / "tests" / "engine" / "data" / "faulty-world.yaml"
@@ -162,13 +173,6 @@ def test_joiners_commands_are_checked_applied_and_journaled_under_their_names(
 
     def send(kind: str, step: str | None = None, **payload: Any) -> int:
         return joiner.submit_command(run_id, kind, by="bob", step=step, payload=payload)
-
-    async def until(check: Any) -> None:
-        for _ in range(2000):  # a guard against hanging, not a timing assertion
-            if check():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("the driver never got there")
 
     def status(command_id: int) -> str:
         return joiner.command(command_id).status
@@ -235,13 +239,6 @@ def test_a_driver_stops_acting_while_the_database_is_down_and_carries_on(
     session = RunSession.start(shared_runbook(tmp_path), operator="alice",
                                runs_dir=tmp_path / "runs", journal_url=journal_url)
     heard: list[Exception | None] = []
-
-    async def until(check: Any) -> None:
-        for _ in range(3000):  # a guard against hanging, not a timing assertion
-            if check():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("never got there")
 
     async def scenario() -> Any:
         engine = session.engine(UIResponder())
