@@ -59,6 +59,11 @@ def _check_cmds() -> dict[str, click.Command]:
     return {"check": m.check}
 
 
+def _team_cmds() -> dict[str, click.Command]:
+    from drp_console.cli import team_cmds as m
+    return {"join": m.join, "watch": m.watch}
+
+
 def _ui_cmds() -> dict[str, click.Command]:
     from drp_console.cli import ui_cmds as m
     return {"console": m.console}
@@ -72,6 +77,7 @@ COMMANDS: dict[str, Callable[[], dict[str, click.Command]]] = {
     "console": _ui_cmds,
     "export": _plan_cmds, "history": _plan_cmds,
     "journal": _journal_cmds,
+    "join": _team_cmds, "watch": _team_cmds,
     "alerts": _alert_cmds,
     "check": _check_cmds,
 }

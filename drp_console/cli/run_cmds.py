@@ -53,6 +53,7 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
     No message names a secret: `secrets` gives the values to mask."""
     from drp_console.alerts.incident import AlertError
     from drp_console.journal import JournalError, Redactor, RunLocked
+    from drp_console.journal.pg_lease import LeaseHeld
     from drp_console.runbook.diagnostics import InvalidDocument
     from drp_console.runbook.params import ParameterError
     from drp_console.runner.headless import AnswersError
@@ -66,7 +67,7 @@ def _guarded(action: Callable[[], int], secrets: Callable[[], list[str]] = list)
         return ExitCode.INVALID
     except (ParameterError, AlertError) as exc:
         _fail(str(exc), ExitCode.USAGE, secrets)
-    except RunLocked as exc:
+    except (RunLocked, LeaseHeld) as exc:  # another console drives the run
         _fail(str(exc), ExitCode.LOCKED, secrets)
     except SessionError as exc:
         _fail(str(exc), exc.exit_code, secrets)
@@ -157,10 +158,11 @@ def _with_answer_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--alert", "alert_file", metavar="FILE",
               help="Start from a Cloud Monitoring incident notification (webhook JSON; `-` reads "
                    "stdin): detected at its start, parameters from its labels.")
+@journal_option
 @_with_answer_options
 def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str, live: bool,
         confirm_project: str | None, incident_start: str | None, alert_file: str | None,
-        headless: bool,
+        journal: str | None, headless: bool,
         answers: str | None, auto_approve: bool, operator: str | None, runs_dir: str | None,
         params: tuple[str, ...]) -> None:
     """Start a run of RUNBOOK (simulated unless --live)."""
@@ -179,6 +181,7 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
 
     if alert_file and incident_start:
         raise click.UsageError("--alert gives the incident start: drop --incident-start")
+    url = _journal_url(journal)
 
     def body() -> int:
         from drp_console.runner.session import RunSession, parse_incident_start
@@ -199,7 +202,8 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
         session = RunSession.start(
             runbook, mode="live" if live else mode, params=given, scenario_path=scenario,
             sim_endpoint=sim_endpoint, operator=operator, runs_dir=runs_dir,
-            project=confirm_project if live else None, incident_start=started_at, alert=alert)
+            project=confirm_project if live else None, incident_start=started_at, alert=alert,
+            journal_url=url)
         if live and confirm_project and session.ctx.project != confirm_project:
             session.close()
             raise click.UsageError(f"the run would act on {session.ctx.project}, not on "
@@ -214,23 +218,30 @@ def run(runbook: str, scenario: str | None, sim_endpoint: str | None, mode: str,
 @click.argument("run_ref", metavar="RUN")
 @click.option("--confirm-project", metavar="ID",
               help="A live run's project id, typed, to resume it --headless.")
+@journal_option
 @_with_answer_options
-def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: str | None,
+def resume(run_ref: str, confirm_project: str | None, journal: str | None, headless: bool,
+           answers: str | None,
            auto_approve: bool, operator: str | None, runs_dir: str | None,
            params: tuple[str, ...]) -> None:
-    """Continue RUN (an id, a unique prefix, or a run directory) after a crash or a stop."""
+    """Continue RUN (an id, a unique prefix, or a run directory) after a crash or a stop.
+
+    With --journal (or DRP_JOURNAL), RUN is a shared run: this console takes it over once its
+    driver's lease has expired (exit 4 while someone drives it)."""
     given = param_pairs(params)
     require_text(RUN=run_ref, operator=operator, runs_dir=runs_dir, answers=answers)
+    url = _journal_url(journal)
 
     def body() -> int:
         from drp_console.runner.session import RunSession
 
         answered = _answers(answers)
-        finished = _finished_note(run_ref, runs_dir)
+        finished = None if url else _finished_note(run_ref, runs_dir)
         if finished:
             click.echo(finished)
             return ExitCode.OK
-        session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given)
+        session = RunSession.resume(run_ref, operator=operator, runs_dir=runs_dir, params=given,
+                                    journal_url=url)
         live = session.ctx.mode == "live"
         if live and headless and confirm_project != session.ctx.project:
             session.close()
@@ -242,6 +253,16 @@ def resume(run_ref: str, confirm_project: str | None, headless: bool, answers: s
                       operator=operator)
 
     sys.exit(_guarded(body, _secrets_of(given)))
+
+
+def _journal_url(option: str | None) -> str | None:
+    """`--journal` or `DRP_JOURNAL`: the shared journal's URL, or None (local files)."""
+    from drp_console.journal.backend import journal_url
+
+    try:
+        return journal_url(option)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _finished_note(run_ref: str, runs_dir: str | None) -> str | None:

@@ -96,29 +96,45 @@ class OperatorCommands:
         """The question a step waits on, or None."""
         return self._questions.open_question(step)
 
-    def retry(self, step: str) -> bool:
-        """Answer a failed (retry) or UNKNOWN (rerun) question of the step; False if none."""
+    def retry(self, step: str, by: str | None = None) -> bool:
+        """Answer a failed (retry) or UNKNOWN (rerun) question of the step; False if none
+        (`by`: who asked, default the operator)."""
         question = self._questions.open_question(step)
         if question is None or question.kind not in ("failed", "unknown"):
             return False
         value = "retry" if question.kind == "failed" else "rerun"
-        self._questions.answer(step, Answer(value, by=self._operator))
+        self._questions.answer(step, Answer(value, by=by or self._operator))
         return True
 
-    def skip(self, step: str, reason: str) -> bool:
-        """Skip a step that has not started or waits for people; False when it cannot be."""
+    def skip(self, step: str, reason: str, by: str | None = None) -> bool:
+        """Skip a step that has not started or waits for people; False when it cannot be
+        (`by`: who asked, default the operator)."""
+        who = by or self._operator
         question = self._questions.open_question(step)
         if question is not None:
             if question.kind in ("failed", "unknown"):
-                self._questions.answer(step, Answer("skip", by=self._operator, reason=reason))
+                self._questions.answer(step, Answer("skip", by=who, reason=reason))
             else:
-                self._questions.refuse(step, OperatorSkip(f"skipped by {self._operator}: {reason}"))
+                self._questions.refuse(step, OperatorSkip(f"skipped by {who}: {reason}"))
             return True
         if self._book.status.get(step) == "pending" and step not in self._flow.tasks:
             self._book.status[step] = "running"  # claimed, so the scheduler does not start it
             # held as the step's task, so the run cannot end before the skip is journaled
             self._flow.hold(step, self._book.finish(
-                step, "skipped", f"skipped by {self._operator}: {reason}",
-                {"skipped_by": self._operator}))
+                step, "skipped", f"skipped by {who}: {reason}", {"skipped_by": who}))
             return True
         return False
+
+    def answer(self, step: str, answer: Answer) -> str | None:
+        """Answer a step's open question in place of the responder (a joiner's approve,
+        reject, decide, done or resolve); why it does not fit, or None once answered."""
+        from drp_console.engine.questions import invalid_answer
+
+        question = self._questions.open_question(step)
+        if question is None:
+            return f"{step} is not waiting for an answer"
+        problem = invalid_answer(question, answer)
+        if problem is not None:
+            return problem
+        self._questions.answer(step, answer)
+        return None

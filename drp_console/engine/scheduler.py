@@ -111,13 +111,13 @@ class Engine:
         """Quit; the run stays resumable (no `run_finished`)."""
         self.commands.stop()
 
-    def retry(self, step: str) -> bool:
+    def retry(self, step: str, by: str | None = None) -> bool:
         """Answer a failed or UNKNOWN question of the step with retry/rerun; False if none."""
-        return self.commands.retry(step)
+        return self.commands.retry(step, by)
 
-    def skip(self, step: str, reason: str) -> bool:
+    def skip(self, step: str, reason: str, by: str | None = None) -> bool:
         """Skip a pending step or answer its open question with skip; False if it cannot be."""
-        return self.commands.skip(step, reason)
+        return self.commands.skip(step, reason, by)
 
     def waiting_question(self, step: str) -> Question | None:
         """The question a step waits on, or None."""

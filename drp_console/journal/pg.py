@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -28,12 +29,13 @@ from drp_console.journal.backend import safe_url
 from drp_console.journal.events import JournalError
 from drp_console.journal.pg_commands import Command
 from drp_console.journal.pg_lease import Lease, LeaseLost
-from drp_console.journal.pg_store import PgStore, connect, insert_events, translate
+from drp_console.journal.pg_store import PgStore, Unreachable, connect, insert_events, translate
 from drp_console.journal.queued import (
     JournalClock,
     Pending,
     QueuedWriter,
     SystemTime,
+    acting_operator,
     encode_event,
     new_event,
     redacted_body,
@@ -41,13 +43,17 @@ from drp_console.journal.queued import (
 from drp_console.journal.redact import Redactor
 from drp_console.journal.writer import login_name
 
+RETRY_SECONDS = 1.0
+"""How often a patient journal tries again while the database is unreachable."""
+
 
 class PgJournal(QueuedWriter):
     """One run's events in the shared journal database, written by the lease holder."""
 
     def __init__(self, store: PgStore, run_id: str, lease: Lease, redactor: Redactor,
                  events: list[dict[str, Any]], *, operator: str | None = None,
-                 clock: JournalClock | None = None, heartbeat: bool = True) -> None:
+                 clock: JournalClock | None = None, heartbeat: bool = True,
+                 patient: bool = False) -> None:
         self.store = store
         """The database handle (also for commands and reads)."""
         self.lease = lease
@@ -56,6 +62,13 @@ class PgJournal(QueuedWriter):
         """The name written into every event's `operator` field; may be changed between events."""
         self.redactor = redactor
         """Applied to every event's fields before it is sent to the database."""
+        self.patient = patient
+        """While the database is unreachable, hold every write (the engine waits at its
+        intent, so nothing acts) and retry until it is back, instead of failing the write."""
+        self.on_unreachable: Callable[[JournalError | None], None] | None = None
+        """Told (from the writer thread) when a patient journal starts waiting for the
+        database (the error) and when it is back (None)."""
+        self._retry = threading.Event()
         self._run_id = run_id
         self._clock: JournalClock = clock or SystemTime()
         self._events = events
@@ -78,7 +91,7 @@ class PgJournal(QueuedWriter):
     @classmethod
     def create(cls, url: str, run_id: str, redactor: Redactor, *, operator: str | None = None,
                clock: JournalClock | None = None, ttl: float | None = None,
-               heartbeat: bool = True) -> PgJournal:
+               heartbeat: bool = True, patient: bool = False) -> PgJournal:
         """A new, empty run in the database, its lease held by this process."""
         store = PgStore(url)
         try:
@@ -89,12 +102,13 @@ class PgJournal(QueuedWriter):
         except BaseException:
             store.close()
             raise
-        return cls(store, run_id, lease, redactor, [], operator=who, clock=clock, heartbeat=heartbeat)
+        return cls(store, run_id, lease, redactor, [], operator=who, clock=clock, heartbeat=heartbeat,
+                   patient=patient)
 
     @classmethod
     def open(cls, url: str, run_ref: str, redactor: Redactor, *, operator: str | None = None,
              clock: JournalClock | None = None, ttl: float | None = None,
-             heartbeat: bool = True) -> PgJournal:
+             heartbeat: bool = True, patient: bool = False) -> PgJournal:
         """An existing run (id or unique prefix), to drive: takes its lease when free or expired
         (a takeover: the token grows, the old driver is fenced off), LeaseHeld otherwise."""
         store = PgStore(url)
@@ -107,7 +121,8 @@ class PgJournal(QueuedWriter):
         except BaseException:
             store.close()
             raise
-        return cls(store, run_id, lease, redactor, events, operator=who, clock=clock, heartbeat=heartbeat)
+        return cls(store, run_id, lease, redactor, events, operator=who, clock=clock, heartbeat=heartbeat,
+                   patient=patient)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -119,14 +134,15 @@ class PgJournal(QueuedWriter):
                                    "to write to it")
             if self._failure is not None:
                 raise self._failure
-            pending.event = new_event(0, type, self.operator, self._clock, body)
+            pending.event = new_event(0, type, acting_operator(self.operator), self._clock, body)
             self._queue.append(pending)
             self._wake.notify()
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
             try:
-                self._commit(batch)
+                if self._commit_patiently(batch):
+                    continue
             except JournalError as exc:
                 with self._lock:
                     failed, self._queue = batch + self._queue, []
@@ -136,6 +152,50 @@ class PgJournal(QueuedWriter):
                     pending.settle(exc)
                 continue
             self._committed(batch)
+
+    def _commit_patiently(self, batch: list[Pending]) -> bool:
+        """Commit a batch; a patient journal waits out an unreachable database (retrying every
+        `RETRY_SECONDS`). True when the batch proved committed before an acknowledgement was
+        lost (already settled here)."""
+        waiting: JournalError | None = None
+        try:
+            while True:
+                try:
+                    if waiting is not None and self._found_committed(batch):
+                        return True
+                    self._commit(batch)
+                    return False
+                except Unreachable as exc:
+                    if not self.patient or self._closing:
+                        raise
+                    if waiting is None and self.on_unreachable is not None:
+                        self.on_unreachable(exc)
+                    waiting = exc
+                    self._retry.wait(RETRY_SECONDS)
+        finally:
+            if waiting is not None and self.on_unreachable is not None:
+                self.on_unreachable(None)
+
+    def _found_committed(self, batch: list[Pending]) -> bool:
+        """After a reconnect: whether an earlier try of this batch committed (its events are
+        among those found on reconnect); if so, acknowledge them as they are."""
+        if not batch[0].event.get("seq"):
+            return False  # never numbered: no try reached the insert
+        try:
+            self._connection()
+        except psycopg.Error as exc:
+            self._conn = None
+            raise translate(self.store.url, exc, f"append to run {self._run_id}") from None
+        with self._lock:
+            tail = self._events[-len(batch):]
+            found = [e.get("seq") for e in tail] == [p.event["seq"] for p in batch] and \
+                tail == [json.loads(p.line) for p in batch]
+            if found:
+                self._commits += 1
+        if found:
+            for pending in batch:
+                pending.settle(None)
+        return found
 
     def _commit(self, batch: list[Pending]) -> None:
         """Append a batch in one fenced transaction (JournalError, nothing written, on failure)."""
@@ -214,6 +274,7 @@ class PgJournal(QueuedWriter):
             self._closing = True
             self._wake.notify()
         self._stop_beat.set()
+        self._retry.set()
         if threading.current_thread() is not self._thread:
             self._thread.join()
         if self._beat.is_alive() and threading.current_thread() is not self._beat:

@@ -21,8 +21,8 @@ from drp_console.journal.events import JournalError
 from drp_console.journal.pg_lease import check_token
 
 COMMAND_KINDS = (
-    "tick", "approve", "reject", "decide", "retry", "skip", "note", "milestone", "resolve",
-    "pause", "unpause",
+    "tick", "done", "approve", "reject", "decide", "retry", "skip", "note", "milestone",
+    "resolve", "pause", "unpause",
 )
 """The operator actions a joiner can send (the driver decides what each means at that moment)."""
 

@@ -53,10 +53,14 @@ logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
 logging.getLogger("psycopg.pool").propagate = False  # retries are reported as JournalErrors
 
 
+class Unreachable(JournalError):
+    """The journal database cannot be reached (or dropped the connection): nothing was written."""
+
+
 def unreachable(url: str, exc: BaseException) -> JournalError:
     """The error for a server that cannot be reached or dropped the connection."""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return JournalError(
+    return Unreachable(
         f"the journal database {safe_url(url)} is unreachable ({reason}): nothing was written; "
         "the run does not act until it is back. Check the server and the URL (--journal or "
         "DRP_JOURNAL)"

@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import json
 import threading
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -53,6 +55,25 @@ def redacted_body(redactor: Redactor, fields: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"event fields may not be named {', '.join(clash)}")
     body: dict[str, Any] = redactor.redact(fields)
     return body
+
+
+_ACTING: ContextVar[str | None] = ContextVar("drp_acting_operator", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(name: str | None) -> Iterator[None]:
+    """Events written in this context (and in tasks started from it) name `name` as their
+    operator instead of the journal's own: the driver journaling a joiner's command."""
+    token = _ACTING.set(name or None)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
+def acting_operator(default: str) -> str:
+    """The operator an event written now is recorded under (see `acting_as`)."""
+    return _ACTING.get() or default
 
 
 def new_event(

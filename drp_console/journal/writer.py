@@ -26,6 +26,7 @@ from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importab
     Pending,
     QueuedWriter,
     SystemTime,
+    acting_operator,
     boot_id,
     encode_event,
     new_event,
@@ -237,7 +238,7 @@ class Journal(QueuedWriter):
                 raise JournalError(f"the journal {self.path} is closed; reopen the run to write to it")
             if self._failure is not None:
                 raise JournalError(self._failure)
-            event = new_event(self._next_seq, type, self.operator, self._clock, body)
+            event = new_event(self._next_seq, type, acting_operator(self.operator), self._clock, body)
             pending.event = event
             pending.line = encode_event(event)
             self._next_seq += 1

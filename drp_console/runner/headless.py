@@ -283,6 +283,8 @@ def run_headless(session: Any, responder: Any, out: TextIO) -> int:
     """Run the session's engine to its end, printing progress; returns the exit code."""
     engine = session.engine(responder)
     engine.subscribe(EventPrinter(out, session.runbook))
+    if getattr(session, "shared", False):
+        session.journal.on_unreachable = _say_unreachable(out)
     ctx = session.ctx
     world = f", scenario {session.scenario.id}" if session.scenario else ""
     world += f" at {ctx.speed:g}x" if ctx.mode != "live" else f", project {ctx.project}"
@@ -301,6 +303,19 @@ def run_headless(session: Any, responder: Any, out: TextIO) -> int:
         return ExitCode.NEEDS_OPERATOR
     summary(state, session, out)
     return ExitCode.OK if state.status == "succeeded" else ExitCode.FAILED
+
+
+def _say_unreachable(out: TextIO) -> Any:
+    """What a headless driver prints when the shared journal stops and starts answering."""
+
+    def say(error: Exception | None) -> None:
+        if error is not None:
+            out.write(f"paused: {error}\n")
+        else:
+            out.write("the journal database is back: the run continues\n")
+        out.flush()
+
+    return say
 
 
 def summary(state: Any, session: Any, out: TextIO) -> None:
@@ -334,7 +349,11 @@ def summary(state: Any, session: Any, out: TextIO) -> None:
             else:
                 line += ", met)" if achieved <= target else ", missed)"
         out.write(line + "\n")
-    out.write(f"journal: {session.run_dir / 'journal.jsonl'}\n")
+    if getattr(session, "shared", False):
+        out.write(f"journal: {session.journal.where} (run {session.ctx.run_id}); a copy in "
+                  f"{session.run_dir / 'journal.jsonl'}\n")
+    else:
+        out.write(f"journal: {session.run_dir / 'journal.jsonl'}\n")
     report = write_reports(session.run_dir, out)
     if report is not None:
         out.write(f"report: {report}\n")

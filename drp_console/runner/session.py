@@ -62,12 +62,16 @@ class RunSession:
               params: dict[str, str] | None = None, scenario_path: str | Path | None = None,
               sim_endpoint: str | None = None, operator: str | None = None,
               runs_dir: str | Path | None = None, project: str | None = None,
-              incident_start: str | None = None, alert: Any = None) -> RunSession:
+              incident_start: str | None = None, alert: Any = None,
+              journal_url: str | None = None) -> RunSession:
         """Start a new run: validate, resolve parameters, open the world, journal run_started.
 
         `alert` (an `alerts.incident.Incident`) fills `from_alert` parameters, sets the incident
         start to its `started_at`, is kept in `run_started.alert` and records milestone
         `detected` at that time (AlertError, exit 2, when it cannot start this runbook).
+
+        `journal_url` (a `postgresql://` URL) keeps the run in that shared journal instead of
+        the local files (see `runner.shared`).
 
         Raises InvalidDocument (exit 3), ParameterError (2), RunLocked (4), SessionError."""
         from drp_console import __version__
@@ -112,10 +116,20 @@ class RunSession:
             check_live_credentials()
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         run_id = new_run_id(runbook.id)
-        journal = Journal.create(runs_dir, run_id, Redactor(secret_values(runbook, values)),
-                                 operator=operator, staged=True)
-        run_dir = journal.path.parent  # staged (hidden) until run_started is on disk
-        session = cls(runbook=runbook, ctx=None, journal=journal, lock=RunLock(run_dir),  # type: ignore[arg-type]
+        redactor = Redactor(secret_values(runbook, values))
+        lock: Any
+        if journal_url:
+            from drp_console.journal.pg import PgJournal
+            from drp_console.runner.shared import NoLock, local_dir
+
+            journal: Any = PgJournal.create(journal_url, run_id, redactor, operator=operator,
+                                            patient=True)
+            run_dir, lock = local_dir(runs_dir, run_id, journal.where), NoLock()
+        else:
+            journal = Journal.create(runs_dir, run_id, redactor, operator=operator, staged=True)
+            run_dir = journal.path.parent  # staged (hidden) until run_started is on disk
+            lock = RunLock(run_dir)
+        session = cls(runbook=runbook, ctx=None, journal=journal, lock=lock,  # type: ignore[arg-type]
                       cloud=None, run_dir=run_dir, scenario=scenario)
         try:
             session.lock.acquire(operator)
@@ -141,7 +155,8 @@ class RunSession:
             if alert_doc is not None:
                 journal.write_sync(MilestoneReached(name="detected", step=None, source="alert",
                                                     occurred_at=incident_start))
-            session._publish()
+            if not session.shared:
+                session._publish()
         except BaseException:
             session.close()
             if session.run_dir != runs_dir / run_id:  # never published: leave nothing behind
@@ -163,23 +178,71 @@ class RunSession:
     @classmethod
     def resume(cls, run_ref: str | Path, *, operator: str | None = None,
                runs_dir: str | Path | None = None,
-               params: dict[str, str] | None = None) -> RunSession:
+               params: dict[str, str] | None = None,
+               journal_url: str | None = None) -> RunSession:
         """Reopen a run (id, id prefix or directory): lock it, reopen its world, journal
-        run_resumed. Secret parameters are not journaled: give them again in `params`."""
+        run_resumed. Secret parameters are not journaled: give them again in `params`.
+
+        With `journal_url`, the run is in that shared journal: its lease is taken (LeaseHeld,
+        exit 4, while another console drives it; a takeover once their lease expired) and
+        its simulated world is fetched from the database."""
         from drp_console.engine.operator import guess_operator
-        from drp_console.journal import Journal, Redactor, RunLock, default_runs_dir, find_run, read_events
+        from drp_console.journal import Journal, RunLock, default_runs_dir, find_run, read_events
         from drp_console.journal.events import JOURNAL_NAME
-        from drp_console.runbook.model import Runbook
-        from drp_console.runbook.params import ParameterError, resolve_params, secret_values
 
         operator = guess_operator(operator)
         runs_dir = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
+        if journal_url:
+            return cls._resume_shared(str(run_ref), journal_url, operator, runs_dir, params)
         run_dir = find_run(runs_dir, str(run_ref))
         lock = RunLock(run_dir)
         lock.acquire(operator)
         session = None
         try:
             events = read_events(run_dir / JOURNAL_NAME)
+
+            def open_journal(redactor: Any) -> Any:
+                return Journal.open(run_dir, redactor, operator=operator)
+
+            session = cls._reopen(events, open_journal, lock, run_dir, operator, params)
+        except BaseException:
+            lock.release()
+            raise
+        return session
+
+    @classmethod
+    def _resume_shared(cls, run_ref: str, url: str, operator: str, runs_dir: Path,
+                       params: dict[str, str] | None) -> RunSession:
+        """Take the lease of a shared run and reopen it on this machine."""
+        from drp_console.journal import Redactor
+        from drp_console.journal.pg import PgJournal
+        from drp_console.runner.shared import NoLock, fetch_world, local_dir
+
+        journal = PgJournal.open(url, run_ref, Redactor(), operator=operator, patient=True)
+        try:
+            run_dir = local_dir(runs_dir, journal.run_id, journal.where)
+            fetch_world(journal, run_dir)
+
+            def open_journal(redactor: Any) -> Any:
+                journal.redactor = redactor
+                return journal
+
+            return cls._reopen(journal.events(), open_journal, NoLock(), run_dir, operator,
+                               params)
+        except BaseException:
+            journal.close()
+            raise
+
+    @classmethod
+    def _reopen(cls, events: list[dict[str, Any]], open_journal: Any, lock: Any, run_dir: Path,
+                operator: str, params: dict[str, str] | None) -> RunSession:
+        """Resume from a run's events: runbook, parameters, world, `run_resumed`."""
+        from drp_console.journal import Redactor
+        from drp_console.runbook.model import Runbook
+        from drp_console.runbook.params import ParameterError, resolve_params, secret_values
+
+        session = None
+        try:
             started = next((e for e in events if e.get("type") == EventType.RUN_STARTED), None)
             if started is None:
                 raise SessionError(f"{run_dir} has no run_started event: it cannot be resumed")
@@ -197,8 +260,7 @@ class RunSession:
             mode = started.get("mode", "simulate")
             if mode == "live" and not any(e.get("type") == EventType.RUN_FINISHED for e in events):
                 check_live_credentials()
-            journal = Journal.open(run_dir, Redactor(secret_values(runbook, values)),
-                                   operator=operator)
+            journal = open_journal(Redactor(secret_values(runbook, values)))
             session = cls(runbook=runbook, ctx=None, journal=journal, lock=lock, cloud=None,  # type: ignore[arg-type]
                           run_dir=run_dir, resumed=True)
             scenario = None
@@ -218,9 +280,8 @@ class RunSession:
                 journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
             if session is not None:
+                session.lock = None  # the caller lets go of the lock or the lease
                 session.close()
-            else:
-                lock.release()
             raise
         return session
 
@@ -246,9 +307,23 @@ class RunSession:
 
     # -- using ---------------------------------------------------------------------------------
 
+    @property
+    def shared(self) -> bool:
+        """Whether the run is kept in the shared journal database (driven under a lease)."""
+        return getattr(self.journal, "lease", None) is not None
+
     def engine(self, responder: Responder, clock: Clock | None = None) -> Engine:
         """The Engine for this run, answering questions through `responder` (with the crash-test
-        hook of `DRP_TEST_CRASH_AT` when it is set)."""
+        hook of `DRP_TEST_CRASH_AT` when it is set); a shared run's also serves its joiners'
+        commands (`runner.shared.SharedEngine`)."""
+        if self.shared:
+            from drp_console.runner.shared import SharedEngine
+
+            engine: Engine = SharedEngine(self.runbook, self.ctx, self.journal, self.cloud,
+                                          responder, clock,
+                                          after_event=crash_hook(settings().crash_at))
+            engine.session = self  # type: ignore[attr-defined]
+            return engine
         return Engine(self.runbook, self.ctx, self.journal, self.cloud, responder, clock,
                       after_event=crash_hook(settings().crash_at))
 
@@ -257,6 +332,11 @@ class RunSession:
         if self.sim is not None:
             try:
                 self.sim.stop()
+                if self.shared:
+                    from drp_console.runner.shared import WorldSync
+
+                    with contextlib.suppress(Exception):  # the last upload is kept otherwise
+                        WorldSync(self).upload()
             finally:
                 self.sim = None
         if self.journal is not None:

@@ -73,7 +73,8 @@ class ModeBanner(Static):
         if state.status == "paused":
             text.append("⏸ PAUSED ", style="bold")
         text.append(f"· {title_of(state)}{version_text} ", style="bold")
-        tail = [part for part in (where, meaning, f"operator {who}") if part]
+        people = getattr(getattr(self.screen, "session", None), "people", "")  # a shared run
+        tail = [part for part in (where, meaning, f"operator {who}", people) if part]
         width = self.size.width or self.app.size.width
         for spare in (meaning, where) if mode != "live" else ():
             if len(text) + len(" · ".join(tail)) + 2 <= width:
