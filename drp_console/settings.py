@@ -105,3 +105,11 @@ def _number(raw: str | None) -> int:
         return int(raw or 0)
     except ValueError:
         return 0
+
+
+def pass_to_children(name: str, value: str) -> None:
+    """Set a variable for the processes this one starts (e.g. `DRP_JOURNAL` for `drp watch
+    --web`'s per-tab consoles, so a database URL is never on a command line)."""
+    if name not in VARIABLES:
+        raise ValueError(f"{name} is not a drp-console setting")
+    os.environ[name] = value

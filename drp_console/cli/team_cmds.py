@@ -33,8 +33,8 @@ def join(run_ref: str, journal: str | None, operator: str | None, runs_dir: str 
     def body() -> int:
         from drp_console.engine.operator import guess_operator
         from drp_console.journal import default_runs_dir
+        from drp_console.runner.joiner import JoinSession
         from drp_console.ui.factory import make_app
-        from drp_console.ui.joiner import JoinSession
 
         who = guess_operator(operator)
         folder = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
@@ -63,7 +63,6 @@ def join(run_ref: str, journal: str | None, operator: str | None, runs_dir: str 
 def watch(run_ref: str, journal: str | None, runs_dir: str | None, web: bool, host: str | None,
           port: int) -> None:
     """Serve a read-only run screen of shared RUN to browsers (through textual-serve)."""
-    import os
 
     from drp_console.cli.run_cmds import _guarded, _journal_url
 
@@ -78,7 +77,9 @@ def watch(run_ref: str, journal: str | None, runs_dir: str | None, web: bool, ho
         with PgStore(url) as store:
             store.check_schema()
             run_id = store.find_run(run_ref)
-        os.environ["DRP_JOURNAL"] = url  # for the watchers' processes; never on a command line
+        from drp_console.settings import pass_to_children
+
+        pass_to_children("DRP_JOURNAL", url)  # for the watchers' processes; never on a command line
         serve(run_id, host=host, port=port, runs_dir=runs_dir, say=click.echo)
         return ExitCode.OK
 

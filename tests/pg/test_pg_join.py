@@ -8,9 +8,9 @@ from pathlib import Path
 from test_pg_session import shared_runbook  # tests/pg is on sys.path
 
 from drp_console.journal.pg_store import PgStore
+from drp_console.runner.joiner import JoinSession
 from drp_console.runner.session import RunSession
 from drp_console.ui.factory import make_app
-from drp_console.ui.joiner import JoinSession
 from drp_console.ui.responder import UIResponder
 
 

@@ -9,8 +9,8 @@ from textual.widgets import OptionList, Static
 from ui_pilot import until
 from ui_recorded import UI_RUNBOOKS
 
-from drp_console.ui import launcher as launcher_module
 from drp_console.ui.factory import make_app
+from drp_console.ui.screens import launcher as launcher_module
 
 
 def _rows(app) -> list[str]:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JournalError
 from drp_console.journal.state import RunState
 
@@ -65,7 +64,7 @@ class JoinSession:
         except BaseException:
             self.store.close()
             raise
-        started = next((e for e in events if e.get("type") == EventType.RUN_STARTED), None)
+        started = RunState.fold(events).run_started
         if started is None:
             self.store.close()
             raise JournalError(f"run {run_id} has not started yet: join it again in a moment")
@@ -167,14 +166,18 @@ class CommandEngine:
 
     def _take(self, event: dict[str, Any]) -> None:
         self.session.journal._events.append(event)
-        self._state.apply(event)
         step = event.get("step")
-        if event.get("type") == EventType.WAITING and isinstance(step, str):
-            self._ask(step, self._state.step(step).question or {})
-        elif event.get("type") in (EventType.ANSWERED, EventType.STEP_FINISHED) and isinstance(step, str):
-            task = self._asking.pop(step, None)
-            if task is not None:
-                task.cancel()
+        before = self._state.steps.get(step) if isinstance(step, str) else None
+        asked_before = before.asked if before is not None else None
+        self._state.apply(event)
+        if isinstance(step, str) and step in self._state.steps:
+            state = self._state.steps[step]
+            if state.question is not None and state.asked is not asked_before:
+                self._ask(step, state.question)  # a new question: the screen's keys answer it
+            elif state.question is None:  # answered or finished: the question is withdrawn
+                task = self._asking.pop(step, None)
+                if task is not None:
+                    task.cancel()
         for listener in list(self._listeners):
             with contextlib.suppress(Exception):
                 listener(event)
