@@ -16,9 +16,10 @@ import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import UTC
+from typing import Any
 
+from drp_console.clock import SystemClock, TimeSource
 from drp_console.journal.event_types import Record
 from drp_console.journal.events import HEADER_FIELDS, SCHEMA_VERSION, JournalError
 from drp_console.journal.redact import Redactor
@@ -100,26 +101,11 @@ def encode_event(event: dict[str, Any]) -> bytes:
     )
 
 
-class JournalClock(Protocol):
-    """Where event times come from; the engine's `Clock` fits."""
+JournalClock = TimeSource
+"""Where event times come from: the one clock's `monotonic()` and `now()` (`drp_console.clock`)."""
 
-    def monotonic(self) -> float:
-        """Seconds on a clock that never goes back."""
-
-    def now(self) -> datetime:
-        """Aware UTC wall time."""
-
-
-class SystemTime:
-    """The system's clocks (the default `JournalClock`)."""
-
-    def monotonic(self) -> float:
-        import time
-
-        return time.monotonic()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
+SystemTime = SystemClock
+"""The system's clocks (the default), the one `drp_console.clock.SystemClock`."""
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
+from drp_console.clock import SystemClock  # noqa: F401  (the one clock; importable here)
 from drp_console.journal.timing import parse_ts  # noqa: F401  (the one parser; importable here)
 
 
@@ -13,14 +14,6 @@ class UiClock(Protocol):
 
     def now(self) -> datetime:
         """The current time, timezone-aware, in UTC."""
-
-
-class SystemClock:
-    """The machine's clock."""
-
-    def now(self) -> datetime:
-        """The current time in UTC."""
-        return datetime.now(UTC)
 
 
 class FrozenClock:
