@@ -19,6 +19,9 @@ class RunFlow:
         self.paused = False
         """No new step starts while paused."""
         self.stopping = False
+        self.failure: BaseException | None = None
+        """Why a step task could not go on (the journal refused a write): the run stops and
+        `run()` raises it."""
         """Quit asked (or an operator is needed): the run ends without `run_finished`."""
         self.needs_operator: NeedsOperator | None = None
         """Set when a responder could not answer: the question and what to do."""
@@ -59,8 +62,12 @@ class RunFlow:
         task = asyncio.ensure_future(coro)
         self.tasks[step_id] = task
 
-        def done(_: asyncio.Task[None]) -> None:
+        def done(finished: asyncio.Task[None]) -> None:
             self.tasks.pop(step_id, None)
+            error = None if finished.cancelled() else finished.exception()
+            if error is not None and self.failure is None:  # e.g. the lease was taken over
+                self.failure = error
+                self.stopping = True
             self.poke()
 
         task.add_done_callback(done)

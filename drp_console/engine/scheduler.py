@@ -142,6 +142,8 @@ class Engine:
                 await self._loop()
             finally:
                 self.services.shutdown()
+            if self.flow.failure is not None:
+                raise self.flow.failure
         return self.state()
 
     async def _warm_up(self, cloud: Cloud, services: set[str]) -> None:

@@ -13,6 +13,7 @@ from drp_console.engine.resume import ResumeHint
 from drp_console.engine.services import StepServices
 from drp_console.engine.step_book import StepBook
 from drp_console.journal.event_types import AttemptFailed, RunWarning, StepStarted, StepUnknown
+from drp_console.journal.events import JournalError
 from drp_console.runbook.durations import format_duration
 
 PEOPLE = ("manual", "approval", "decision")
@@ -44,8 +45,8 @@ class StepAttempts:
             self.flow.stop_for(exc)
         except OperatorSkip as exc:
             await self._finish(step_id, "skipped", exc.reason, {"skipped_by": self.ctx.operator})
-        except asyncio.CancelledError:
-            raise
+        except (asyncio.CancelledError, JournalError):
+            raise  # a journal that refuses writes cannot record the failure either
         except Exception as exc:  # an engine bug must not lose the run: fail the step, say why
             await self._finish(step_id, "failed", f"internal error: {exc!r}")
 
