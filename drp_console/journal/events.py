@@ -114,3 +114,13 @@ def read_events(path: Path | str) -> list[dict[str, Any]]:
     except OSError as exc:
         raise JournalError(f"cannot read the journal {path}: {exc.strerror or exc}") from exc
     return parse_journal(data, path).events
+
+
+def from_run_start(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """A run's events from its `run_started` line on (what precedes it is not the run's), or
+    None when the journal has none: journal framing, read by anyone who needs a run's events."""
+    from drp_console.journal.event_types import EventType
+
+    first = next((i for i, e in enumerate(events) if e.get("type") == EventType.RUN_STARTED),
+                 None)
+    return None if first is None else events[first:]

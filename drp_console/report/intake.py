@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from drp_console.journal.event_types import EventType
+from drp_console.journal.events import from_run_start
 from drp_console.journal.timing import parse_ts
 
 TEXT_LIMIT = 4000
@@ -78,12 +78,9 @@ def redact(events: list[dict]) -> list[dict]:
 def prepare(ordered: list[dict]) -> list[dict]:
     """The events (in sequence order) from `run_started` on, redacted and clipped; ReportError
     when there is no `run_started` or an event's time is unreadable."""
-    # framing, not state: a run's journal begins at its run_started line
-    first = next((i for i, e in enumerate(ordered) if e.get("type") == EventType.RUN_STARTED),
-                 None)
-    if first is None:
+    events = from_run_start(ordered)
+    if events is None:
         raise ReportError("the journal has no run_started event: is it a drp-console run journal?")
-    events = ordered[first:]
     for event in events:
         if parse_ts(event.get("ts")) is None:
             raise ReportError(

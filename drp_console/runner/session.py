@@ -15,7 +15,7 @@ from drp_console.engine.context import RunContext
 from drp_console.engine.responder import Responder
 from drp_console.engine.scheduler import Engine
 from drp_console.exit_codes import ExitCode
-from drp_console.journal.event_types import EventType, MilestoneReached, RunResumed, RunStarted
+from drp_console.journal.event_types import MilestoneReached, RunResumed, RunStarted
 from drp_console.runner.crash import crash_hook
 from drp_console.runner.preflight import (
     EXIT_NO_CREDENTIALS,
@@ -235,13 +235,14 @@ class RunSession:
     def _reopen(cls, events: list[dict[str, Any]], open_journal: Any, lock: Any, run_dir: Path,
                 operator: str, params: dict[str, str] | None) -> RunSession:
         """Resume from a run's events: runbook, parameters, world, `run_resumed`."""
-        from drp_console.journal import Redactor
+        from drp_console.journal import Redactor, RunState
         from drp_console.runbook.model import Runbook
         from drp_console.runbook.params import ParameterError, resolve_params, secret_values
 
         session = None
         try:
-            started = next((e for e in events if e.get("type") == EventType.RUN_STARTED), None)
+            folded = RunState.fold(events)  # the one fold: what the run is, whether it ended
+            started = folded.run_started
             if started is None:
                 raise SessionError(f"{run_dir} has no run_started event: it cannot be resumed")
             runbook = Runbook.from_doc(started["runbook_doc"], started["runbook"].get("hash", ""))
@@ -256,7 +257,7 @@ class RunSession:
                                      f"the journal: give it again with -p {missing[0]}=VALUE")
             values = resolve_params(runbook, given)
             mode = started.get("mode", "simulate")
-            if mode == "live" and not any(e.get("type") == EventType.RUN_FINISHED for e in events):
+            if mode == "live" and not folded.finished:
                 check_live_credentials()
             journal = open_journal(Redactor(secret_values(runbook, values)))
             session = cls(runbook=runbook, ctx=None, journal=journal, lock=lock, cloud=None,  # type: ignore[arg-type]
@@ -274,7 +275,7 @@ class RunSession:
                                      operator=operator, speed=float(info.get("speed") or 1.0),
                                      project=started.get("project"), run_dir=run_dir,
                                      extra={"residency": _journaled_rules(started, runbook)})
-            if not any(e.get("type") == EventType.RUN_FINISHED for e in events):
+            if not folded.finished:
                 journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
         except BaseException:
             if session is not None:

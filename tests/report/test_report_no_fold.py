@@ -19,9 +19,9 @@ from drp_console.journal.event_types import EventType
 ROOT = Path(__file__).resolve().parents[2] / "drp_console"
 EVENT_NAMES = frozenset(t.value for t in EventType)
 MEMBER_NAMES = frozenset(EventType.__members__)
-ALLOWED = {("report/intake.py", "run_started")}
-"""(module, event type) pairs allowed: the report's intake finds where a run's journal begins
-(journal framing, before the one fold, not state)."""
+ALLOWED: set[tuple[str, str]] = set()
+"""(module, event type) pairs allowed: none (where a run's journal begins is the journal's
+`events.from_run_start`)."""
 
 
 def _type_read(node: ast.AST, aliases: frozenset[str] = frozenset()) -> bool:
