@@ -7,6 +7,7 @@ turn a `StepState` into words; they fold nothing.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -63,12 +64,12 @@ def elapsed(step: StepState, now: Instant) -> float | None:
     return max(0.0, end.t - step.started.t)
 
 
-def now_of(state: RunState, wall: object) -> Instant:
+def now_of(state: RunState, wall: datetime) -> Instant:
     """The instant the console shows the run at: its end once finished, else the wall clock's
     now continued on the run's clock."""
     if state.finished and state.ended is not None:
         return state.ended
-    return state.at_wall(wall)  # type: ignore[arg-type]
+    return state.at_wall(wall)
 
 
 def rebuild_runbook(doc: dict) -> tuple[Runbook | None, str | None]:
