@@ -7,23 +7,21 @@ from pathlib import Path
 from typing import Any
 
 from drp_console.runbook import residency, templating
-from drp_console.runbook.catalog import CATALOG, Call
+from drp_console.runbook.catalog import CATALOG
 from drp_console.runbook.diagnostics import Diagnostic, InvalidDocument
-from drp_console.runbook.durations import duration_text
 from drp_console.runbook.errors import describe_value, format_where, suggest
 from drp_console.runbook.graph import ancestors_of, find_cycles
 from drp_console.runbook.hazards import check_hazards
 from drp_console.runbook.loader import load_document, locate
 from drp_console.runbook.model import (
-    MODES,
     DecisionStep,
     GcpStep,
-    ManualStep,
     Runbook,
     ShellStep,
     WaitStep,
 )
 from drp_console.runbook.references import analyse
+from drp_console.runbook.smells import check_smells
 
 RUN_FIELDS = ("mode", "id", "operator", "project")
 """What `run.` offers templates."""
@@ -79,7 +77,7 @@ class _Checker:
         for i, step in enumerate(self.rb.steps):
             self.check_step(i, step)
         if self.ancestors is not None:
-            self.check_smells()
+            check_smells(self)
         check_hazards(self)
         self.check_residency()
         return self.out
@@ -322,103 +320,3 @@ class _Checker:
         elif self.ancestors is not None and ref not in self.ancestors[step.id]:
             self.add(loc, f"step '{ref}' cannot have run before '{step.id}': add it to "
                      f"'{step.id}'s needs (directly or through a step it needs)")
-
-    # -- DR smells ---------------------------------------------------------------------------
-    def check_smells(self) -> None:
-        assert self.ancestors is not None
-        descendants = self.ancestors.descendants_mask()
-        verifying = 0
-        for step in self.rb.steps:
-            if _verifies(step):
-                verifying |= self.ancestors.bit[step.id]
-        rto = self.rb.objectives.rto
-        milestones = {s.milestone for s in self.rb.steps}
-        if self.rb.breach_clock and "aware" not in milestones:
-            self.warn(("breach_clock",), "the 72-hour clock runs from milestone 'aware', which "
-                      "no step records: add milestone: aware to the step where you become aware")
-        self.check_decision_chains(descendants)
-        conditional = self.rb.conditional_targets()
-        for i, step in enumerate(self.rb.steps):
-            loc = ("steps", i)
-            needs = self.rb.needs(step.id)
-            if needs and step.id not in conditional:
-                for mode in step.modes or MODES:
-                    if all((modes := self.rb.step(n).modes) is not None and mode not in modes
-                           for n in needs):
-                        self.warn(loc, f"in {mode} mode every step this one needs is skipped, so "
-                                  f"it is skipped too: give it needs that run in {mode}")
-                        break
-            if isinstance(step, ManualStep) and rto and step.timeout is None:
-                self.warn(loc, f"manual step without a timeout in a runbook with an RTO "
-                          f"({duration_text(rto)}): add a timeout so an overrun is seen")
-            if not isinstance(step, GcpStep):
-                continue
-            call = CATALOG.get(step.call)
-            if call is None or not call.mutating:
-                continue
-            if step.role is None:
-                self.warn(loc, f"step changes things ({call.name}) but has no role: say who "
-                          "answers for it")
-            if call.destructive and step.confirm is None:
-                self.warn(loc, f"{call.name} destroys data and the step has no confirm: add "
-                          "confirm: with the resource name the operator must type")
-            if step.check is None and not descendants[step.id] & verifying:
-                self.warn(loc, f"nothing verifies what {call.name} did: add a check, a later "
-                          "wait step, or a later step with milestone verified")
-            if call.creates and step.modes is not None and "live" not in step.modes:
-                made = step.with_.get(call.creates)
-                later = [self.rb.step(d) for d in self.ancestors.ids_in(descendants[step.id])]
-                if not any(_deletes(s, made) for s in later):
-                    self.warn(loc, f"the drill creates {made!r} and no later step deletes it: "
-                              "add a teardown step")
-
-
-    def check_decision_chains(self, descendants: dict[str, int]) -> None:
-        """Warn about a `when` on a decision's branch: false, it silently skips the branch."""
-        assert self.ancestors is not None
-        warned: set[str] = set()
-        for decision in self.rb.steps:
-            if not isinstance(decision, DecisionStep):
-                continue
-            for label, target in decision.options.items():
-                if target not in self.known or target == decision.id:
-                    continue
-                chain = [target] + self.ancestors.ids_in(descendants[target])
-                for sid in chain:
-                    step = self.rb.step(sid)
-                    if not step.when or sid in warned:
-                        continue
-                    if sid == target and self._settled_before(step.when, decision.id):
-                        continue  # known when the decision is asked: the option is not offered
-                    warned.add(sid)
-                    first = "it is" if sid == target else f"it follows option '{label}' and is"
-                    self.warn(("steps", self.ids.index(sid), "when"), (
-                        f"{first} on a branch of decision '{decision.id}': when this `when` is "
-                        "false the step and every step after it are skipped, and the run can end "
-                        "succeeded without doing the branch. Drop the `when` (let a step fail "
-                        "loudly), or put it on the option's target reading only what is known "
-                        "when the decision is asked (the option is then not offered)"))
-
-    def _settled_before(self, expr: str, decision_id: str) -> bool:
-        """Whether an expression reads only what is known when `decision_id` asks."""
-        found = analyse(expr, "expression")
-        if found.error is not None:
-            return False
-        steps_read = [path[1] for path in found.paths if path[0] == "steps" and len(path) >= 2]
-        ancestry = self.ancestors
-        return ancestry is not None and ("steps" not in found.names or bool(steps_read)) and \
-            all(s in ancestry[decision_id] for s in steps_read)
-
-
-def _verifies(step: Any) -> bool:
-    if step.milestone == "verified" or isinstance(step, WaitStep):
-        return True
-    if isinstance(step, GcpStep) and step.check is not None:
-        call = CATALOG.get(step.call)
-        return call is not None and not call.mutating
-    return False
-
-
-def _deletes(step: Any, name: Any) -> bool:
-    call: Call | None = CATALOG.get(step.call) if isinstance(step, GcpStep) else None
-    return bool(call and call.deletes and step.with_.get(call.deletes) == name)
