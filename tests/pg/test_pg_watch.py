@@ -125,7 +125,7 @@ def test_chromium_shows_the_run_screen_on_the_watch_page(journal_url: str, tmp_p
             text = ""
             for _ in range(600):  # a guard against hanging, not a timing assertion
                 text = await page.evaluate(SCREEN_TEXT)
-                if "Steps 0/3" in text and "A drill for several people" in text:
+                if "Steps 0/3" in text and "alice drives" in text:
                     break
                 await asyncio.sleep(0.1)
             await asyncio.sleep(0.5)  # the terminal's renderer draws the last frame
@@ -140,7 +140,7 @@ def test_chromium_shows_the_run_screen_on_the_watch_page(journal_url: str, tmp_p
         proc.wait(30)
         driver.close()
     assert "SIMULATION" in text and "A drill for several people" in text  # the header
-    assert "operator web watcher" in text
+    assert "operator web watcher" in text and "alice drives" in text  # who is on the run
     for step in ("declare", "go", "check"):
         assert step in text  # the steps table
     assert "Steps 0/3" in text and "Timeline" in text
