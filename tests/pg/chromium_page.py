@@ -10,14 +10,11 @@ import asyncio
 import base64
 import itertools
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 XTERM_HOOK = """
 Object.defineProperty(Object.prototype, "terminal", {
@@ -67,12 +64,10 @@ COLOURS = """
 
 
 def find_chromium() -> str | None:
-    """The first Chromium on PATH (or /usr/bin/chromium), else None."""
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    """The first Chromium on PATH (as `drp export --format pdf` looks for it), else None."""
+    from drp_console.plandoc.pdf import find_browser
+
+    return find_browser()
 
 
 class Page:
