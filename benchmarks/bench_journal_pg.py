@@ -1,5 +1,8 @@
-"""Measures event append latency, file journal vs PostgreSQL journal (p50/p99), and a joiner's
-view lag (from the driver's write until a follower holds the event).
+"""Measures event append latency, file journal vs PostgreSQL journal (p50/p99), a joiner's
+view lag (from the driver's write until a follower holds the event), and the lag of a joiner's
+action on the driver's side (from a joiner's tick command until the driver's engine hands the
+journaled tick to its screen, which draws it at its next redraw, every 0.25 s; the issue's
+bound for the driver's screen is one second).
 
 Run: `python benchmarks/bench_journal_pg.py [--events N] [--journal URL]`. Without --journal (or
 DRP_JOURNAL) it starts a throwaway server in a temporary directory, as the tests do (needs the
@@ -86,6 +89,63 @@ def bench_view_lag(url: str, n: int) -> list[float]:
         journal.close()
 
 
+TICK_RUNBOOK = """\
+format: drp/v1
+id: bench-ticks
+title: A long checklist
+scenario: {world}
+steps:
+  - id: declare
+    title: Declare the incident
+    type: manual
+    instructions: Tick every item.
+    checklist: [{items}]
+"""
+
+
+def bench_command_lag(url: str, n: int) -> list[float]:
+    """Seconds from a joiner's tick command to the driver's engine handing the journaled tick
+    to its subscribers (the driver's screen), per tick, on a real driven run."""
+    from drp_console.journal.pg_store import PgStore
+    from drp_console.runner.session import RunSession
+    from drp_console.ui.responder import UIResponder
+
+    world = Path(__file__).resolve().parents[1] / "tests" / "engine" / "data" / "faulty-world.yaml"
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "ticks.yaml"
+        book.write_text(TICK_RUNBOOK.format(world=world, items=", ".join(
+            f"item {i}" for i in range(n))), encoding="utf-8")
+        session = RunSession.start(book, operator="alice", runs_dir=Path(tmp) / "runs",
+                                   journal_url=url)
+        store = PgStore(url)
+
+        async def run() -> list[float]:
+            engine = session.engine(UIResponder())
+            seen: dict[int, float] = {}
+            engine.subscribe(lambda e: seen.setdefault(e["item"], time.perf_counter())
+                             if e.get("type") == "checklist_ticked" else None)
+            running = asyncio.ensure_future(engine.run())
+            while engine.waiting_question("declare") is None:
+                await asyncio.sleep(0.01)
+            lags = []
+            for i in range(n):
+                start = time.perf_counter()
+                await asyncio.to_thread(store.submit_command, session.ctx.run_id, "tick",
+                                        by="bob", step="declare", payload={"item": i})
+                while i not in seen:
+                    await asyncio.sleep(0.001)
+                lags.append(seen[i] - start)
+            engine.stop()
+            await running
+            return lags
+
+        try:
+            return asyncio.run(run())
+        finally:
+            store.close()
+            session.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=500)
@@ -105,6 +165,9 @@ def main() -> None:
         print(f"  PostgreSQL journal (commit) {_percentiles(bench_pg(url, args.events))}")
         lag = bench_view_lag(url, min(args.events, 200))
         print(f"joiner's view lag (write -> follower, LISTEN/NOTIFY): {_percentiles(lag)}")
+        ticks = bench_command_lag(url, min(args.events, 50))
+        print(f"joiner's tick -> driver's engine (its screen redraws within 0.25 s more; "
+              f"bound 1 s): {_percentiles(ticks)}")
     finally:
         if server is not None:
             server.remove()

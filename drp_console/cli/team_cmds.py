@@ -23,7 +23,8 @@ def join(run_ref: str, journal: str | None, operator: str | None, runs_dir: str 
 
     Every event shows as it is committed; every action (tick, approve, decide, retry, skip,
     note, milestone, resolve) goes to the driver, which checks it and journals it under your
-    name. When the driver's console is gone, take the run over with `drp resume RUN`."""
+    name. When the driver's console is gone (its lease expired), the header says so and T
+    takes the run over here (or `drp resume RUN` does)."""
     from drp_console.cli.run_cmds import _guarded, _journal_url
 
     url = _journal_url(journal)
@@ -35,19 +36,23 @@ def join(run_ref: str, journal: str | None, operator: str | None, runs_dir: str 
         from drp_console.journal import default_runs_dir
         from drp_console.runner.joiner import JoinSession
         from drp_console.ui.factory import make_app
+        from drp_console.ui.launch import exit_code
 
         who = guess_operator(operator)
         folder = Path(runs_dir).expanduser() if runs_dir else default_runs_dir()
         joined = JoinSession(url, run_ref, operator=who, runs_dir=folder,
                              role="watcher" if watch_only else "joiner")
+        app = make_app(session=joined, operator=who, confirmed_project=True,
+                       ask_operator=not watch_only, runs_dir=folder)
+        joined.notify = lambda text: app.notify(text, severity="warning", timeout=10)
         try:
-            app = make_app(session=joined, operator=who, confirmed_project=True,
-                           ask_operator=not watch_only, runs_dir=folder)
-            joined.notify = lambda text: app.notify(text, severity="warning", timeout=10)
-            app.run()
+            code = app.run()
         finally:
+            app.close_sessions()  # the run this console took over, if it did
             joined.close()
-        return ExitCode.OK
+        if joined.taken_over and app.resume_hint:  # this console drove the run in the end
+            click.echo(app.resume_hint)
+        return exit_code(code if code is not None else app.return_code)
 
     sys.exit(_guarded(body))
 

@@ -102,13 +102,18 @@ _COLUMNS = "run_id, holder, host, pid, heartbeat, expires_at, token"
 
 
 def current(conn: Any, run_id: str, *, lock: bool = False) -> dict[str, Any] | None:
-    """The run's lease row (holder, host, pid, heartbeat, expires_at, token, live), or None."""
-    sql = f"SELECT {_COLUMNS}, expires_at > now() FROM drp.leases WHERE run_id = %s"
+    """The run's lease row (holder, host, pid, heartbeat, expires_at, token), whether it is
+    `live` (not expired), and for how many seconds its holder has been `silent` (since the
+    last heartbeat; both on the database's clock), or None."""
+    sql = (f"SELECT {_COLUMNS}, expires_at > now(), extract(epoch from now() - heartbeat)"
+           " FROM drp.leases WHERE run_id = %s")
     row = conn.execute(sql + (" FOR UPDATE" if lock else ""), (run_id,)).fetchone()
     if row is None:
         return None
-    names = _COLUMNS.split(", ") + ["live"]
-    return dict(zip(names, row, strict=False))
+    names = _COLUMNS.split(", ") + ["live", "silent"]
+    found = dict(zip(names, row, strict=False))
+    found["silent"] = max(0.0, float(found["silent"] or 0))
+    return found
 
 
 def acquire(conn: Any, run_id: str, holder: str, ttl: float, *, host: str | None = None,

@@ -19,9 +19,12 @@ from typing import Any
 
 from drp_console.journal.events import JournalError
 from drp_console.journal.state import RunState
+from drp_console.runner.takeover import driver_silence
 
 ANNOUNCE_SECONDS = 10.0
 """How often a joiner says again that it is on the run (and reads who else is)."""
+LEASE_CHECK_SECONDS = 2.0
+"""How often a joiner reads the driver's lease (whether the driver has gone silent)."""
 COMMAND_WAIT = 0.2
 """How often a joiner looks whether the driver has finished its command."""
 
@@ -81,6 +84,11 @@ class JoinSession:
         self.resumed = False
         self.people: str = ""
         """Who is on the run, for the header: `alice drives · bob, carol`."""
+        self.silence: Any = None
+        """`runner.takeover.DriverSilence` once the driver has gone silent (None while its
+        lease is alive): the console then offers to take the run over."""
+        self.taken_over = False
+        """This console took the run over (it drives it now, in a `RunSession`)."""
         self.notify: Callable[[str], None] | None = None
         """Tells the person at this console what the driver refused (set by the app)."""
         self._closed = False
@@ -183,14 +191,33 @@ class CommandEngine:
                 listener(event)
 
     async def _announce(self) -> None:
-        session = self.session
+        """Say this console is on the run, read who else is, and watch the driver's lease."""
+        session, run_id = self.session, self.session.ctx.run_id
+        people: list[dict[str, Any]] = []
+        announced: float | None = None
+        loop = asyncio.get_running_loop()
         while True:
             with contextlib.suppress(JournalError):
-                await asyncio.to_thread(session.store.announce, session.ctx.run_id,
-                                        session.journal.operator, session.role)
-                people = await asyncio.to_thread(session.store.participants, session.ctx.run_id)
-                session.people = people_text(people)
-            await asyncio.sleep(ANNOUNCE_SECONDS)
+                if announced is None or loop.time() - announced >= ANNOUNCE_SECONDS:
+                    await asyncio.to_thread(session.store.announce, run_id,
+                                            session.journal.operator, session.role)
+                    people = await asyncio.to_thread(session.store.participants, run_id)
+                    announced = loop.time()
+                lease = await asyncio.to_thread(session.store.lease, run_id)
+                self._silence(driver_silence(lease, self._state))
+                holder = lease.get("holder") if lease and lease.get("live") else None
+                session.people = people_text(people, session.silence, holder=holder,
+                                             offer=session.role == "joiner")
+            await asyncio.sleep(LEASE_CHECK_SECONDS)
+
+    def _silence(self, silence: Any) -> None:
+        """Note the driver's silence; say it once when it begins."""
+        session = self.session
+        began = silence is not None and session.silence is None
+        session.silence = silence
+        if began and session.notify is not None:
+            offer = (" Press T to take the run over." if session.role == "joiner" else "")
+            session.notify(f"The driver has stopped: {silence.text()}.{offer}")
 
     # -- questions -------------------------------------------------------------------------------
 
@@ -298,12 +325,17 @@ def command_for(question: Any, answer: Any) -> tuple[str | None, dict[str, Any]]
     return None, {"reason": f"only the driver can answer {value!r} to a {kind} question"}
 
 
-def people_text(people: list[dict[str, Any]]) -> str:
-    """`alice drives · with bob, carol (watching)` for the header."""
-    drivers = [p["who"] for p in people if p["role"] == "driver"]
+def people_text(people: list[dict[str, Any]], silence: Any = None, *, holder: str | None = None,
+                offer: bool = False) -> str:
+    """`alice drives with bob, carol (watching)` for the header (`holder`: who holds the live
+    lease, else the participants' driver); once the driver has gone silent, `alice silent for
+    17 s (lease expired): T takes over with bob` (`offer`: this console may take over)."""
+    drivers = [holder] if holder else [p["who"] for p in people if p["role"] == "driver"]
     others = [p["who"] + (" (watching)" if p["role"] == "watcher" else "")
               for p in people if p["role"] != "driver"]
     parts = [f"{', '.join(dict.fromkeys(drivers))} drives" if drivers else "nobody drives"]
+    if silence is not None:
+        parts = [silence.text() + (": T takes over" if offer else "")]
     if others:
         parts.append("with " + ", ".join(dict.fromkeys(others)))
     return " ".join(parts)

@@ -92,3 +92,58 @@ def test_beyond_loopback_the_page_needs_its_token(journal_url: str, tmp_path: Pa
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+@pytest.mark.slow
+def test_chromium_shows_the_run_screen_on_the_watch_page(journal_url: str, tmp_path: Path) -> None:
+    """The Done-when check: a real browser opens the watch page, its terminal connects and draws
+    the run screen (read from the terminal itself), and the screenshot is not blank."""
+    import asyncio
+
+    from chromium_page import SCREEN_TEXT, XTERM_HOOK, Page, find_chromium  # tests/pg is on sys.path
+    from test_pg_session import shared_runbook
+
+    from drp_console.runner.session import RunSession
+
+    browser = find_chromium()
+    if browser is None:
+        pytest.skip("Chromium is not installed (CI installs it: apt-get install chromium)")
+    driver = RunSession.start(shared_runbook(tmp_path), operator="alice",
+                              runs_dir=tmp_path / "alice", journal_url=journal_url)
+    run_id = driver.ctx.run_id
+    port = free_port()
+    env = dict(os.environ, DRP_JOURNAL=journal_url, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "drp_console", "watch", run_id, "--web",
+                             "--port", str(port), "--runs-dir", str(tmp_path / "web")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            cwd=ROOT)
+    shot = tmp_path / "watch-page.png"
+
+    async def look() -> tuple[str, tuple[int, int, int]]:
+        async with Page(browser, tmp_path / "profile") as page:
+            await page.open(f"http://127.0.0.1:{port}/", before=XTERM_HOOK)
+            text = ""
+            for _ in range(600):  # a guard against hanging, not a timing assertion
+                text = await page.evaluate(SCREEN_TEXT)
+                if "Steps 0/3" in text and "alice drives" in text:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # the terminal's renderer draws the last frame
+            png = await page.screenshot(shot)
+            return text, await page.png_colours(png)
+
+    try:
+        wait_listening(proc, port)
+        text, (width, height, colours) = asyncio.run(look())
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        driver.close()
+    assert "SIMULATION" in text and "A drill for several people" in text  # the header
+    assert "operator web watcher" in text and "alice drives" in text  # who is on the run
+    for step in ("declare", "go", "check"):
+        assert step in text  # the steps table
+    assert "Steps 0/3" in text and "Timeline" in text
+    assert shot.read_bytes().startswith(b"\x89PNG") and (width, height) == (1280, 800)
+    assert colours >= 8  # text in several colours on the screen's background, not a blank page
+

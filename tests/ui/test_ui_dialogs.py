@@ -251,3 +251,32 @@ async def test_the_report_in_the_console_reads_at_120_columns(replay_app):
         assert "|---" not in md and "| ---" not in md, "tables are lists, which wrap"
         text = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
         assert "Roles: commander" in text and "Started" in text
+
+
+async def test_taking_a_live_run_over_needs_the_project_typed(replay_app):
+    from drp_console.ui.dialogs.takeover_dialog import TakeoverDialog
+
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = await _open(app, pilot, TakeoverDialog(
+            "r1", "alice silent for 20 s (lease expired)", "bob", project="acme-prod"))
+        await _click(pilot, "#take-over")
+        assert results == [] and "acme-prod" in str(app.screen.query_one(".dialog-error").render())
+        app.screen.query_one("#typed").value = "acme-prod"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert results == [Reply("take-over", by="bob", typed="acme-prod")]
+
+
+async def test_taking_a_simulated_run_over_is_a_button_and_stay_cancels(replay_app):
+    from drp_console.ui.dialogs.takeover_dialog import TakeoverDialog
+
+    app = replay_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        stayed = await _open(app, pilot, TakeoverDialog("r1", "alice left 3 s ago", "bob"))
+        assert not app.screen.query("#typed")
+        await _click(pilot, "#stay")
+        taken = await _open(app, pilot, TakeoverDialog("r1", "alice left 3 s ago", "bob"))
+        await _click(pilot, "#take-over")
+        await pilot.pause()
+    assert stayed == [None] and taken == [Reply("take-over", by="bob")]

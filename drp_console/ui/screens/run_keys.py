@@ -20,9 +20,11 @@ RUN_KEYS: list[BindingType] = [
     Binding("p", "pause", "Pause"),
     Binding("R", "report", "Report"),
     Binding("q", "quit_run", "Quit"),
+    Binding("T", "take_over", "Take over", show=False),
 ]
 """Every key of the run screen; enter/space are the screen's wherever the focus is (no widget
-may eat them)."""
+may eat them). T (a joiner takes a silent driver's run over) is offered in the header when it
+applies, not in the key bar."""
 
 
 def key_bar(bindings: Sequence[BindingType], paused: bool = False) -> str:

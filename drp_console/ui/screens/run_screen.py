@@ -178,6 +178,12 @@ class RunScreen(Screen[None]):
             events, run_dir = list(self.replayed), None
         self.app.push_screen(ReportScreen(self.state, events, run_dir))
 
+    def action_take_over(self) -> None:
+        """T: a joiner takes the run over once its driver has gone silent."""
+        from drp_console.ui.screens.takeover import offer_takeover
+
+        offer_takeover(self)
+
     def action_quit_run(self) -> None:
         """q: quit (the run stays resumable), or, once the run is over, back to the launcher."""
         finished = self.state.finished or self.engine is None
