@@ -144,6 +144,7 @@ def test_chromium_shows_the_run_screen_on_the_watch_page(journal_url: str, tmp_p
     for step in ("declare", "go", "check"):
         assert step in text  # the steps table
     assert "Steps 0/3" in text and "Timeline" in text
+    assert "report" in text and "approve" not in text  # a watcher's key bar: only what it may do
     assert shot.read_bytes().startswith(b"\x89PNG") and (width, height) == (1280, 800)
     assert colours >= 8  # text in several colours on the screen's background, not a blank page
 

@@ -27,11 +27,17 @@ may eat them). T (a joiner takes a silent driver's run over) is offered in the h
 applies, not in the key bar."""
 
 
-def key_bar(bindings: Sequence[BindingType], paused: bool = False) -> str:
+WATCHER_ACTIONS = frozenset({"report", "quit_run"})
+"""What a watcher (read only: `drp watch`) may do on the run screen."""
+
+
+def key_bar(bindings: Sequence[BindingType], paused: bool = False, watching: bool = False) -> str:
     """Every key of the screen in words, clickable; it wraps rather than hiding keys at 80x24.
-    While the run is paused the pause key says `unpause`."""
+    While the run is paused the pause key says `unpause`; a watcher sees only the keys it may use."""
     shown = []
     for b in bindings:
+        if watching and isinstance(b, Binding) and b.action not in WATCHER_ACTIONS:
+            continue
         if isinstance(b, Binding) and b.show:
             key = "⏎" if b.key == "enter" else b.key
             words = "Unpause" if paused and b.action == "pause" else b.description

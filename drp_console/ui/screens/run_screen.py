@@ -221,7 +221,11 @@ class RunScreen(Screen[None]):
             yield DetailPane(id="detail")
         with VerticalScroll(id="timeline-box"):
             yield Timeline(id="timeline", tz=self.app.tz_name)
-        yield Static(key_bar(self.BINDINGS), id="keys")
+        yield Static(key_bar(self.BINDINGS, watching=self._watching()), id="keys")
+
+    def _watching(self) -> bool:
+        """Whether this screen only watches (`drp watch`): its key bar shows what a watcher may do."""
+        return getattr(self.session, "role", None) == "watcher"
 
     def on_mount(self) -> None:
         self.query_one("#timeline-box").border_title = "Timeline"
@@ -380,7 +384,8 @@ class RunScreen(Screen[None]):
         paused = self.state.status == "paused"
         if paused != self._paused_keys:
             self._paused_keys = paused
-            self.query_one("#keys", Static).update(key_bar(self.BINDINGS, paused))
+            self.query_one("#keys", Static).update(
+                key_bar(self.BINDINGS, paused, watching=self._watching()))
         self.query_one(ClockLine).show(self.state, self.feed.runbook, now, wall, self.app.tz_name)
         table = self.query_one(StepTable)
         table.fill(self.state.steps, now, touched, self.feed.parallel)
