@@ -1,0 +1,176 @@
+"""Takeover crash tests on the shared journal: `drp run --headless --journal URL` is SIGKILLed at
+each point of the mutation protocol, its lease runs out, and another person takes the run over
+with `drp resume RUN --journal URL` and finishes it.
+
+Checked in the database and in the simulator's own counts: every event the killed driver made
+durable is still there and the seq is gapless, no mutation was applied twice, UNKNOWN was asked
+where the engine cannot know, and the takeover is journaled under the new person's name. The
+world is first a simulator in its own process (`drp sim serve`), then the embedded simulator
+whose world the database carries (`world.json` among the run's files).
+
+The kill uses the engine's test hook `DRP_TEST_CRASH_AT=<event type>:<n>` (see
+tests/engine/test_crash_resume.py, the file journal's version of these tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from drp_console.journal.pg_store import PgStore
+
+ENGINE_DATA = Path(__file__).resolve().parents[1] / "engine" / "data"
+RUNBOOK = ENGINE_DATA / "crash-runbook.yaml"
+SCENARIO = ENGINE_DATA / "crash-world.yaml"
+DRP = [sys.executable, "-m", "drp_console"]
+TOKEN = "canary-41d9-shared-secret"
+LEASE = 1.0
+pytestmark = pytest.mark.slow
+
+# before the intent, after it, after the submission, after the completion, after a step, waiting
+CRASH_POINTS = [
+    ("step_started", 3), ("call_intent", 2), ("operation_submitted", 1),
+    ("call_completed", 2), ("step_finished", 3), ("waiting", 1),
+]
+
+
+def _drp(args: list[str], env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DRP_LEASE_SECONDS": f"{LEASE:g}"}
+    for name in ("DRP_TEST_CRASH_AT", "DRP_JOURNAL", "DRP_OPERATOR"):
+        env.pop(name, None)
+    env.update(env_extra or {})
+    return subprocess.run(DRP + args, capture_output=True, text=True, env=env, timeout=120)
+
+
+def _only_run(url: str) -> str:
+    with PgStore(url) as store:
+        (run_id,) = store.run_ids()
+    return run_id
+
+
+def _events(url: str, run_id: str) -> list[dict]:
+    with PgStore(url) as store:
+        return [json.loads(line) for line in store.lines(run_id)]
+
+
+def _wait_for_expiry(url: str, run_id: str) -> None:
+    """Until the killed driver's lease has run out (nobody renews it any more)."""
+    end = time.monotonic() + 10 * LEASE
+    with PgStore(url) as store:
+        while time.monotonic() < end:
+            lease = store.lease(run_id)
+            if lease is None or not lease["live"]:
+                return
+            time.sleep(0.1)
+    raise AssertionError("the killed driver's lease never expired")
+
+
+def _answers(tmp_path: Path, world: dict) -> Path:
+    """What bob answers to UNKNOWN after looking at the cloud: the promotion was accepted (its
+    operation runs or ran) -> verified, else rerun; the notification -> rerun."""
+    accepted = any("promoteReplica" in key for key in world.get("calls") or {})
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f"promote: {'verified' if accepted else 'rerun'}\nnotify: rerun\n")
+    return answers
+
+
+def _kill_then_take_over(url: str, tmp_path: Path, point: str, world_args: list[str],
+                         world_now) -> tuple[str, list[dict], list[dict]]:
+    """alice drives and is killed at `point`; bob takes over once her lease expired. Returns
+    the run id, the events before the takeover, and all events after it."""
+    secret = ["-p", f"token={TOKEN}", "--journal", url, "--auto-approve", "--headless"]
+    crash = _drp(["run", str(RUNBOOK), *world_args, "--runs-dir", str(tmp_path / "alice"),
+                  "--operator", "alice", *secret], {"DRP_TEST_CRASH_AT": point})
+    assert crash.returncode == -signal.SIGKILL, crash.stdout + crash.stderr
+    run_id = _only_run(url)
+    before = _events(url, run_id)
+    kind, n = point.split(":")
+    assert sum(e["type"] == kind for e in before) >= int(n)  # the event it died after is there
+    _wait_for_expiry(url, run_id)
+    time.sleep(0.3)  # a request the killed process had already sent still lands
+    answers = _answers(tmp_path, world_now(run_id))
+    done = _drp(["resume", run_id, "--runs-dir", str(tmp_path / "bob"), "--operator", "bob",
+                 "--answers", str(answers), *secret])
+    assert done.returncode == 0, done.stdout + done.stderr
+    return run_id, before, _events(url, run_id)
+
+
+def _check_run(before: list[dict], after: list[dict]) -> None:
+    assert after[:len(before)] == before  # nothing the killed driver made durable is lost
+    assert [e["seq"] for e in after] == list(range(1, len(after) + 1))
+    assert after[-1]["type"] == "run_finished" and after[-1]["status"] == "succeeded"
+    assert TOKEN not in json.dumps(after)
+    taken = after[len(before)]
+    assert taken["type"] == "run_resumed" and taken["operator"] == "bob"
+    assert all(e["operator"] == "bob" or e.get("by") == "bob" for e in after[len(before):])
+    assert {e["operator"] for e in before} == {"alice"}
+    # where the engine could not know, it asked; Compute calls are re-sent, never UNKNOWN
+    intents = {e["step"] for e in before if e["type"] == "call_intent"}
+    settled = {e["step"] for e in before if e["type"] in ("operation_submitted", "step_finished")}
+    unknown = {e["step"] for e in after[len(before):] if e["type"] == "step_unknown"}
+    if "promote" in intents - settled:
+        assert "promote" in unknown
+    assert unknown <= {"promote", "notify"}
+
+
+def _sim_state(endpoint: str) -> dict:
+    with urllib.request.urlopen(endpoint + "/_sim/state", timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def _check_mutations(world: dict) -> None:
+    mutations = world.get("mutations") or {}
+    for resource, muts in mutations.items():
+        methods = [m["method"] for m in muts]
+        assert len(methods) == len(set(methods)), f"{resource} mutated twice: {muts}"
+        ids = [m["requestId"] for m in muts if m.get("requestId")]
+        assert len(ids) == len(set(ids)), f"{resource}: a requestId applied twice"
+    flat = [m["method"] for ms in mutations.values() for m in ms]
+    assert sum("promoteReplica" in m for m in flat) == 1
+    assert sum(m.endswith("stop") for m in flat) == 1
+    assert sum(m.endswith("start") for m in flat) == 1
+
+
+@pytest.mark.parametrize("point", CRASH_POINTS, ids=[f"{t}-{n}" for t, n in CRASH_POINTS])
+def test_killed_driver_is_taken_over_and_every_mutation_applies_once(point, journal_url, tmp_path,
+                                                                    sim_process):
+    endpoint = sim_process(SCENARIO)
+    run_id, before, after = _kill_then_take_over(
+        journal_url, tmp_path, f"{point[0]}:{point[1]}",
+        ["--sim-endpoint", endpoint, "--scenario", str(SCENARIO)],
+        lambda _run_id: _sim_state(endpoint))
+    _check_run(before, after)
+    _check_mutations(_sim_state(endpoint))
+
+
+def test_embedded_world_survives_the_kill_and_the_takeover(journal_url, tmp_path):
+    """Without --sim-endpoint the world is the embedded simulator's, carried in the database
+    (world.json among the run's files): bob, on another machine (his own runs directory),
+    continues alice's world, not a fresh one."""
+    seen: list[dict] = []
+
+    def world_in_db(run_id: str) -> dict:
+        with PgStore(journal_url) as store:
+            data = store.get_file(run_id, "world.json")
+        assert data is not None, "the killed driver's world is not in the database"
+        seen.append(json.loads(data))
+        return seen[-1]
+
+    # killed once the promotion is submitted: the world has it, the journal names its operation
+    run_id, before, after = _kill_then_take_over(journal_url, tmp_path, "operation_submitted:2",
+                                                 [], world_in_db)
+    _check_run(before, after)
+    # every operation alice journaled as submitted was in the world bob took over
+    submitted = {e["operation"]["name"] for e in before if e["type"] == "operation_submitted"}
+    assert len(submitted) == 2 and submitted <= set(seen[0]["operations"])
+    world = world_in_db(run_id)
+    assert json.loads((tmp_path / "bob" / run_id / "world.json").read_text()) == world
+    _check_mutations(world)
