@@ -5,7 +5,8 @@ returns only once the event is committed; events carry the same header and the s
 fields are redacted in the caller's thread, before anything leaves the process. A writer thread
 takes every queued event and appends them in one transaction that (1) locks the run's lease row and
 checks this journal's fencing token, (2) numbers them after the run's last seq, and (3) inserts
-them (the database refuses a gap and notifies `drp_events`). A failed transaction writes nothing;
+them (the database refuses a gap and notifies `drp_events`), marking done the joiners' commands
+they carry out (`serving_command`). A failed transaction writes nothing;
 the batch and everything queued behind it fail with a `JournalError`. A lost connection is
 reopened for the next write (a commit whose acknowledgement was lost is found on reconnect and
 kept: write-ahead means an intent may be journaled without its action, never the reverse). A lost
@@ -24,7 +25,7 @@ from typing import Any
 
 import psycopg
 
-from drp_console.journal import pg_lease
+from drp_console.journal import pg_commands, pg_lease
 from drp_console.journal.backend import safe_url
 from drp_console.journal.events import JournalError
 from drp_console.journal.pg_commands import Command
@@ -36,6 +37,7 @@ from drp_console.journal.queued import (
     QueuedWriter,
     SystemTime,
     acting_operator,
+    current_command,
     encode_event,
     new_event,
     redacted_body,
@@ -135,6 +137,7 @@ class PgJournal(QueuedWriter):
             if self._failure is not None:
                 raise self._failure
             pending.event = new_event(0, type, acting_operator(self.operator), self._clock, body)
+            pending.command = current_command()
             self._queue.append(pending)
             self._wake.notify()
 
@@ -214,6 +217,11 @@ class PgJournal(QueuedWriter):
                     pending.line = encode_event(pending.event)
                 insert_events(conn, self._run_id,
                               [(p.event, p.line.decode("utf-8")) for p in batch])
+                firsts: dict[int, int] = {}
+                for p in batch:
+                    if p.command is not None:
+                        firsts.setdefault(p.command, p.event["seq"])
+                pg_commands.mark_journaled(conn, self._run_id, firsts)
         except psycopg.Error as exc:
             if self._conn is not None and self._conn.broken:
                 self._conn = None

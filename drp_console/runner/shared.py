@@ -150,6 +150,7 @@ class SharedEngine(Engine):
         journal is copied into the local directory for its reports."""
         await asyncio.to_thread(carry_world, self.session)
         world = WorldSync(self.session)
+        self._outcomes: list[tuple[int, str, dict[str, Any]]] = []
         pump = asyncio.ensure_future(self._serve(world))
         try:
             state = await super().run()
@@ -173,6 +174,7 @@ class SharedEngine(Engine):
         announced = 0.0
         async for _ in command_wakeups(journal.store.url, journal.run_id, poll=POLL_SECONDS):
             try:
+                await self._record_outcomes()
                 if loop.time() - announced > ANNOUNCE_SECONDS:
                     await asyncio.to_thread(journal.store.announce, journal.run_id,
                                             self.ctx.operator, "driver")
@@ -184,9 +186,18 @@ class SharedEngine(Engine):
                 continue  # unreachable or taken over: the journal's writes say so
 
     async def _apply(self, command: Any) -> None:
-        journal = self.session.journal
         try:
             status, result = await apply_command(self, command)
         except Exception as exc:  # noqa: BLE001 - a bad command must not stop the run
             status, result = rejected(f"the driver could not apply it: {exc}")
-        await asyncio.to_thread(journal.store.finish_command, command.id, status, result)
+        self._outcomes.append((command.id, status, result))
+        await self._record_outcomes()
+
+    async def _record_outcomes(self) -> None:
+        """Tell the joiners what became of their commands (kept to try again while the
+        database is unreachable; a command's `done` itself is journaled with its effect)."""
+        store = self.session.journal.store
+        while self._outcomes:
+            command_id, status, result = self._outcomes[0]
+            await asyncio.to_thread(store.record_outcome, command_id, status, result)
+            self._outcomes.pop(0)

@@ -23,13 +23,13 @@ def drp(*args: str, env: dict[str, str] | None = None):
 def test_init_creates_the_schema_once_and_is_idempotent(pg_url: str) -> None:
     first = drp("journal", "init", pg_url)
     assert first.exit_code == 0, first.output
-    assert "upgraded from version 0 to 2" in first.output
+    assert "upgraded from version 0 to 3" in first.output
     second = drp("journal", "init", pg_url)
     assert second.exit_code == 0, second.output
-    assert "already at version 2" in second.output
+    assert "already at version 3" in second.output
     with psycopg.connect(pg_url) as conn:
         rows = conn.execute("SELECT version FROM drp.schema_version ORDER BY version").fetchall()
-    assert rows == [(1,), (2,)]
+    assert rows == [(1,), (2,), (3,)]
 
 
 def test_init_upgrades_an_older_journal_and_keeps_its_runs(pg_url: str, monkeypatch) -> None:
@@ -44,10 +44,10 @@ def test_init_upgrades_an_older_journal_and_keeps_its_runs(pg_url: str, monkeypa
         old = PgJournal.create(pg_url, "r-1", Redactor())
         old.write_sync("note", text="kept", tag=None, step=None)
         old.close()
-    with pytest.raises(JournalError, match="run `drp journal init` to upgrade it to v2"):
+    with pytest.raises(JournalError, match="run `drp journal init` to upgrade it to v3"):
         PgJournal.open(pg_url, "r-1", Redactor())
     res = drp("journal", "init", pg_url)
-    assert res.exit_code == 0 and "upgraded from version 1 to 2" in res.output
+    assert res.exit_code == 0 and "upgraded from version 1 to 3" in res.output
     again = PgJournal.open(pg_url, "r-1", Redactor())
     assert [e["text"] for e in again.events()] == ["kept"]
     again.close()
