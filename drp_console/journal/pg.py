@@ -81,6 +81,7 @@ class PgJournal(QueuedWriter):
         self._failure: JournalError | None = None
         self._conn: psycopg.Connection[Any] | None = None
         self._commits = 0
+        self._provisional = False
         self._thread = threading.Thread(target=self._run, name=f"pg-journal:{run_id}", daemon=True)
         self._thread.start()
         self._stop_beat = threading.Event()
@@ -93,8 +94,11 @@ class PgJournal(QueuedWriter):
     @classmethod
     def create(cls, url: str, run_id: str, redactor: Redactor, *, operator: str | None = None,
                clock: JournalClock | None = None, ttl: float | None = None,
-               heartbeat: bool = True, patient: bool = False) -> PgJournal:
-        """A new, empty run in the database, its lease held by this process."""
+               heartbeat: bool = True, patient: bool = False,
+               provisional: bool = False) -> PgJournal:
+        """A new, empty run in the database, its lease held by this process. A `provisional`
+        run is removed again by `close()` if no event was written (a start that failed before
+        `run_started` leaves no empty run behind)."""
         store = PgStore(url)
         try:
             store.check_schema()
@@ -104,8 +108,10 @@ class PgJournal(QueuedWriter):
         except BaseException:
             store.close()
             raise
-        return cls(store, run_id, lease, redactor, [], operator=who, clock=clock, heartbeat=heartbeat,
-                   patient=patient)
+        journal = cls(store, run_id, lease, redactor, [], operator=who, clock=clock,
+                      heartbeat=heartbeat, patient=patient)
+        journal._provisional = provisional
+        return journal
 
     @classmethod
     def open(cls, url: str, run_ref: str, redactor: Redactor, *, operator: str | None = None,
@@ -275,7 +281,8 @@ class PgJournal(QueuedWriter):
 
     def close(self, *, release: bool = True) -> None:
         """Commit what is queued, stop the threads, release the lease (unless `release=False`),
-        and close the connections (idempotent)."""
+        and close the connections (idempotent). A provisional run (see `create`) that never got
+        an event is removed instead."""
         with self._lock:
             if self._closed:
                 return
@@ -292,7 +299,9 @@ class PgJournal(QueuedWriter):
             lost = isinstance(self._failure, LeaseLost)
         if release and not lost:
             with contextlib.suppress(JournalError):  # unreachable: the lease simply expires
-                self.store.release(self.lease)
+                if not (self._provisional and not self._events
+                        and self.store.drop_unstarted(self.lease)):
+                    self.store.release(self.lease)
         if self._conn is not None:
             self._conn.close()
         self.store.close()

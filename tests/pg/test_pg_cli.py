@@ -131,3 +131,33 @@ def test_urls_are_shown_without_passwords_and_checked(monkeypatch) -> None:
     with pytest.raises(ValueError, match="DRP_JOURNAL must be a PostgreSQL URL") as caught:
         journal_url(None)
     assert "pw" not in str(caught.value)
+
+
+def test_a_start_whose_first_append_fails_leaves_no_run(journal_url: str, tmp_path: Path) -> None:
+    """The database refuses `run_started`: the start fails in one sentence and `drp runs`
+    lists no empty run (the row the start made is removed)."""
+    with psycopg.connect(journal_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION refuse_start() RETURNS trigger LANGUAGE plpgsql AS $$"
+                     " BEGIN RAISE EXCEPTION 'no new runs today'; END $$")
+        conn.execute("CREATE TRIGGER refuse_start BEFORE INSERT ON drp.events FOR EACH ROW"
+                     " WHEN (NEW.type = 'run_started') EXECUTE FUNCTION refuse_start()")
+    runs = tmp_path / "runs"
+    res = drp("run", str(RUNBOOK), "--headless", "--auto-approve", "--runs-dir", str(runs),
+              "--journal", journal_url)
+    assert res.exit_code != 0 and "no new runs today" in res.output, res.output
+    assert "Traceback" not in res.output
+    with psycopg.connect(journal_url) as conn:
+        assert conn.execute("SELECT count(*) FROM drp.runs").fetchone() == (0,)
+    listed = drp("runs", "--runs-dir", str(runs), "--journal", journal_url)
+    assert listed.exit_code == 0 and "faulty" not in listed.output, listed.output
+    assert not runs.exists() or list(runs.iterdir()) == []  # no local directory either
+
+
+def test_a_start_killed_before_its_first_event_is_no_run_to_list(journal_url: str) -> None:
+    from drp_console.journal.pg_store import PgStore
+
+    with PgStore(journal_url) as store:
+        store.create_run("20261129T120000Z-ghost-0000")  # the process died right after this
+        assert store.summaries() == []
+    listed = drp("runs", "--journal", journal_url, "--runs-dir", "/nonexistent/runs")
+    assert listed.exit_code == 0 and "ghost" not in listed.output, listed.output
