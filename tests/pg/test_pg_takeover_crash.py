@@ -174,3 +174,72 @@ def test_embedded_world_survives_the_kill_and_the_takeover(journal_url, tmp_path
     world = world_in_db(run_id)
     assert json.loads((tmp_path / "bob" / run_id / "world.json").read_text()) == world
     _check_mutations(world)
+
+
+COMMANDS_RUNBOOK = """\
+format: drp/v1
+id: commands
+title: Joiners' commands across a takeover
+scenario: {scenario}
+steps:
+  - id: long
+    title: A command the driver dies in
+    type: shell
+    run: ["sleep", "3"]
+  - id: last
+    title: The last command
+    type: shell
+    run: ["true"]
+"""
+
+
+def test_a_command_the_killed_driver_took_but_never_journaled_is_applied_once(journal_url,
+                                                                                tmp_path):
+    """carol sends two notes at once; alice takes both, journals the first and is killed; bob
+    takes over and journals the second; neither is lost nor written twice."""
+    from drp_console.journal import pg_commands
+
+    book = tmp_path / "commands.yaml"
+    book.write_text(COMMANDS_RUNBOOK.format(
+        scenario=Path(__file__).resolve().parents[2] / "runbooks" / "scenarios" / "calm.yaml"))
+    env = {**os.environ, "DRP_LEASE_SECONDS": f"{LEASE:g}", "DRP_TEST_CRASH_AT": "note:1"}
+    env.pop("DRP_JOURNAL", None)
+    alice = subprocess.Popen(
+        DRP + ["run", str(book), "--headless", "--journal", journal_url, "--operator", "alice",
+               "--runs-dir", str(tmp_path / "alice")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with PgStore(journal_url) as store:
+            end = time.monotonic() + 60
+            while not any(e["type"] == "call_intent" for r in store.run_ids()
+                          for e in store.events(r)):
+                assert time.monotonic() < end and alice.poll() is None, alice.communicate()
+                time.sleep(0.1)
+            (run_id,) = store.run_ids()
+            with store.transaction("send two notes") as conn:  # committed together
+                ids = [pg_commands.submit_command(conn, run_id, "note", by="carol",
+                                                  payload={"text": text})
+                       for text in ("one", "two")]
+        out, err = alice.communicate(timeout=60)
+    finally:
+        if alice.poll() is None:
+            alice.kill()
+            alice.wait()
+    assert alice.returncode == -signal.SIGKILL, out + err
+    with PgStore(journal_url) as store:
+        claimed = [(c.status, c.result) for c in store.commands(run_id)]
+    first_seq = next(e["seq"] for e in _events(journal_url, run_id) if e["type"] == "note")
+    assert claimed == [("done", {"seq": first_seq}), ("taken", None)]
+    _wait_for_expiry(journal_url, run_id)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("long: verified\n")
+    done = _drp(["resume", run_id, "--headless", "--journal", journal_url, "--operator", "bob",
+                 "--runs-dir", str(tmp_path / "bob"), "--answers", str(answers)])
+    assert done.returncode == 0, done.stdout + done.stderr
+    events = _events(journal_url, run_id)
+    notes = [(e["text"], e["operator"]) for e in events if e["type"] == "note"]
+    assert notes == [("one", "carol"), ("two", "carol")]
+    with PgStore(journal_url) as store:
+        assert [c.status for c in store.commands(run_id)] == ["done", "done"]
+        assert [c.id for c in store.commands(run_id)] == ids
+    assert events[-1]["type"] == "run_finished"
