@@ -112,20 +112,24 @@ def mark_journaled(conn: Any, run_id: str, first_seqs: dict[int, int]) -> None:
                      (seq, run_id, command_id))
 
 
-def record_outcome(conn: Any, command_id: int, status: str, result: dict[str, Any]) -> None:
+def record_outcome(conn: Any, command_id: int, status: str, result: dict[str, Any], *,
+                   token: int | None = None) -> None:
     """What the driver made of a taken command: `rejected` (unless its effect was journaled),
     or `done` with a result, the status itself left to the journal (`mark_journaled`), which
-    sets it once the command's effect is durable."""
+    sets it once the command's effect is durable. With `token`, only while the command is
+    still claimed under that lease token (a driver that was taken over records nothing)."""
     from psycopg.types.json import Jsonb
 
     if status not in FINISHED:
         raise ValueError(f"a command finishes as done or rejected, not {status!r}")
+    claim = " AND token = %(token)s::bigint" if token is not None else ""
+    values = {"result": Jsonb(result), "id": command_id, "token": token}
     if status == "rejected":
-        conn.execute("UPDATE drp.commands SET status = 'rejected', result = %s"
-                     " WHERE id = %s AND status <> 'done'", (Jsonb(result), command_id))
+        conn.execute("UPDATE drp.commands SET status = 'rejected', result = %(result)s"
+                     " WHERE id = %(id)s AND status <> 'done'" + claim, values)
     else:
-        conn.execute("UPDATE drp.commands SET result = coalesce(result, '{}') || %s"
-                     " WHERE id = %s", (Jsonb(result), command_id))
+        conn.execute("UPDATE drp.commands SET result = coalesce(result, '{}') || %(result)s"
+                     " WHERE id = %(id)s" + claim, values)
 
 
 def finish_command(conn: Any, command_id: int, status: str, result: dict[str, Any] | None = None) -> None:

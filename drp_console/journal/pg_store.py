@@ -275,10 +275,11 @@ class PgStore:
         with self.transaction(f"finish command {command_id}") as conn:
             pg_commands.finish_command(conn, command_id, status, result)
 
-    def record_outcome(self, command_id: int, status: str, result: dict[str, Any]) -> None:
+    def record_outcome(self, command_id: int, status: str, result: dict[str, Any], *,
+                       token: int | None = None) -> None:
         """What the driver made of a taken command (see `pg_commands.record_outcome`)."""
         with self.transaction(f"record command {command_id}") as conn:
-            pg_commands.record_outcome(conn, command_id, status, result)
+            pg_commands.record_outcome(conn, command_id, status, result, token=token)
 
     def command(self, command_id: int) -> Command:
         """One command as it is now (a joiner's console watches its status and result)."""

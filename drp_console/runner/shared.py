@@ -196,8 +196,9 @@ class SharedEngine(Engine):
     async def _record_outcomes(self) -> None:
         """Tell the joiners what became of their commands (kept to try again while the
         database is unreachable; a command's `done` itself is journaled with its effect)."""
-        store = self.session.journal.store
+        journal = self.session.journal
         while self._outcomes:
             command_id, status, result = self._outcomes[0]
-            await asyncio.to_thread(store.record_outcome, command_id, status, result)
+            await asyncio.to_thread(journal.store.record_outcome, command_id, status, result,
+                                    token=journal.lease.token)
             self._outcomes.pop(0)

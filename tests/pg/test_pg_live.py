@@ -215,6 +215,14 @@ def test_commands_a_dead_driver_took_are_taken_again_unless_journaled(journal_ur
     assert [c.status for c in joiner.commands(RUN_ID)] == ["done", "done", "done"]
     bob.store.record_outcome(ids[0], "rejected", {"reason": "late"})  # never undoes a done
     assert joiner.command(ids[0]).status == "done"
+    # alice, fenced off, cannot record an outcome for a command bob has claimed
+    late = joiner.submit_command(RUN_ID, "note", by="carol", payload={"text": "four"})
+    assert [c.id for c in bob.take_commands()] == [late]
+    bob.store.record_outcome(late, "rejected", {"reason": "stale"}, token=alice.lease.token)
+    assert joiner.command(late).status == "taken"
+    bob.store.record_outcome(late, "rejected", {"reason": "no"}, token=bob.lease.token)
+    assert (joiner.command(late).status, joiner.command(late).result) == (
+        "rejected", {"reason": "no"})
     joiner.close()
     alice.close(release=False)
     bob.close()
