@@ -100,6 +100,9 @@ def _kill_then_take_over(url: str, tmp_path: Path, point: str, world_args: list[
     done = _drp(["resume", run_id, "--runs-dir", str(tmp_path / "bob"), "--operator", "bob",
                  "--answers", str(answers), *secret])
     assert done.returncode == 0, done.stdout + done.stderr
+    with PgStore(url) as store:
+        lease = store.lease(run_id)
+    assert lease is not None and lease["token"] == 2  # one takeover: bob's token fenced alice's
     return run_id, before, _events(url, run_id)
 
 
