@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from drp_console.journal.pg_store import PgStore
+from drp_console.settings import settings
 
 ENGINE_DATA = Path(__file__).resolve().parents[1] / "engine" / "data"
 RUNBOOK = ENGINE_DATA / "crash-runbook.yaml"
@@ -246,3 +247,43 @@ def test_a_command_the_killed_driver_took_but_never_journaled_is_applied_once(jo
         assert [c.status for c in store.commands(run_id)] == ["done", "done"]
         assert [c.id for c in store.commands(run_id)] == ids
     assert events[-1]["type"] == "run_finished"
+
+
+STRESS = settings().crash_stress
+
+
+@pytest.mark.skipif(not STRESS, reason="set DRP_CRASH_STRESS=N for N more random takeover rounds")
+def test_random_takeover_crash_points_stress(journal_url, tmp_path):
+    """N rounds, each a fresh run in its own embedded world carried by the database: kill the
+    driver at a random protocol point (sometimes the next one too), and let one more person
+    take over each time, until the run ends; every mutation applied once, no seq gap."""
+    import random
+
+    rng = random.Random(STRESS)
+    kinds = ["step_started", "call_intent", "operation_submitted", "call_completed",
+             "operation_progress", "restore_point", "step_finished", "waiting", "answered"]
+    base = ["-p", f"token={TOKEN}", "--journal", journal_url, "--auto-approve", "--headless"]
+    seen: set[str] = set()
+    for round_ in range(STRESS):
+        point = f"{rng.choice(kinds)}:{rng.randint(1, 4)}"
+        first = _drp(["run", str(RUNBOOK), "--runs-dir", str(tmp_path / "alice"),
+                      "--operator", "alice", *base], {"DRP_TEST_CRASH_AT": point})
+        with PgStore(journal_url) as store:
+            (run_id,) = set(store.run_ids()) - seen
+        seen.add(run_id)
+        for taker in range(4):  # take over until it ends (a taker may be killed too)
+            _wait_for_expiry(journal_url, run_id)
+            with PgStore(journal_url) as store:
+                world = json.loads(store.get_file(run_id, "world.json") or b"{}")
+            again = {"DRP_TEST_CRASH_AT": f"{rng.choice(kinds)}:1"} if rng.random() < 0.3 else {}
+            done = _drp(["resume", run_id, "--runs-dir", str(tmp_path / f"p{taker}"),
+                         "--operator", f"person{taker}", "--answers",
+                         str(_answers(tmp_path, world)), *base], again)
+            if done.returncode == 0:
+                break
+            assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
+        assert done.returncode == 0, (round_, point, first.returncode, done.stdout + done.stderr)
+        events = _events(journal_url, run_id)
+        assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+        with PgStore(journal_url) as store:
+            _check_mutations(json.loads(store.get_file(run_id, "world.json") or b"{}"))
