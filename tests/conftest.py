@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +34,44 @@ def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DRP_CACHE_DIR", str(path))
         yield path
+
+
+@pytest.fixture
+def sim_process() -> Iterator[Callable[[Path], str]]:
+    """Starts `drp sim serve --scenario FILE --port 0` in its own process (so its world outlives
+    a killed run) and returns its endpoint; every simulator started is stopped afterwards."""
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(scenario: Path) -> str:
+        cmd = [sys.executable, "-m", "drp_console", "sim", "serve", "--scenario", str(scenario),
+               "--port", "0"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs.append(proc)
+        endpoint = (proc.stdout.readline() if proc.stdout else "").strip()  # the endpoint first
+        if not endpoint.startswith("http://"):
+            proc.kill()
+            pytest.fail(f"the simulator did not start: {endpoint} {proc.communicate()[1]}")
+        for _ in range(200):
+            try:
+                _sim_get(endpoint, "/_sim/health")
+                return endpoint
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"the simulator did not start: {proc.communicate()[1]}")
+                time.sleep(0.05)
+        pytest.fail(f"the simulator at {endpoint} never answered")
+
+    yield start
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _sim_get(endpoint: str, path: str) -> dict[str, Any]:
+    """GET a simulator's JSON resource (`/_sim/state`, `/_sim/health`)."""
+    with urllib.request.urlopen(endpoint + path, timeout=10) as resp:
+        return json.loads(resp.read())  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ from drp_console.engine.executors.base import StepFailure
 from drp_console.engine.responder import VALID_ANSWERS, Answer, Question, Responder
 from drp_console.engine.step_book import StepBook
 from drp_console.journal.event_types import Answered, RunWarning, Waiting
+from drp_console.journal.queued import serving_command
 
 TRIES = 5
 """How often a question is asked again after answers that do not fit it."""
@@ -35,9 +36,10 @@ class Questions:
             answer = await self._wait_answer(question)
             problem = invalid_answer(question, answer)
             if problem is None:
-                await emit(Answered(step=question.step, kind=question.kind,
-                           answer=answer.value, by=answer.by, role=answer.role,
-                           reason=answer.reason, checklist=list(answer.checklist)))
+                with serving_command(answer.command):
+                    await emit(Answered(step=question.step, kind=question.kind,
+                               answer=answer.value, by=answer.by, role=answer.role,
+                               reason=answer.reason, checklist=list(answer.checklist)))
                 return answer
             await emit(RunWarning(step=question.step, message=problem))
         raise StepFailure(f"no valid {question.kind} answer after {TRIES} tries", code="badAnswer")

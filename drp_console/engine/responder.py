@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
+
+from drp_console.journal.queued import current_command
 
 QuestionKind = Literal["manual", "approval", "decision", "confirm", "failed", "unknown"]
 
@@ -56,6 +58,9 @@ class Answer:
     """Manual steps: the items ticked."""
     typed: str | None = None
     """Confirm questions: what the operator typed; must equal Question.expected."""
+    command: int | None = field(default_factory=current_command, compare=False)
+    """The joiner's command this answer comes from (taken from `serving_command` where the
+    answer is made); its `answered` event is journaled as carrying that command out."""
 
 
 class Responder(Protocol):

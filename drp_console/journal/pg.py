@@ -5,7 +5,8 @@ returns only once the event is committed; events carry the same header and the s
 fields are redacted in the caller's thread, before anything leaves the process. A writer thread
 takes every queued event and appends them in one transaction that (1) locks the run's lease row and
 checks this journal's fencing token, (2) numbers them after the run's last seq, and (3) inserts
-them (the database refuses a gap and notifies `drp_events`). A failed transaction writes nothing;
+them (the database refuses a gap and notifies `drp_events`), marking done the joiners' commands
+they carry out (`serving_command`). A failed transaction writes nothing;
 the batch and everything queued behind it fail with a `JournalError`. A lost connection is
 reopened for the next write (a commit whose acknowledgement was lost is found on reconnect and
 kept: write-ahead means an intent may be journaled without its action, never the reverse). A lost
@@ -24,7 +25,7 @@ from typing import Any
 
 import psycopg
 
-from drp_console.journal import pg_lease
+from drp_console.journal import pg_commands, pg_lease
 from drp_console.journal.backend import safe_url
 from drp_console.journal.events import JournalError
 from drp_console.journal.pg_commands import Command
@@ -36,6 +37,7 @@ from drp_console.journal.queued import (
     QueuedWriter,
     SystemTime,
     acting_operator,
+    current_command,
     encode_event,
     new_event,
     redacted_body,
@@ -79,6 +81,7 @@ class PgJournal(QueuedWriter):
         self._failure: JournalError | None = None
         self._conn: psycopg.Connection[Any] | None = None
         self._commits = 0
+        self._provisional = False
         self._thread = threading.Thread(target=self._run, name=f"pg-journal:{run_id}", daemon=True)
         self._thread.start()
         self._stop_beat = threading.Event()
@@ -91,8 +94,11 @@ class PgJournal(QueuedWriter):
     @classmethod
     def create(cls, url: str, run_id: str, redactor: Redactor, *, operator: str | None = None,
                clock: JournalClock | None = None, ttl: float | None = None,
-               heartbeat: bool = True, patient: bool = False) -> PgJournal:
-        """A new, empty run in the database, its lease held by this process."""
+               heartbeat: bool = True, patient: bool = False,
+               provisional: bool = False) -> PgJournal:
+        """A new, empty run in the database, its lease held by this process. A `provisional`
+        run is removed again by `close()` if no event was written (a start that failed before
+        `run_started` leaves no empty run behind)."""
         store = PgStore(url)
         try:
             store.check_schema()
@@ -102,8 +108,10 @@ class PgJournal(QueuedWriter):
         except BaseException:
             store.close()
             raise
-        return cls(store, run_id, lease, redactor, [], operator=who, clock=clock, heartbeat=heartbeat,
-                   patient=patient)
+        journal = cls(store, run_id, lease, redactor, [], operator=who, clock=clock,
+                      heartbeat=heartbeat, patient=patient)
+        journal._provisional = provisional
+        return journal
 
     @classmethod
     def open(cls, url: str, run_ref: str, redactor: Redactor, *, operator: str | None = None,
@@ -135,6 +143,7 @@ class PgJournal(QueuedWriter):
             if self._failure is not None:
                 raise self._failure
             pending.event = new_event(0, type, acting_operator(self.operator), self._clock, body)
+            pending.command = current_command()
             self._queue.append(pending)
             self._wake.notify()
 
@@ -214,6 +223,11 @@ class PgJournal(QueuedWriter):
                     pending.line = encode_event(pending.event)
                 insert_events(conn, self._run_id,
                               [(p.event, p.line.decode("utf-8")) for p in batch])
+                firsts: dict[int, int] = {}
+                for p in batch:
+                    if p.command is not None:
+                        firsts.setdefault(p.command, p.event["seq"])
+                pg_commands.mark_journaled(conn, self._run_id, firsts)
         except psycopg.Error as exc:
             if self._conn is not None and self._conn.broken:
                 self._conn = None
@@ -267,7 +281,8 @@ class PgJournal(QueuedWriter):
 
     def close(self, *, release: bool = True) -> None:
         """Commit what is queued, stop the threads, release the lease (unless `release=False`),
-        and close the connections (idempotent)."""
+        and close the connections (idempotent). A provisional run (see `create`) that never got
+        an event is removed instead."""
         with self._lock:
             if self._closed:
                 return
@@ -284,7 +299,9 @@ class PgJournal(QueuedWriter):
             lost = isinstance(self._failure, LeaseLost)
         if release and not lost:
             with contextlib.suppress(JournalError):  # unreachable: the lease simply expires
-                self.store.release(self.lease)
+                if not (self._provisional and not self._events
+                        and self.store.drop_unstarted(self.lease)):
+                    self.store.release(self.lease)
         if self._conn is not None:
             self._conn.close()
         self.store.close()

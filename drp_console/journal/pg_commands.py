@@ -3,9 +3,15 @@
 A joiner never writes the journal: an action (tick, approve, decide, retry, skip, note,
 milestone, resolve UNKNOWN...) becomes a row in `drp.commands` (`submit_command`), which notifies
 `drp_commands`. The driver takes pending rows (`take_commands`: `FOR UPDATE SKIP LOCKED`, marked
-`taken`, optionally fenced by its lease token so a driver that lost the run takes nothing),
-decides whether each is valid now, journals the action under the joiner's name, and records the
-outcome (`finish_command`: `done` or `rejected` with a result the joiner's console shows).
+`taken` with its lease token, fenced by that token so a driver that lost the run takes nothing),
+decides whether each is valid now, and journals the action under the joiner's name.
+
+A command is `done` only in the transaction that appends the first event carrying it out
+(`mark_journaled`, called by the journal's writer), so a driver killed at any point leaves
+each command either done with its effect in the journal, or not done. A claim by an earlier
+lease (a driver that died or was taken over) is stale: the next driver takes the command again
+(`take_commands`), and it is applied once. A refused command is recorded `rejected` with the
+reason the joiner's console shows (`record_outcome`; `finish_command` sets a status outright).
 
 These functions take a psycopg connection and run inside the caller's transaction.
 """
@@ -80,17 +86,50 @@ def submit_command(conn: Any, run_id: str, kind: str, *, by: str, step: str | No
 
 def take_commands(conn: Any, run_id: str, *, token: int | None = None, limit: int = 100) -> list[Command]:
     """The run's pending commands, oldest first, now marked `taken` (rows another driver is
-    taking are skipped). With `token`, LeaseLost unless that lease still drives the run."""
+    taking are skipped). With `token`, LeaseLost unless that lease still drives the run, and
+    the commands an earlier lease took but never journaled (it died) are taken again."""
     if token is not None:
         check_token(conn, run_id, token)
     rows = conn.execute(
-        f"UPDATE drp.commands SET status = 'taken', taken = now() WHERE id IN ("
-        " SELECT id FROM drp.commands WHERE run_id = %s AND status = 'pending'"
-        " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
+        "UPDATE drp.commands SET status = 'taken', taken = now(), token = %(token)s WHERE id IN ("
+        " SELECT id FROM drp.commands WHERE run_id = %(run)s AND (status = 'pending' OR"
+        "  (status = 'taken' AND %(token)s::bigint IS NOT NULL AND"
+        "   (token IS NULL OR token < %(token)s::bigint)))"
+        " ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
         f" RETURNING {_COLUMNS}",
-        (run_id, limit),
+        {"run": run_id, "token": token, "limit": limit},
     ).fetchall()
     return sorted((_command(r) for r in rows), key=lambda c: c.id)
+
+
+def mark_journaled(conn: Any, run_id: str, first_seqs: dict[int, int]) -> None:
+    """The commands whose first events are being appended in this transaction are done
+    (command id -> seq of its first event, kept as the result's `seq`)."""
+    for command_id, seq in sorted(first_seqs.items()):
+        conn.execute("UPDATE drp.commands SET status = 'done',"
+                     " result = jsonb_build_object('seq', %s::bigint) || coalesce(result, '{}')"
+                     " WHERE run_id = %s AND id = %s AND status <> 'done'",
+                     (seq, run_id, command_id))
+
+
+def record_outcome(conn: Any, command_id: int, status: str, result: dict[str, Any], *,
+                   token: int | None = None) -> None:
+    """What the driver made of a taken command: `rejected` (unless its effect was journaled),
+    or `done` with a result, the status itself left to the journal (`mark_journaled`), which
+    sets it once the command's effect is durable. With `token`, only while the command is
+    still claimed under that lease token (a driver that was taken over records nothing)."""
+    from psycopg.types.json import Jsonb
+
+    if status not in FINISHED:
+        raise ValueError(f"a command finishes as done or rejected, not {status!r}")
+    claim = " AND token = %(token)s::bigint" if token is not None else ""
+    values = {"result": Jsonb(result), "id": command_id, "token": token}
+    if status == "rejected":
+        conn.execute("UPDATE drp.commands SET status = 'rejected', result = %(result)s"
+                     " WHERE id = %(id)s AND status <> 'done'" + claim, values)
+    else:
+        conn.execute("UPDATE drp.commands SET result = coalesce(result, '{}') || %(result)s"
+                     " WHERE id = %(id)s" + claim, values)
 
 
 def finish_command(conn: Any, command_id: int, status: str, result: dict[str, Any] | None = None) -> None:

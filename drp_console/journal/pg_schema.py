@@ -125,6 +125,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "commands claimed under a lease token",
+        """
+        ALTER TABLE drp.commands ADD COLUMN token bigint;
+        DROP INDEX drp.commands_pending;
+        CREATE INDEX commands_open ON drp.commands (run_id, id)
+            WHERE status IN ('pending', 'taken');
+        """,
+    ),
 ]
 """(version, what it adds, SQL): applied in order, each once."""
 

@@ -147,10 +147,23 @@ class PgStore:
             raise JournalError(f"run {run_id} already exists in {safe_url(self.url)}: resume or "
                                "join it, or start a new run")
 
-    def run_ids(self) -> list[str]:
-        """Every run in the database, oldest id first."""
+    def drop_unstarted(self, lease: Lease) -> bool:
+        """Remove a run that has no event yet while `lease` still holds it (a start that failed
+        before its first event); False when it has events or the lease is not held."""
+        with self.transaction(f"remove the unstarted run {lease.run_id}") as conn:
+            row = conn.execute(
+                "DELETE FROM drp.runs r USING drp.leases l WHERE r.run_id = %s"
+                " AND r.last_seq = 0 AND l.run_id = r.run_id AND l.token = %s"
+                " AND l.holder IS NOT NULL RETURNING r.run_id", (lease.run_id, lease.token),
+            ).fetchone()
+        return row is not None
+
+    def run_ids(self, *, started: bool = False) -> list[str]:
+        """Every run in the database, oldest id first; with `started`, only those whose first
+        event is there (a start that died before `run_started` is no run to list)."""
+        where = " WHERE last_seq > 0" if started else ""
         with self.transaction("list the runs") as conn:
-            return [r[0] for r in conn.execute("SELECT run_id FROM drp.runs ORDER BY run_id")]
+            return [r[0] for r in conn.execute(f"SELECT run_id FROM drp.runs{where} ORDER BY run_id")]
 
     def find_run(self, ref: str) -> str:
         """The run id `ref` names (an id or a unique prefix); RunNotFound saying what to do."""
@@ -208,7 +221,7 @@ class PgStore:
     def summaries(self) -> list[RunSummary]:
         """Every shared run as `drp runs` shows it, newest first."""
         out = []
-        for run_id in reversed(self.run_ids()):
+        for run_id in reversed(self.run_ids(started=True)):
             events = self.events(run_id)
             holder = self.lease(run_id)
             live = holder if holder and holder["live"] and holder["holder"] else None
@@ -261,6 +274,12 @@ class PgStore:
         """Record a taken command as done or rejected."""
         with self.transaction(f"finish command {command_id}") as conn:
             pg_commands.finish_command(conn, command_id, status, result)
+
+    def record_outcome(self, command_id: int, status: str, result: dict[str, Any], *,
+                       token: int | None = None) -> None:
+        """What the driver made of a taken command (see `pg_commands.record_outcome`)."""
+        with self.transaction(f"record command {command_id}") as conn:
+            pg_commands.record_outcome(conn, command_id, status, result, token=token)
 
     def command(self, command_id: int) -> Command:
         """One command as it is now (a joiner's console watches its status and result)."""

@@ -77,6 +77,26 @@ def acting_operator(default: str) -> str:
     return _ACTING.get() or default
 
 
+_COMMAND: ContextVar[int | None] = ContextVar("drp_serving_command", default=None)
+
+
+@contextlib.contextmanager
+def serving_command(command_id: int | None) -> Iterator[None]:
+    """Events written in this context (and in tasks started from it) carry out the joiner's
+    command `command_id`: the shared journal marks it done in the transaction that appends the
+    first of them, so a command is done exactly when its effect is journaled."""
+    token = _COMMAND.set(command_id)
+    try:
+        yield
+    finally:
+        _COMMAND.reset(token)
+
+
+def current_command() -> int | None:
+    """The joiner's command the events written now carry out (see `serving_command`), or None."""
+    return _COMMAND.get()
+
+
 def new_event(
     seq: int, type: str, operator: str, clock: JournalClock, body: dict[str, Any]
 ) -> dict[str, Any]:
@@ -116,6 +136,8 @@ class Pending:
     future: asyncio.Future[dict[str, Any]] | None = None
     done: threading.Event | None = None
     error: JournalError | None = None
+    command: int | None = None
+    """The joiner's command this event carries out (`serving_command`), if any."""
 
     def settle(self, error: JournalError | None) -> None:
         self.error = error

@@ -6,7 +6,9 @@ apply it through the engine's operator commands, journaled under the joiner's na
 an open question) carry the joiner's name as their `by`; notes, milestones, ticks and pauses are
 written with the joiner as the event's `operator` (`acting_as`). A command that does not fit
 (no such step, nothing open to answer, an option that is not offered) is rejected with a
-sentence the joiner's console shows; nothing is journaled for it.
+sentence the joiner's console shows; nothing is journaled for it. Everything journaled for a
+command is written under `serving_command(command.id)`: the shared journal marks the command
+done in the very transaction that appends its first event (see `pg_commands`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import inspect
 from typing import Any
 
 from drp_console.engine.responder import Answer
-from drp_console.journal.queued import acting_as
+from drp_console.journal.queued import acting_as, serving_command
 
 Outcome = tuple[str, dict[str, Any]]
 
@@ -40,7 +42,7 @@ async def apply_command(engine: Any, command: Any) -> Outcome:
     needs_step = kind not in ("note", "milestone", "pause", "unpause")
     if needs_step and step is None:
         return rejected(f"a {kind} command names the step it is about")
-    with acting_as(by):
+    with acting_as(by), serving_command(command.id):
         if kind in ANSWERS or kind in ("decide", "resolve"):
             return _answer(engine, kind, step, by, payload)
         if kind == "tick":

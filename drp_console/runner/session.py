@@ -121,7 +121,7 @@ class RunSession:
             from drp_console.runner.shared import NoLock, local_dir
 
             journal: Any = PgJournal.create(journal_url, run_id, redactor, operator=operator,
-                                            patient=True)
+                                            patient=True, provisional=True)
             run_dir, lock = local_dir(runs_dir, run_id, journal.where), NoLock()
         else:
             journal = Journal.create(runs_dir, run_id, redactor, operator=operator, staged=True)
@@ -157,7 +157,7 @@ class RunSession:
                 session._publish()
         except BaseException:
             session.close()
-            if session.run_dir != runs_dir / run_id:  # never published: leave nothing behind
+            if session.shared or session.run_dir != runs_dir / run_id:  # leave nothing behind
                 shutil.rmtree(session.run_dir, ignore_errors=True)
             raise
         return session

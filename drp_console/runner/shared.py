@@ -4,11 +4,12 @@ its local directory and its simulated world.
 Where things live on a shared run:
 - the events, the lease, the commands and the participants: in the database;
 - the simulated world: `world.json` in the driver's local run directory (the embedded simulator
-  saves it there as it changes) and a copy in the database's run files, uploaded by the driver
-  when it changed (every couple of seconds, and when the engine stops; fenced by its lease
-  token) and downloaded by whoever takes over, so a simulated run keeps its world across a
-  takeover on another machine (up to the last upload: a call made after it is re-sent with
-  its requestId, or resolved by a person as UNKNOWN, as on any resume);
+  saves it there as it changes) and a copy in the database's run files, written through by the
+  simulator on every change before it answers the call that made it (fenced by the driver's
+  lease token; `carry_world`) and downloaded by whoever takes over, so a simulated run keeps
+  its world across a takeover on another machine: whatever the killed driver's engine saw
+  the world do is in the database's copy (a call it made whose answer it never journaled is
+  re-sent with its requestId, or resolved by a person as UNKNOWN, as on any resume);
 - reports: in a local run directory per machine (`<runs dir>/<run id>`, holding `shared.json`
   that names the database); once the run has finished, the driver writes the journal there as
   `journal.jsonl` (the lines `drp journal export` writes), so `drp report` reads it like a local
@@ -80,6 +81,21 @@ def fetch_world(journal: Any, run_dir: Path) -> bool:
     return True
 
 
+def carry_world(session: Any) -> None:
+    """Make the embedded simulator store every change of its world in the database before it
+    answers the call that made it, and store the world as it is now."""
+    sim = session.sim
+    if sim is None or getattr(sim, "state_file", None) is None:
+        return
+    journal = session.journal
+
+    def store(data: bytes) -> None:
+        journal.store.put_file(journal.run_id, WORLD_FILE, data, token=journal.lease.token)
+
+    sim.on_save = store
+    WorldSync(session).upload()
+
+
 class WorldSync:
     """Uploads the simulator's world file to the run's files when it changed."""
 
@@ -132,7 +148,9 @@ class SharedEngine(Engine):
     async def run(self) -> RunState:
         """Run (or resume) to the end, taking joiners' commands meanwhile; a finished run's
         journal is copied into the local directory for its reports."""
+        await asyncio.to_thread(carry_world, self.session)
         world = WorldSync(self.session)
+        self._outcomes: list[tuple[int, str, dict[str, Any]]] = []
         pump = asyncio.ensure_future(self._serve(world))
         try:
             state = await super().run()
@@ -156,6 +174,7 @@ class SharedEngine(Engine):
         announced = 0.0
         async for _ in command_wakeups(journal.store.url, journal.run_id, poll=POLL_SECONDS):
             try:
+                await self._record_outcomes()
                 if loop.time() - announced > ANNOUNCE_SECONDS:
                     await asyncio.to_thread(journal.store.announce, journal.run_id,
                                             self.ctx.operator, "driver")
@@ -167,9 +186,19 @@ class SharedEngine(Engine):
                 continue  # unreachable or taken over: the journal's writes say so
 
     async def _apply(self, command: Any) -> None:
-        journal = self.session.journal
         try:
             status, result = await apply_command(self, command)
         except Exception as exc:  # noqa: BLE001 - a bad command must not stop the run
             status, result = rejected(f"the driver could not apply it: {exc}")
-        await asyncio.to_thread(journal.store.finish_command, command.id, status, result)
+        self._outcomes.append((command.id, status, result))
+        await self._record_outcomes()
+
+    async def _record_outcomes(self) -> None:
+        """Tell the joiners what became of their commands (kept to try again while the
+        database is unreachable; a command's `done` itself is journaled with its effect)."""
+        journal = self.session.journal
+        while self._outcomes:
+            command_id, status, result = self._outcomes[0]
+            await asyncio.to_thread(journal.store.record_outcome, command_id, status, result,
+                                    token=journal.lease.token)
+            self._outcomes.pop(0)

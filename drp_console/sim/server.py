@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import http.client
 import json
@@ -180,6 +181,9 @@ class SimServer:
 
     `scenario` is a `Scenario` or the path of a scenario file. With `state_file`, the world is
     saved there (atomically) after each change and loaded from it on start when it exists.
+    `on_save`, when set, is given every saved world's JSON too, before the call that changed it
+    is answered (a shared run stores it in the journal database); when it fails, that call is
+    answered 503 (transient: retried with its requestId) and the next change tries again.
     """
 
     def __init__(self, scenario: Scenario | str | Path, host: str = "127.0.0.1", port: int = 0,
@@ -188,6 +192,8 @@ class SimServer:
         self.host, self.port = host, port
         self.state_file = Path(state_file) if state_file else None
         self.clock = clock
+        self.on_save: Callable[[bytes], None] | None = None
+        """Also given each saved world (see the class docstring)."""
         self.world = self._load_or_create()
         self._http: _HttpServer | None = None
         self._thread: threading.Thread | None = None
@@ -225,10 +231,11 @@ class SimServer:
             world.dirty = False
             return
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(world.data, separators=(",", ":")).encode("utf-8")
         fd, tmp = tempfile.mkstemp(prefix=".world-", dir=self.state_file.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(world.data, out, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o600)
@@ -236,6 +243,12 @@ class SimServer:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        if self.on_save is not None:
+            try:
+                self.on_save(data)
+            except Exception as exc:  # noqa: BLE001 - the world stays dirty: saved again next time
+                raise ApiError(503, f"The simulated world could not be stored: {exc}",
+                               "backendError") from None
         world.dirty = False
 
     def dispatch(self, method: str, path: str, query: dict[str, str], body: dict[str, Any]) -> Any:
@@ -304,7 +317,7 @@ class SimServer:
         if self._thread:
             self._thread.join(timeout=5)
         self._http = self._thread = None
-        with self.world.lock:
+        with self.world.lock, contextlib.suppress(ApiError):  # on_save failed: it was saved
             ops.advance(self.world, self.clock())
             self._save(self.world)
 

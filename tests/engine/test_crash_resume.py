@@ -44,29 +44,9 @@ def _get(url: str) -> dict:
 
 
 @pytest.fixture
-def sim(tmp_path):
+def sim(sim_process):
     """The simulator in its own process (`drp sim serve` on a port the OS picks); its endpoint."""
-    cmd = DRP + ["sim", "serve", "--scenario", str(SCENARIO), "--port", "0"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    endpoint = proc.stdout.readline().strip()  # the first line is the endpoint
-    if not endpoint.startswith("http://"):
-        proc.kill()
-        pytest.fail(f"the simulator did not start: {endpoint} {proc.stderr.read()}")
-    for _ in range(200):
-        try:
-            _get(endpoint + "/_sim/health")
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"the simulator did not start: {proc.stderr.read()}")
-            time.sleep(0.05)
-    yield endpoint
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    return sim_process(SCENARIO)
 
 
 def _drp(args: list[str], env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -23,13 +23,13 @@ def drp(*args: str, env: dict[str, str] | None = None):
 def test_init_creates_the_schema_once_and_is_idempotent(pg_url: str) -> None:
     first = drp("journal", "init", pg_url)
     assert first.exit_code == 0, first.output
-    assert "upgraded from version 0 to 2" in first.output
+    assert "upgraded from version 0 to 3" in first.output
     second = drp("journal", "init", pg_url)
     assert second.exit_code == 0, second.output
-    assert "already at version 2" in second.output
+    assert "already at version 3" in second.output
     with psycopg.connect(pg_url) as conn:
         rows = conn.execute("SELECT version FROM drp.schema_version ORDER BY version").fetchall()
-    assert rows == [(1,), (2,)]
+    assert rows == [(1,), (2,), (3,)]
 
 
 def test_init_upgrades_an_older_journal_and_keeps_its_runs(pg_url: str, monkeypatch) -> None:
@@ -44,10 +44,10 @@ def test_init_upgrades_an_older_journal_and_keeps_its_runs(pg_url: str, monkeypa
         old = PgJournal.create(pg_url, "r-1", Redactor())
         old.write_sync("note", text="kept", tag=None, step=None)
         old.close()
-    with pytest.raises(JournalError, match="run `drp journal init` to upgrade it to v2"):
+    with pytest.raises(JournalError, match="run `drp journal init` to upgrade it to v3"):
         PgJournal.open(pg_url, "r-1", Redactor())
     res = drp("journal", "init", pg_url)
-    assert res.exit_code == 0 and "upgraded from version 1 to 2" in res.output
+    assert res.exit_code == 0 and "upgraded from version 1 to 3" in res.output
     again = PgJournal.open(pg_url, "r-1", Redactor())
     assert [e["text"] for e in again.events()] == ["kept"]
     again.close()
@@ -131,3 +131,33 @@ def test_urls_are_shown_without_passwords_and_checked(monkeypatch) -> None:
     with pytest.raises(ValueError, match="DRP_JOURNAL must be a PostgreSQL URL") as caught:
         journal_url(None)
     assert "pw" not in str(caught.value)
+
+
+def test_a_start_whose_first_append_fails_leaves_no_run(journal_url: str, tmp_path: Path) -> None:
+    """The database refuses `run_started`: the start fails in one sentence and `drp runs`
+    lists no empty run (the row the start made is removed)."""
+    with psycopg.connect(journal_url, autocommit=True) as conn:
+        conn.execute("CREATE FUNCTION refuse_start() RETURNS trigger LANGUAGE plpgsql AS $$"
+                     " BEGIN RAISE EXCEPTION 'no new runs today'; END $$")
+        conn.execute("CREATE TRIGGER refuse_start BEFORE INSERT ON drp.events FOR EACH ROW"
+                     " WHEN (NEW.type = 'run_started') EXECUTE FUNCTION refuse_start()")
+    runs = tmp_path / "runs"
+    res = drp("run", str(RUNBOOK), "--headless", "--auto-approve", "--runs-dir", str(runs),
+              "--journal", journal_url)
+    assert res.exit_code != 0 and "no new runs today" in res.output, res.output
+    assert "Traceback" not in res.output
+    with psycopg.connect(journal_url) as conn:
+        assert conn.execute("SELECT count(*) FROM drp.runs").fetchone() == (0,)
+    listed = drp("runs", "--runs-dir", str(runs), "--journal", journal_url)
+    assert listed.exit_code == 0 and "faulty" not in listed.output, listed.output
+    assert not runs.exists() or list(runs.iterdir()) == []  # no local directory either
+
+
+def test_a_start_killed_before_its_first_event_is_no_run_to_list(journal_url: str) -> None:
+    from drp_console.journal.pg_store import PgStore
+
+    with PgStore(journal_url) as store:
+        store.create_run("20261129T120000Z-ghost-0000")  # the process died right after this
+        assert store.summaries() == []
+    listed = drp("runs", "--journal", journal_url, "--runs-dir", "/nonexistent/runs")
+    assert listed.exit_code == 0 and "ghost" not in listed.output, listed.output

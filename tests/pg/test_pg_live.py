@@ -14,6 +14,7 @@ from drp_console.journal.pg import PgJournal
 from drp_console.journal.pg_follow import command_wakeups, follow
 from drp_console.journal.pg_lease import LeaseLost
 from drp_console.journal.pg_store import PgStore
+from drp_console.journal.queued import acting_as, serving_command
 
 RUN_ID = "20261129T120000Z-demo-0a1b"
 NO_POLL = 600.0  # the poll fallback never fires in these tests: only NOTIFY can wake a follower
@@ -181,3 +182,64 @@ def test_participants_and_the_drivers_fenced_run_files(journal_url: str) -> None
     assert new.store.get_file(RUN_ID, "world.json") == b'{"instances": 3}'  # the world carries on
     driver.close()
     new.close()
+
+
+def test_commands_a_dead_driver_took_are_taken_again_unless_journaled(journal_url: str) -> None:
+    """alice takes three commands, journals the first and dies; bob, taking over, gets the two
+    she never journaled, once, and not the one she did."""
+    alice = PgJournal.create(journal_url, RUN_ID, Redactor(), operator="alice", heartbeat=False)
+    joiner = PgStore(journal_url)
+    ids = [joiner.submit_command(RUN_ID, "note", by="carol", payload={"text": t})
+           for t in ("one", "two", "three")]
+    taken = alice.take_commands()
+    assert [c.id for c in taken] == ids
+    with acting_as("carol"), serving_command(taken[0].id):
+        first = alice.write_sync("note", text="one", tag=None, step=None)
+    assert (joiner.command(ids[0]).status, joiner.command(ids[0]).result) == (
+        "done", {"seq": first["seq"]})  # done in the transaction that journaled it
+    assert alice.take_commands() == []  # her own claims are not offered to her again
+    with psycopg.connect(journal_url, autocommit=True) as conn:  # alice's laptop dies
+        conn.execute("UPDATE drp.leases SET expires_at = now() - interval '1 second'")
+    bob = PgJournal.open(journal_url, RUN_ID, Redactor(), operator="bob", heartbeat=False)
+    again = bob.take_commands()
+    assert [c.id for c in again] == ids[1:]
+    for command in again:
+        with acting_as(command.by), serving_command(command.id):
+            bob.write_sync("note", text=command.payload["text"], tag=None, step=None)
+        bob.store.record_outcome(command.id, "done", {})
+    assert bob.take_commands() == []
+    with pytest.raises(LeaseLost):
+        alice.take_commands()
+    notes = [e["text"] for e in bob.events() if e["type"] == "note"]
+    assert notes == ["one", "two", "three"]
+    assert [c.status for c in joiner.commands(RUN_ID)] == ["done", "done", "done"]
+    bob.store.record_outcome(ids[0], "rejected", {"reason": "late"})  # never undoes a done
+    assert joiner.command(ids[0]).status == "done"
+    # alice, fenced off, cannot record an outcome for a command bob has claimed
+    late = joiner.submit_command(RUN_ID, "note", by="carol", payload={"text": "four"})
+    assert [c.id for c in bob.take_commands()] == [late]
+    bob.store.record_outcome(late, "rejected", {"reason": "stale"}, token=alice.lease.token)
+    assert joiner.command(late).status == "taken"
+    bob.store.record_outcome(late, "rejected", {"reason": "no"}, token=bob.lease.token)
+    assert (joiner.command(late).status, joiner.command(late).result) == (
+        "rejected", {"reason": "no"})
+    joiner.close()
+    alice.close(release=False)
+    bob.close()
+
+
+def test_a_batch_that_fails_leaves_its_command_to_be_taken_again(journal_url: str) -> None:
+    """The command is done only if its event is: a refused append leaves it taken, and the
+    next driver takes it."""
+    alice = PgJournal.create(journal_url, RUN_ID, Redactor(), operator="alice", heartbeat=False)
+    command_id = alice.store.submit_command(RUN_ID, "note", by="carol", payload={"text": "x"})
+    (taken,) = alice.take_commands()
+    with psycopg.connect(journal_url, autocommit=True) as conn:
+        conn.execute("UPDATE drp.leases SET expires_at = now() - interval '1 second'")
+    bob = PgJournal.open(journal_url, RUN_ID, Redactor(), operator="bob", heartbeat=False)
+    with serving_command(taken.id), pytest.raises(LeaseLost):
+        alice.write_sync("note", text="x", tag=None, step=None)
+    assert bob.store.command(command_id).status == "taken"
+    assert [c.id for c in bob.take_commands()] == [command_id]
+    alice.close()
+    bob.close()

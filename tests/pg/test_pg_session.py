@@ -220,6 +220,10 @@ def test_joiners_commands_are_checked_applied_and_journaled_under_their_names(
                        "check": ("retry", "bob")}
     (note,) = [e for e in events if e["type"] == "note"]
     assert (note["text"], note["tag"], note["operator"]) == ("DPO informed", "action", "bob")
+    by_seq = {e["seq"]: e for e in events}  # each command was done by the event carrying it out
+    for key, kind in (("done", "answered"), ("approve", "answered"), ("retry", "answered"),
+                      ("note", "note")):
+        assert by_seq[results[ids[key]][1]["seq"]]["type"] == kind, key
     assert events[0]["operator"] == "alice"
 
 

@@ -181,3 +181,31 @@ def test_sim_serve_prints_endpoint_and_stops_on_ctrl_c() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_world_that_cannot_be_stored_answers_503_until_it_is(calm, tmp_path: Path) -> None:
+    """`on_save` (a shared run's store in the database) sees every change before the call is
+    answered; when it fails the call is a transient 503, and the resent request (same
+    requestId) stores the world with the change made once."""
+    from drp_console.sim.errors import ApiError
+
+    sim = SimServer(calm, state_file=tmp_path / "world.json")
+    stored: list[dict] = []
+    down = [True]
+
+    def on_save(data: bytes) -> None:
+        if down[0]:
+            raise OSError("the journal database is unreachable")
+        stored.append(json.loads(data))
+
+    sim.on_save = on_save
+    path = f"/compute/v1/projects/{PROJECT}/zones/europe-west1-b/instances/web-1/stop"
+    query = {"requestId": "6f1c2b8e-0000-4000-8000-000000000002"}
+    with pytest.raises(ApiError) as refused:
+        sim.dispatch("POST", path, query, {})
+    assert refused.value.code == 503 and "could not be stored" in refused.value.message
+    down[0] = False
+    op = sim.dispatch("POST", path, query, {})
+    assert stored and stored[-1]["requestIds"][query["requestId"]] == op["name"]
+    assert len(stored[-1]["operations"]) == 1  # the refused call's change, made once
+    assert json.loads((tmp_path / "world.json").read_text()) == stored[-1]
