@@ -174,22 +174,17 @@ class Engine:
     async def _schedule(self) -> None:
         """Start every step that may start; skip every step that can no longer run."""
         flow, book = self.flow, self.book
-        changed = True
-        while changed and not book.aborting:
-            changed = False
-            status, tasks = book.status, flow.tasks
-            for step in [s for s in self.runbook.steps
-                         if status[s.id] == "pending" and s.id not in tasks]:
-                if status[step.id] != "pending" or step.id in tasks:
+        while not book.aborting and (steps := book.candidates()):
+            for i, step in enumerate(steps):
+                if book.status[step.id] != "pending" or step.id in flow.tasks:
                     continue  # settled while an earlier step was started or skipped
                 verdict, reason = book.readiness(step)
                 if verdict == "skip":
                     await book.finish(step.id, "skipped", reason)
-                    changed = True
                 elif verdict == "run":
                     await self._start_or_skip(step)
-                    changed = True
                 if book.aborting or flow.paused or flow.stopping:
+                    book.recheck(s.id for s in steps[i + 1:])
                     return
 
     async def _start_or_skip(self, step: Any) -> None:

@@ -3,7 +3,7 @@ when a step may run; and journaling a step's end."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from drp_console.engine.emitter import Emitter
@@ -39,6 +39,28 @@ class StepBook:
                 targets.append(step.on_failure)
             for target in targets:
                 self.choosers.setdefault(target, []).append(step.id)
+        self._order = {s.id: i for i, s in enumerate(runbook.steps)}
+        self._dependents: dict[str, set[str]] = {}
+        """Step id -> the steps whose readiness its end may change (its needers, its targets)."""
+        for step_id, needs in self._needs.items():
+            for need in needs:
+                self._dependents.setdefault(need, set()).add(step_id)
+        for target, choosers in self.choosers.items():
+            for chooser in choosers:
+                self._dependents.setdefault(chooser, set()).add(target)
+        self._recheck: set[str] = set(self.status)
+        """Steps whose readiness may have changed since the scheduler last asked."""
+
+    def candidates(self) -> list[Any]:
+        """The pending steps whose readiness may have changed since the last call, in file
+        order (so a pass looks only at what a finished step could unblock)."""
+        ids, self._recheck = self._recheck, set()
+        return [self.runbook.steps[i] for i in
+                sorted(self._order[s] for s in ids if self.status[s] == "pending")]
+
+    def recheck(self, step_ids: Iterable[str]) -> None:
+        """Ask about these steps again on the next pass (a pass stopped before them)."""
+        self._recheck.update(step_ids)
 
     def pending(self) -> list[str]:
         """Steps that have not started, in file order."""
@@ -71,6 +93,7 @@ class StepBook:
         self._poke()
 
     def _after_finish(self, step_id: str, status: str) -> None:
+        self._recheck.update(self._dependents.get(step_id, ()))
         step = self.runbook.step(step_id)
         if status == "succeeded" and step.type == "decision":
             target = (self.outputs.get(step_id) or {}).get("next")
