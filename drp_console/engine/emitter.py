@@ -29,9 +29,9 @@ class Emitter:
     """Writes events to the journal; once one is durable, calls `after_event` (a hook given by
     the composition root, e.g. the crash-test hook) and then every listener.
 
-    `stage` holds an event back to share the next event's commit (one fsync for a step's
-    start and its call intent); the journal writes events in order, so an event is never
-    durable before one emitted earlier."""
+    `stage` holds an event back to share the next event's commit (one fsync for a step's end,
+    the start of the next step and its call intent); the journal writes events in order, so
+    an event is never durable before one emitted earlier."""
 
     def __init__(self, journal: EventJournal, after_event: Listener | None = None) -> None:
         self.journal = journal
@@ -56,20 +56,31 @@ class Emitter:
         return event
 
     def stage(self, record: Record) -> None:
-        """Journal an event in one commit with the next one emitted (on this turn of the
-        loop); when none is, it is written by itself at the end of the turn. The hook and the
+        """Journal an event in one commit with the next one emitted before the loop's next
+        turn ends (a step's start with its call intent; a step's end with the starts of the
+        steps it let run); when none is, it is written by itself then. The hook and the
         listeners hear of it once it is durable, before those of later events."""
         self._staged.append(record)
         if len(self._staged) == 1:
-            asyncio.get_running_loop().call_soon(self._flush)
+            loop = asyncio.get_running_loop()
+            loop.call_soon(loop.call_soon, self.flush)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Queue the staged events now (a JournalError is raised by the next emit)."""
         if not self._staged:
             return
         try:
             self._submit([])
-        except JournalError as exc:  # the next emit raises it
+        except JournalError as exc:
             self._failure = self._failure or exc
+
+    async def drain(self) -> None:
+        """Write the staged events and wait until every one is durable (JournalError if not)."""
+        self.flush()
+        for future in list(self._unsettled):
+            with contextlib.suppress(JournalError):  # raised below, once
+                await future
+        self._check_staged()
 
     def _submit(self, records: list[Record]) -> list[asyncio.Future[Event]]:
         """Queue the staged records and `records` in one commit; the futures of `records`."""

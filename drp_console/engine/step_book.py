@@ -17,10 +17,10 @@ TERMINAL = frozenset({"succeeded", "failed", "skipped"})
 class StepBook:
     """Where each step of one run stands, kept by the engine as it runs them."""
 
-    def __init__(self, runbook: Runbook, emitter: Emitter, poke: Callable[[], None]) -> None:
+    def __init__(self, runbook: Runbook, emitter: Emitter, ended: Callable[[], None]) -> None:
         self.runbook = runbook
         self._emitter = emitter
-        self._poke = poke
+        self._ended = ended
         self.status: dict[str, str] = {s.id: "pending" for s in runbook.steps}
         """Step id -> pending, running, waiting, succeeded, failed, skipped, unknown."""
         self.outputs: dict[str, dict[str, Any]] = {}
@@ -78,11 +78,14 @@ class StepBook:
 
     async def finish(self, step_id: str, status: str, reason: str | None,
                      outputs: dict[str, Any] | None = None, changed: bool = False) -> None:
-        """Journal the step's end (and its milestone), then record it here."""
+        """Record the step's end here and journal it (with its milestone), then tell the
+        scheduler (`ended`): the end shares the commit of what happens next, the starts of the
+        steps it let run (no call is made before its intent is durable, and the journal writes
+        in order, so never before this end is either)."""
         outputs = outputs or {}
-        await self._emitter.emit(StepFinished(step=step_id, status=status, reason=reason,
-                                 outputs=outputs, changed=changed,
-                                 attempts=self.attempts.get(step_id, 0)))
+        self._emitter.stage(StepFinished(step=step_id, status=status, reason=reason,
+                            outputs=outputs, changed=changed,
+                            attempts=self.attempts.get(step_id, 0)))
         self.status[step_id] = status
         self.outputs[step_id] = outputs
         self._after_finish(step_id, status)
@@ -90,7 +93,7 @@ class StepBook:
         if status == "succeeded" and step.milestone:
             await self._emitter.emit(MilestoneReached(name=step.milestone, step=step_id,
                                      source="step"))
-        self._poke()
+        self._ended()
 
     def _after_finish(self, step_id: str, status: str) -> None:
         self._recheck.update(self._dependents.get(step_id, ()))

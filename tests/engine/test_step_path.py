@@ -1,6 +1,6 @@
-"""A step's path through the engine: its start and its call intent in one commit, nothing run
-when that commit fails, a held-back event written even when nothing follows it, shell processes
-watched with or without a pidfd."""
+"""A step's path through the engine: the end of a step, the start of the next and its call
+intent in one commit; nothing run when that commit fails; a held-back event written even when
+nothing follows it; shell processes watched with or without a pidfd."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def sh(id: str, code: str, *args: str, **kw):
             **kw}
 
 
-def test_a_steps_start_and_its_call_intent_are_one_commit(tmp_path: Path,
+def test_a_steps_start_its_call_intent_and_the_end_before_it_are_one_commit(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     batches: list[list[tuple[str, str | None]]] = []
     committed = Journal._committed
@@ -37,9 +37,11 @@ def test_a_steps_start_and_its_call_intent_are_one_commit(tmp_path: Path,
     rb = runbook(sh("a", "pass"), sh("b", "pass"), sh("c", "pass"))
     eng = engine_for(rb, tmp_path, ScriptedResponder())
     assert run(eng).status == "succeeded"
-    for step in "abc":
+    for before, step in zip(" ab", "abc", strict=True):
         (batch,) = [b for b in batches if ("step_started", step) in b]
         assert ("call_intent", step) in batch, batches
+        if before.strip():  # the end of the step before it: one fsync per step
+            assert ("step_finished", before) in batch, batches
     assert sum(len(b) for b in batches) == len(eng.journal.events())
 
 
