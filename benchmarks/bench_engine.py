@@ -7,7 +7,7 @@
    The engine's CPU time per step (this process, every thread) is printed too: it depends
    less on how busy the machine is.
 2. A random graph of shell steps sleeping 50-300 ms, each needing 0-2 of the last 30 steps:
-   wall time (run_started -> run_finished) against the critical path of the sleeps.
+   wall time (the engine's start -> run_finished) against the critical path of the sleeps.
 3. A random graph of Compute calls whose operations take a fixed simulated latency (start 20 s,
    stop 10 s, reset 5 s at speed 1, divided by the speed) and manual steps answered at once:
    wall time against the longest chain of latencies (`--gcp 0` leaves it out).
@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,22 @@ def _needs(rng: random.Random, steps: list[dict]) -> list[str]:
     """0-2 of the last 30 steps."""
     return sorted(rng.sample([s["id"] for s in steps[-30:]],
                              k=min(len(steps), rng.choice([0, 1, 1, 2, 2]))))
+
+
+@dataclass
+class Run:
+    """One generated run: its journal's events, the fsync batches that wrote them, the CPU
+    seconds it took, and when the engine started (on the journal's `mono` clock)."""
+
+    events: list[dict]
+    commits: int
+    cpu: float
+    begun: float
+
+    def wall(self) -> float:
+        """Seconds from the engine's start to run_finished (the session's start-up before it,
+        the cloud clients' import included, is bench_start.py's subject)."""
+        return mono_of(self.events, "run_finished")[0] - self.begun
 
 
 def chain(n: int) -> list[dict]:
@@ -88,9 +105,8 @@ def gcp_graph(n: int, seed: int, speed: float) -> tuple[list[dict], list[dict], 
 
 
 def run(root: Path, name: str, steps: list[dict], instances: list[dict] | None = None,
-        speed: float = 1.0) -> tuple[list[dict], int, float]:
-    """Run a generated runbook in this process on the embedded simulator (auto-approving);
-    its journal's events, how many fsync batches wrote them and the CPU seconds it took."""
+        speed: float = 1.0) -> Run:
+    """Run a generated runbook in this process on the embedded simulator (auto-approving)."""
     import yaml
 
     from drp_console.runner.headless import HeadlessResponder
@@ -109,7 +125,7 @@ def run(root: Path, name: str, steps: list[dict], instances: list[dict] | None =
         if instances:
             session.cloud.warm_up()  # the client import is start-up cost, not engine cost
         engine = session.engine(HeadlessResponder(auto_approve=True))
-        cpu = time.process_time()
+        cpu, begun = time.process_time(), time.monotonic()  # the journal's `mono` clock
         state = asyncio.run(engine.run())
         cpu = time.process_time() - cpu
         events, commits = session.journal.events(), session.journal.commits
@@ -117,17 +133,12 @@ def run(root: Path, name: str, steps: list[dict], instances: list[dict] | None =
         session.close()
     if state.status != "succeeded":
         raise SystemExit(f"the {name} run ended {state.status}")
-    return events, commits, cpu
+    return Run(events, commits, cpu, begun)
 
 
 def mono_of(events: list[dict], kind: str) -> list[float]:
     """The `mono` times of the events of one type, in order."""
     return [e["mono"] for e in events if e["type"] == kind]
-
-
-def wall(events: list[dict]) -> float:
-    """Seconds from run_started to run_finished."""
-    return mono_of(events, "run_finished")[0] - mono_of(events, "run_started")[0]
 
 
 def spawn_ms(n: int = 50) -> float:
@@ -142,8 +153,8 @@ def spawn_ms(n: int = 50) -> float:
     return 1000 * statistics.median(times)
 
 
-def report_chain(n: int, events: list[dict], commits: int, cpu: float,
-                 spawns: tuple[float, float]) -> None:
+def report_chain(n: int, done: Run, spawns: tuple[float, float]) -> None:
+    events, commits, cpu = done.events, done.commits, done.cpu
     started, finished = mono_of(events, "step_started"), mono_of(events, "step_finished")
     inside = [f - s for s, f in zip(started, finished, strict=True)]
     gaps = [s - f for f, s in zip(finished, started[1:], strict=False)]
@@ -161,10 +172,10 @@ def report_chain(n: int, events: list[dict], commits: int, cpu: float,
           f"{step - spawn + gap:.2f} ms   (goal <= 5 ms)")
 
 
-def report_graph(title: str, events: list[dict], critical: float, commits: int,
-                 cpu: float) -> None:
-    took = wall(events)
-    print(f"{title} ({len(events)} events, {commits} fsync batches, {cpu:.2f} s CPU):")
+def report_graph(title: str, done: Run, critical: float) -> None:
+    took = done.wall()
+    print(f"{title} ({len(done.events)} events, {done.commits} fsync batches, "
+          f"{done.cpu:.2f} s CPU):")
     print(f"  critical path {critical:6.2f} s   wall {took:6.2f} s   ratio {took / critical:.3f}"
           "   (goal <= 1.03)")
 
@@ -188,28 +199,22 @@ def main() -> int:
         root = Path(tmp)
         if args.steps:
             before = spawn_ms()
-            events, commits, cpu = run(root, "chain", chain(args.steps))
-            report_chain(args.steps, events, commits, cpu, (before, spawn_ms()))
+            done = run(root, "chain", chain(args.steps))
+            report_chain(args.steps, done, (before, spawn_ms()))
         if args.graph:
             gsteps, critical = sleep_graph(args.graph, args.seed)
             report_graph(f"{args.graph}-step graph of 50-300 ms shell sleeps (seed {args.seed})",
-                         *_timed(run(root, "graph", gsteps), critical))
+                         run(root, "graph", gsteps), critical)
         if args.gcp:
             csteps, instances, cpath = gcp_graph(args.gcp, args.seed, args.speed)
             calls = sum(s["type"] == "gcp" for s in csteps)
             report_graph(f"{args.gcp}-step graph, {calls} Compute calls at {args.speed:g}x "
                          f"(seed {args.seed})",
-                         *_timed(run(root, "compute", csteps, instances, args.speed), cpath))
+                         run(root, "compute", csteps, instances, args.speed), cpath)
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
     return 0
-
-
-def _timed(result: tuple[list[dict], int, float],
-           critical: float) -> tuple[list[dict], float, int, float]:
-    events, commits, cpu = result
-    return events, critical, commits, cpu
 
 
 if __name__ == "__main__":

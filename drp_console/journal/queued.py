@@ -138,6 +138,26 @@ def settle_future(
         future.set_result(event)
 
 
+def settle_all(batch: list[Pending], error: JournalError | None) -> None:
+    """Acknowledge (or fail) a batch, in order, waking each waiting loop once for all of it."""
+    loops: dict[asyncio.AbstractEventLoop, list[Pending]] = {}
+    for pending in batch:
+        if pending.done is not None or pending.loop is None:
+            pending.settle(error)
+        else:
+            pending.error = error
+            loops.setdefault(pending.loop, []).append(pending)
+    for loop, waiting in loops.items():
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle_futures, waiting)
+
+
+def _settle_futures(batch: list[Pending]) -> None:
+    for pending in batch:
+        assert pending.future is not None
+        settle_future(pending.future, pending.event, pending.error)
+
+
 class QueuedWriter:
     """`write` and `write_sync` over a writer thread's queue (`_enqueue`), and the thread's
     batching: shared by every backend."""
@@ -189,8 +209,7 @@ class QueuedWriter:
         with self._lock:
             self._events.extend(p.event for p in batch)
             self._commits += 1
-        for pending in batch:
-            pending.settle(None)
+        settle_all(batch, None)
 
     async def write(self, event: Record | str, **fields: Any) -> dict[str, Any]:
         """Journal one event (a record, or a type and its fields); returns it (with seq, ts,
