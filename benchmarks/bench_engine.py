@@ -7,7 +7,9 @@
    The engine's CPU time per step (this process, every thread) is printed too: it depends
    less on how busy the machine is.
 2. A random graph of shell steps sleeping 50-300 ms, each needing 0-2 of the last 30 steps:
-   wall time (the engine's start -> run_finished) against the critical path of the sleeps.
+   wall time (the engine's start -> run_finished) against the critical path of the sleeps
+   (and, for reference, against that path plus a bare `sleep`'s own start and exit here for
+   each step on it).
 3. A random graph of Compute calls whose operations take a fixed simulated latency (start 20 s,
    stop 10 s, reset 5 s at speed 1, divided by the speed) and manual steps answered at once:
    wall time against the longest chain of latencies (`--gcp 0` leaves it out).
@@ -66,17 +68,31 @@ def chain(n: int) -> list[dict]:
              "needs": [f"s{i - 1:03d}"] if i else []} for i in range(n)]
 
 
-def sleep_graph(n: int, seed: int) -> tuple[list[dict], float]:
-    """A random DAG of 50-300 ms sleeps and its critical path (seconds)."""
+def sleep_graph(n: int, seed: int) -> tuple[list[dict], float, int]:
+    """A random DAG of 50-300 ms sleeps, its critical path (seconds) and how many steps are on
+    it."""
     rng = random.Random(seed)
     steps: list[dict] = []
-    finish: dict[str, float] = {}
+    finish: dict[str, tuple[float, int]] = {}
     for i in range(n):
         sid, needs, sleep = f"g{i:03d}", _needs(rng, steps), rng.randint(50, 300) / 1000
         steps.append({"id": sid, "title": sid, "type": "shell", "needs": needs,
                       "run": ["sleep", f"{sleep:.3f}"]})
-        finish[sid] = max((finish[x] for x in needs), default=0.0) + sleep
-    return steps, max(finish.values())
+        before, hops = max((finish[x] for x in needs), default=(0.0, 0))
+        finish[sid] = (before + sleep, hops + 1)
+    critical, hops = max(finish.values())
+    return steps, critical, hops
+
+
+def sleep_extra_ms(n: int = 10) -> float:
+    """Median ms a bare `sleep 0.05` run here takes beyond its 50 ms (start, exec, wake-up)."""
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(["sleep", "0.05"], stdin=subprocess.DEVNULL, capture_output=True,
+                       check=True, start_new_session=True)
+        times.append(time.perf_counter() - t0 - 0.05)
+    return 1000 * statistics.median(times)
 
 
 def gcp_graph(n: int, seed: int, speed: float) -> tuple[list[dict], list[dict], float]:
@@ -202,9 +218,15 @@ def main() -> int:
             done = run(root, "chain", chain(args.steps))
             report_chain(args.steps, done, (before, spawn_ms()))
         if args.graph:
-            gsteps, critical = sleep_graph(args.graph, args.seed)
+            gsteps, critical, hops = sleep_graph(args.graph, args.seed)
+            done = run(root, "graph", gsteps)
             report_graph(f"{args.graph}-step graph of 50-300 ms shell sleeps (seed {args.seed})",
-                         run(root, "graph", gsteps), critical)
+                         done, critical)
+            extra = sleep_extra_ms() / 1000
+            with_starts = critical + hops * extra
+            print(f"  a bare `sleep` here takes {1000 * extra:.2f} ms more than it sleeps; with "
+                  f"that for each of the {hops} steps on the critical path: {with_starts:.2f} s,"
+                  f" ratio {done.wall() / with_starts:.3f}")
         if args.gcp:
             csteps, instances, cpath = gcp_graph(args.gcp, args.seed, args.speed)
             calls = sum(s["type"] == "gcp" for s in csteps)
