@@ -52,7 +52,7 @@ class Engine:
         self.clock: Clock = clock or SystemClock()
         self.flow = RunFlow()
         self.events = Emitter(journal, after_event)
-        self.book = StepBook(runbook, self.events, self.flow.poke)
+        self.book = StepBook(runbook, self.events, self._step_ended)
         self.questions = Questions(self.events, responder, self.book)
         self.templates = TemplateScope(ctx, self.book)
         self.services = StepServices(runbook=runbook, ctx=ctx, cloud=cloud, clock=self.clock,
@@ -140,7 +140,9 @@ class Engine:
                 self._start(step_id, hint)
             try:
                 await self._loop()
+                await self.events.drain()
             finally:
+                self.events.flush()  # what a stopped run staged is still written
                 self.services.shutdown()
             if self.flow.failure is not None:
                 raise self.flow.failure
@@ -171,25 +173,37 @@ class Engine:
                     continue
             await flow.sleep_until_poked()
 
+    def _step_ended(self) -> None:
+        """A step ended: start at once the steps it let run (their starts share the commit of
+        its end), and wake the scheduler for the rest (skips, warnings, the run's end)."""
+        flow, book = self.flow, self.book
+        if not (flow.paused or flow.stopping or book.aborting):
+            later = []
+            for step in book.candidates():
+                if step.id in flow.tasks:
+                    continue
+                verdict, _ = book.readiness(step)
+                if verdict == "run" and self._static_skip(step) is None:
+                    self._start(step.id, None)
+                elif verdict != "wait":
+                    later.append(step.id)
+            book.recheck(later)
+        flow.poke()
+
     async def _schedule(self) -> None:
         """Start every step that may start; skip every step that can no longer run."""
         flow, book = self.flow, self.book
-        changed = True
-        while changed and not book.aborting:
-            changed = False
-            status, tasks = book.status, flow.tasks
-            for step in [s for s in self.runbook.steps
-                         if status[s.id] == "pending" and s.id not in tasks]:
-                if status[step.id] != "pending" or step.id in tasks:
+        while not book.aborting and (steps := book.candidates()):
+            for i, step in enumerate(steps):
+                if book.status[step.id] != "pending" or step.id in flow.tasks:
                     continue  # settled while an earlier step was started or skipped
                 verdict, reason = book.readiness(step)
                 if verdict == "skip":
                     await book.finish(step.id, "skipped", reason)
-                    changed = True
                 elif verdict == "run":
                     await self._start_or_skip(step)
-                    changed = True
                 if book.aborting or flow.paused or flow.stopping:
+                    book.recheck(s.id for s in steps[i + 1:])
                     return
 
     async def _start_or_skip(self, step: Any) -> None:

@@ -54,6 +54,10 @@ class StepServices:
         """Journal an event; returns once it is durable."""
         return await self._emitter.emit(record)
 
+    def stage(self, record: Record) -> None:
+        """Journal an event in one commit with the next one (see `Emitter.stage`)."""
+        self._emitter.stage(record)
+
     async def ask(self, question: Question) -> Answer:
         """Ask people (journaled), waiting for a valid answer."""
         return await self._questions.ask(question)

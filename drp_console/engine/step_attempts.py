@@ -110,7 +110,8 @@ class StepAttempts:
         if getattr(step, "call", None):
             await self.host.wait_for_cloud()  # before step_started: not the step's own time
         if hint is None or hint.kind in ("restart", "next_attempt"):
-            await self.emit(StepStarted(step=step.id, attempt=attempt))
+            # in one commit with what follows: a call's intent is journaled at once after it
+            self.host.stage(StepStarted(step=step.id, attempt=attempt))
         t0 = self.clock.monotonic()
         # A shell command runs in real time, so its timeout is real time too.
         scale = 1.0 if step.type == "shell" else self.ctx.speed

@@ -3,7 +3,7 @@ when a step may run; and journaling a step's end."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from drp_console.engine.emitter import Emitter
@@ -17,10 +17,10 @@ TERMINAL = frozenset({"succeeded", "failed", "skipped"})
 class StepBook:
     """Where each step of one run stands, kept by the engine as it runs them."""
 
-    def __init__(self, runbook: Runbook, emitter: Emitter, poke: Callable[[], None]) -> None:
+    def __init__(self, runbook: Runbook, emitter: Emitter, ended: Callable[[], None]) -> None:
         self.runbook = runbook
         self._emitter = emitter
-        self._poke = poke
+        self._ended = ended
         self.status: dict[str, str] = {s.id: "pending" for s in runbook.steps}
         """Step id -> pending, running, waiting, succeeded, failed, skipped, unknown."""
         self.outputs: dict[str, dict[str, Any]] = {}
@@ -39,6 +39,28 @@ class StepBook:
                 targets.append(step.on_failure)
             for target in targets:
                 self.choosers.setdefault(target, []).append(step.id)
+        self._order = {s.id: i for i, s in enumerate(runbook.steps)}
+        self._dependents: dict[str, set[str]] = {}
+        """Step id -> the steps whose readiness its end may change (its needers, its targets)."""
+        for step_id, needs in self._needs.items():
+            for need in needs:
+                self._dependents.setdefault(need, set()).add(step_id)
+        for target, choosers in self.choosers.items():
+            for chooser in choosers:
+                self._dependents.setdefault(chooser, set()).add(target)
+        self._recheck: set[str] = set(self.status)
+        """Steps whose readiness may have changed since the scheduler last asked."""
+
+    def candidates(self) -> list[Any]:
+        """The pending steps whose readiness may have changed since the last call, in file
+        order (so a pass looks only at what a finished step could unblock)."""
+        ids, self._recheck = self._recheck, set()
+        return [self.runbook.steps[i] for i in
+                sorted(self._order[s] for s in ids if self.status[s] == "pending")]
+
+    def recheck(self, step_ids: Iterable[str]) -> None:
+        """Ask about these steps again on the next pass (a pass stopped before them)."""
+        self._recheck.update(step_ids)
 
     def pending(self) -> list[str]:
         """Steps that have not started, in file order."""
@@ -56,11 +78,14 @@ class StepBook:
 
     async def finish(self, step_id: str, status: str, reason: str | None,
                      outputs: dict[str, Any] | None = None, changed: bool = False) -> None:
-        """Journal the step's end (and its milestone), then record it here."""
+        """Record the step's end here and journal it (with its milestone), then tell the
+        scheduler (`ended`): the end shares the commit of what happens next, the starts of the
+        steps it let run (no call is made before its intent is durable, and the journal writes
+        in order, so never before this end is either)."""
         outputs = outputs or {}
-        await self._emitter.emit(StepFinished(step=step_id, status=status, reason=reason,
-                                 outputs=outputs, changed=changed,
-                                 attempts=self.attempts.get(step_id, 0)))
+        self._emitter.stage(StepFinished(step=step_id, status=status, reason=reason,
+                            outputs=outputs, changed=changed,
+                            attempts=self.attempts.get(step_id, 0)))
         self.status[step_id] = status
         self.outputs[step_id] = outputs
         self._after_finish(step_id, status)
@@ -68,9 +93,10 @@ class StepBook:
         if status == "succeeded" and step.milestone:
             await self._emitter.emit(MilestoneReached(name=step.milestone, step=step_id,
                                      source="step"))
-        self._poke()
+        self._ended()
 
     def _after_finish(self, step_id: str, status: str) -> None:
+        self._recheck.update(self._dependents.get(step_id, ()))
         step = self.runbook.step(step_id)
         if status == "succeeded" and step.type == "decision":
             target = (self.outputs.get(step_id) or {}).get("next")

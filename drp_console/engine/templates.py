@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from drp_console.engine.context import RunContext
@@ -23,13 +23,12 @@ class TemplateScope:
         self._book = book
 
     def template_context(self, result: Any = None) -> dict[str, Any]:
-        """Names in scope for templates: params, steps, run (and result)."""
-        book = self._book
-        steps = {s.id: {"outputs": book.outputs.get(s.id, {}), "status": book.status[s.id]}
-                 for s in book.runbook.steps}
+        """Names in scope for templates: params, steps (read from the book when a template
+        names one), run (and result)."""
         run = {"mode": self._ctx.mode, "id": self._ctx.run_id, "operator": self._ctx.operator,
                "project": self._ctx.project or self._ctx.params.get("project") or ""}
-        return templating.context(params=self._ctx.params, steps=steps, run=run, result=result)
+        return templating.context(params=self._ctx.params, steps=_BookSteps(self._book),
+                                  run=run, result=result)
 
     def render(self, text: str) -> str:
         """A template rendered in the run's context."""
@@ -56,6 +55,23 @@ class TemplateScope:
     def evaluate(self, expr: str, result: Any = None) -> Any:
         """A bare expression evaluated in the run's context."""
         return _template(lambda: templating.evaluate(expr, self.template_context(result)), expr)
+
+
+class _BookSteps(Mapping[str, dict[str, Any]]):
+    """The book's steps as `steps[id] -> {outputs, status}`, each built when it is read."""
+
+    def __init__(self, book: StepBook) -> None:
+        self._book = book
+
+    def __getitem__(self, step_id: str) -> dict[str, Any]:
+        return {"outputs": self._book.outputs.get(step_id, {}),
+                "status": self._book.status[step_id]}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._book.status)
+
+    def __len__(self) -> int:
+        return len(self._book.status)
 
 
 def _template(fn: Callable[[], T], source: str) -> T:

@@ -9,6 +9,7 @@ redacted before they leave the process; every event has the same header and the 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
@@ -43,6 +44,10 @@ class JournalBackend(Protocol):
 
     async def write(self, event: Record | str, **fields: Any) -> dict[str, Any]:
         """Journal one event; returns it (with seq, ts, mono) once it is durable."""
+
+    def submit(self, events: list[tuple[str, dict[str, Any]]]) -> list[asyncio.Future[dict[str, Any]]]:
+        """Queue events (type, fields) at once, in order, to be written in one commit; each
+        future resolves with its event once durable."""
 
     def write_sync(self, event: Record | str, **fields: Any) -> dict[str, Any]:
         """Journal one event from a thread without a running loop; returns it once durable."""

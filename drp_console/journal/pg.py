@@ -41,6 +41,7 @@ from drp_console.journal.queued import (
     encode_event,
     new_event,
     redacted_body,
+    settle_all,
 )
 from drp_console.journal.redact import Redactor
 from drp_console.journal.writer import login_name
@@ -157,8 +158,7 @@ class PgJournal(QueuedWriter):
                     failed, self._queue = batch + self._queue, []
                     if isinstance(exc, LeaseLost):
                         self._failure = exc
-                for pending in failed:
-                    pending.settle(exc)
+                settle_all(failed, exc)
                 continue
             self._committed(batch)
 
@@ -202,8 +202,7 @@ class PgJournal(QueuedWriter):
             if found:
                 self._commits += 1
         if found:
-            for pending in batch:
-                pending.settle(None)
+            settle_all(batch, None)
         return found
 
     def _commit(self, batch: list[Pending]) -> None:

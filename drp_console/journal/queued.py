@@ -160,6 +160,26 @@ def settle_future(
         future.set_result(event)
 
 
+def settle_all(batch: list[Pending], error: JournalError | None) -> None:
+    """Acknowledge (or fail) a batch, in order, waking each waiting loop once for all of it."""
+    loops: dict[asyncio.AbstractEventLoop, list[Pending]] = {}
+    for pending in batch:
+        if pending.done is not None or pending.loop is None:
+            pending.settle(error)
+        else:
+            pending.error = error
+            loops.setdefault(pending.loop, []).append(pending)
+    for loop, waiting in loops.items():
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle_futures, waiting)
+
+
+def _settle_futures(batch: list[Pending]) -> None:
+    for pending in batch:
+        assert pending.future is not None
+        settle_future(pending.future, pending.event, pending.error)
+
+
 class QueuedWriter:
     """`write` and `write_sync` over a writer thread's queue (`_enqueue`), and the thread's
     batching: shared by every backend."""
@@ -174,10 +194,14 @@ class QueuedWriter:
     def _enqueue(self, type: str, fields: dict[str, Any], pending: Pending) -> None:
         raise NotImplementedError
 
+    _holding = 0
+    """Callers queueing events that must share one commit (`submit`): the thread waits."""
+
     def _next_batch(self) -> list[Pending] | None:
-        """Every queued event once there is one; None when closing with nothing left."""
+        """Every queued event once there is one (and no caller is still queueing a group); None
+        when closing with nothing left."""
         with self._lock:
-            while not self._queue and not self._closing:
+            while (not self._queue or self._holding) and not self._closing:
                 self._wake.wait()
             if not self._queue:
                 return None
@@ -207,18 +231,36 @@ class QueuedWriter:
         with self._lock:
             self._events.extend(p.event for p in batch)
             self._commits += 1
-        for pending in batch:
-            pending.settle(None)
+        settle_all(batch, None)
 
     async def write(self, event: Record | str, **fields: Any) -> dict[str, Any]:
         """Journal one event (a record, or a type and its fields); returns it (with seq, ts,
         mono) once it is durable (fsynced, committed)."""
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
         kind, body = unpack_event(event, fields)
-        self._enqueue(kind, body, Pending({}, b"", loop=loop, future=future))
+        (future,) = self.submit([(kind, body)])
         written: dict[str, Any] = await future
         return written
+
+    def submit(self, events: list[tuple[str, dict[str, Any]]]) -> list[asyncio.Future[dict[str, Any]]]:
+        """Queue events (type and fields) at once, in order, to be written in one commit;
+        each future resolves with its event once durable (or fails with a JournalError).
+
+        Called on the running loop. A JournalError raised here (closed, broken) means none
+        of the events from the first refused one on was queued."""
+        loop = asyncio.get_running_loop()
+        futures = []
+        with self._lock:
+            self._holding += 1
+        try:
+            for kind, body in events:
+                future = loop.create_future()
+                self._enqueue(kind, body, Pending({}, b"", loop=loop, future=future))
+                futures.append(future)
+        finally:
+            with self._lock:
+                self._holding -= 1
+                self._wake.notify()
+        return futures
 
     def write_sync(self, event: Record | str, **fields: Any) -> dict[str, Any]:
         """Journal one event from a thread without a running loop; returns it once durable."""

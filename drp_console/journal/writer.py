@@ -31,6 +31,7 @@ from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importab
     encode_event,
     new_event,
     redacted_body,
+    settle_all,
 )
 from drp_console.journal.redact import Redactor
 
@@ -281,8 +282,7 @@ class Journal(QueuedWriter):
             else:
                 self._next_seq = failed[0].event["seq"]
         error = JournalError(message)
-        for pending in failed:
-            pending.settle(error)
+        settle_all(failed, error)
 
     # -- reading and closing --------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -62,8 +62,19 @@ class RunbookEnvironment(SandboxedEnvironment):
             try:
                 return obj[attribute]
             except (KeyError, TypeError):
-                return self.undefined(obj=obj, name=attribute)
+                return self._missing(obj, attribute)
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, StepsView) and argument not in obj:
+            return self._missing(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _missing(self, obj: Any, name: Any) -> Any:
+        """The undefined value of a missing field (or step: said so)."""
+        if isinstance(obj, StepsView):
+            return self.undefined(hint=f"there is no step {name!r}")
+        return self.undefined(obj=obj, name=name)
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "*":
@@ -102,12 +113,33 @@ def is_template(text: Any) -> bool:
     return isinstance(text, str) and ("{{" in text or "{%" in text or "{#" in text)
 
 
+class StepsView(Mapping[str, dict[str, Any]]):
+    """`steps` as templates see it: a step's entry (`outputs`, `status`) is copied when a
+    template reads it, not every step's on every render (a render costs the same in a
+    1,000-step runbook as in a 3-step one)."""
+
+    def __init__(self, steps: Mapping[str, Mapping[str, Any]]) -> None:
+        self._steps = steps
+
+    def __getitem__(self, step_id: str) -> dict[str, Any]:
+        return dict(self._steps[step_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._steps)
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 def context(params: Mapping[str, Any] | None = None, steps: Mapping[str, Any] | None = None,
             run: Mapping[str, Any] | None = None, result: Any = None) -> dict[str, Any]:
     """The names templates see: `params`, `steps[id].outputs/.status`, `run`, and `result`."""
     ctx: dict[str, Any] = {
         "params": dict(params or {}),
-        "steps": {k: dict(v) for k, v in (steps or {}).items()},
+        "steps": StepsView(steps or {}),
         "run": dict(run or {}),
     }
     if result is not None:

@@ -151,6 +151,32 @@ def test_write_failure_is_never_acknowledged(runs_dir: Path, monkeypatch: pytest
     assert [e["text"] for e in journal.events()] == ["before", "after"]
 
 
+def test_events_submitted_together_are_one_commit_or_none(
+        runs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    journal = Journal.create(runs_dir, RUN_ID, Redactor())
+    group = [("note", {"text": t, "tag": None, "step": None}) for t in ("a", "b", "c")]
+
+    async def submit() -> list[dict]:
+        return list(await asyncio.gather(*journal.submit(group)))
+
+    written = asyncio.run(submit())
+    assert [e["seq"] for e in written] == [1, 2, 3] and journal.commits == 1
+    real_write = os.write
+
+    def full_disk(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    async def submit_failing() -> list[object]:
+        return list(await asyncio.gather(*journal.submit(group), return_exceptions=True))
+
+    monkeypatch.setattr(os, "write", full_disk)
+    failed = asyncio.run(submit_failing())
+    monkeypatch.setattr(os, "write", real_write)
+    assert all(isinstance(f, JournalError) for f in failed)
+    journal.close()
+    assert [e["text"] for e in read_events(runs_dir / RUN_ID / "journal.jsonl")] == ["a", "b", "c"]
+
+
 def test_fsync_failure_stops_the_journal(runs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     journal = Journal.create(runs_dir, RUN_ID, Redactor())
 

@@ -22,6 +22,18 @@ def test_render_params_steps_and_run() -> None:
     assert templating.render(text, ctx()) == "acme-prod FAILED simulate"
 
 
+def test_steps_are_read_when_named_and_a_missing_one_is_said_so() -> None:
+    c = ctx()
+    assert templating.evaluate("steps | length", c) == 1
+    assert templating.render("{% for s in steps %}{{ s }}={{ steps[s].status }}{% endfor %}",
+                             c) == "check=succeeded"
+    for text in ("{{ steps.chek.status }}", "{{ steps['chek'] }}"):
+        with pytest.raises(UndefinedError, match="there is no step 'chek'"):
+            templating.render(text, c)
+    with pytest.raises(UndefinedError, match="has no attribute 'nope'"):
+        templating.render("{{ steps.check.outputs.nope }}", c)
+
+
 def test_plain_text_is_returned_as_is() -> None:
     assert templating.render("no templates here", ctx()) == "no templates here"
 

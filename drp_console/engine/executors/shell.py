@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import signal
 
+from drp_console.engine.executors import process
 from drp_console.engine.executors.base import StepFailure, StepResult, StepRun
 from drp_console.engine.executors.gcp import confirm_live
 from drp_console.journal.event_types import CallIntent, Output
@@ -26,50 +25,44 @@ async def run_shell(run: StepRun) -> StepResult:
     if any("\0" in a for a in argv):
         raise StepFailure("a command argument holds a NUL byte", code="badCommand",
                           hint="check the parameters used in `run:`")
-    env = dict(os.environ)
-    env.update({k: str(host.render(str(v))) for k, v in (getattr(step, "env", None) or {}).items()})
+    extra = getattr(step, "env", None)
+    env = {**os.environ, **{k: str(host.render(str(v))) for k, v in extra.items()}} \
+        if extra else None
     cwd = getattr(step, "cwd", None)
     if getattr(step, "confirm", None):
         await confirm_live(run, step.id)
     await host.emit(CallIntent(step=step.id, attempt=run.attempt, call="shell",
                       request_id=None, args={"argv": argv, "cwd": cwd}))
     try:
-        proc = await asyncio.create_subprocess_exec(
-            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            stdin=asyncio.subprocess.DEVNULL, env=env, cwd=host.render(cwd) if cwd else None,
-            start_new_session=True)
+        child = await process.start(argv, env=env, cwd=host.render(cwd) if cwd else None)
     except (OSError, ValueError) as exc:
         raise StepFailure(f"cannot start {argv[0]!r}: {exc}", code="badCommand",
                           hint="install the command or fix `run:`/`cwd:`") from None
     kept: dict[str, list[str]] = {"stdout": [], "stderr": []}
-    readers = [asyncio.create_task(_pump(run, proc.stdout, "stdout", kept["stdout"])),
-               asyncio.create_task(_pump(run, proc.stderr, "stderr", kept["stderr"]))]
+    readers = [asyncio.create_task(_pump(run, child.stdout, "stdout", kept["stdout"])),
+               asyncio.create_task(_pump(run, child.stderr, "stderr", kept["stderr"]))]
     left = run.time_left()
     try:
-        await asyncio.wait_for(proc.wait(), timeout=None if left is None else max(0.0, left))
+        await asyncio.wait_for(child.wait(host.call_blocking),
+                               timeout=None if left is None else max(0.0, left))
     except TimeoutError:
-        _kill(proc)
-        await proc.wait()
+        child.kill()
+        await child.wait(host.call_blocking)
         await asyncio.gather(*readers, return_exceptions=True)
         run.check_deadline(f"running {argv[0]}")
         raise StepFailure(f"{argv[0]} timed out", code="timeout") from None
     except asyncio.CancelledError:
-        _kill(proc)
+        child.kill()
         raise
     await asyncio.gather(*readers)
     stdout = "".join(kept["stdout"])
-    if proc.returncode != 0:
+    if child.returncode != 0:
         stderr = "".join(kept["stderr"]).strip().splitlines()
         last = f": {stderr[-1][:300]}" if stderr else ""
-        raise StepFailure(f"{argv[0]} exited with status {proc.returncode}{last}",
-                          code=f"exit{proc.returncode}",
+        raise StepFailure(f"{argv[0]} exited with status {child.returncode}{last}",
+                          code=f"exit{child.returncode}",
                           hint="read the step's output; fix the cause, then retry or skip")
     return StepResult(outputs={"exit_code": 0, "stdout": stdout[-TAIL:]}, changed=True)
-
-
-def _kill(proc: asyncio.subprocess.Process) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 async def _pump(run: StepRun, stream: asyncio.StreamReader | None, name: str,
