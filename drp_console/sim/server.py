@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import http.client
 import json
 import os
 import re
+import socket
 import sys
 import tempfile
 import threading
@@ -191,6 +193,7 @@ class SimServer:
         self.world = self._load_or_create()
         self._http: _HttpServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
         self.endpoint: str | None = None
 
     @property
@@ -290,19 +293,33 @@ class SimServer:
         host = host.decode() if isinstance(host, bytes) else host
         self.port = port
         self.endpoint = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self._http.serve_forever, name="drp-sim",
-                                        kwargs={"poll_interval": 0.2}, daemon=True)
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, args=(self._http,), name="drp-sim",
+                                        daemon=True)
         self._thread.start()
         return self.endpoint
+
+    def _serve(self, http: _HttpServer) -> None:
+        """Accept connections until `stop()`; no timer: the loop sleeps until one arrives."""
+        http.timeout = None
+        while not self._stopping.is_set():
+            http.handle_request()
+
+    def _wake(self) -> None:
+        """Connect once, so the accepting loop returns and sees that it is to stop."""
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        with contextlib.suppress(OSError):  # the loop then ends at the join's timeout
+            socket.create_connection((host, self.port), timeout=1).close()
 
     def stop(self) -> None:
         """Stop serving, close the socket, and save the world one last time."""
         if self._http is None:
             return
-        self._http.shutdown()
-        self._http.server_close()
+        self._stopping.set()
         if self._thread:
+            self._wake()
             self._thread.join(timeout=5)
+        self._http.server_close()
         self._http = self._thread = None
         with self.world.lock:
             ops.advance(self.world, self.clock())
