@@ -61,13 +61,14 @@ def first_frames(runs: int, tree: Path = ROOT) -> dict[str, object]:
     ids = sorted(p.stem for p in (tree / "runbooks").glob("*.yaml"))
     with tempfile.TemporaryDirectory() as tmp:
         base = dict(os.environ, TEXTUAL_DRIVER="frame_probe:FrameProbe", DRP_FORCE_TUI="1",
-                    DRP_RUNS_DIR=str(Path(tmp) / "runs"), DRP_OPERATOR="bench",
+                    DRP_RUNS_DIR=str(Path(tmp) / "runs"),
                     DRP_CACHE_DIR=str(Path(tmp) / "cache"),
                     PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"),
                     PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parent),
                                                              str(tree),
                                                              os.environ.get("PYTHONPATH")])))
-        base.pop("PYTHONDONTWRITEBYTECODE", None)
+        for name in ("PYTHONDONTWRITEBYTECODE", "DRP_OPERATOR"):  # the operator: as a user
+            base.pop(name, None)                                   # starts it (git's name)
         bare_env = dict(base, BENCH_FRAME_WANT="hello from a bare app", BENCH_FRAME_DONE="")
         drp_env = dict(base, BENCH_FRAME_WANT="|".join(ids),
                        BENCH_FRAME_DONE=rf"\({len(ids)}, \d+ valid\)")

@@ -68,7 +68,6 @@ class LauncherScreen(Screen[None]):
                 yield OptionList(id="runbook-list")
                 yield OptionList(id="resume-list")
             yield VerticalScroll(id="launcher-form")  # filled after the first frame
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#runbook-list").border_title = "Runbooks"
@@ -76,13 +75,14 @@ class LauncherScreen(Screen[None]):
         self.query_one("#launcher-form").border_title = "Start a run"
         self.query_one("#runbook-list").focus()
         self._list_files()
-        # The first frame shows the list; the form's widgets and the checks (pydantic, yaml
-        # imported in the worker) come after it, so they do not hold that frame back.
+        # The first frame shows the list; the form's widgets, the key bar and the checks
+        # (pydantic, yaml imported in the worker) come after it, not to hold that frame back.
         self.call_after_refresh(self._build_form)
 
     async def _build_form(self) -> None:
-        """Mount the form, then check the runbooks in a worker."""
+        """Mount the form and the key bar, then check the runbooks in a worker."""
         await self.query_one("#launcher-form").mount_all(form_widgets())
+        await self.mount(Footer())
         self._show_mode("simulate")
         self.form_ready = True
         if self.current is not None:  # highlighted before the form was there
