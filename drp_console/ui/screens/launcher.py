@@ -83,6 +83,7 @@ class LauncherScreen(Screen[None]):
         """Mount the form and the key bar, then check the runbooks in a worker."""
         await self.query_one("#launcher-form").mount_all(form_widgets())
         await self.mount(Footer())
+        self.refresh_bindings()  # a key bar mounted late shows the keys once told they are set
         self._show_mode("simulate")
         self.form_ready = True
         if self.current is not None:  # highlighted before the form was there
