@@ -49,23 +49,36 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_all_atomic(files: dict[Path, str]) -> None:
-    """`write_atomic` for several files of one directory at once: every temp file written and
-    fsynced, then each renamed into place, then the directory fsynced once. Each file is
-    replaced whole or not at all; when one cannot be written (a full disk, text that cannot be
-    encoded), none is replaced and no temp file is left."""
+    """`write_atomic` for several files of one directory at once: every temp file written, all
+    fsynced together (one thread each: the file system commits them at once), then each renamed
+    into place, then the directory fsynced once. Each file is replaced whole or not at all; when
+    one cannot be written (a full disk, text that cannot be encoded), none is replaced and no
+    temp file is left."""
+    from concurrent.futures import ThreadPoolExecutor
+
     temps: list[tuple[str, Path]] = []
+    handles = []
     try:
         for path, text in files.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append((tmp, path))
             os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
+            handles.append(os.fdopen(fd, "w", encoding="utf-8", newline=""))
+            handles[-1].write(text)
+            handles[-1].flush()
+        if len(handles) > 1:
+            with ThreadPoolExecutor(len(handles)) as pool:
+                list(pool.map(os.fsync, [h.fileno() for h in handles]))
+        elif handles:
+            os.fsync(handles[0].fileno())
+        for handle in handles:
+            handle.close()
         for tmp, path in temps:
             os.replace(tmp, path)
     except BaseException:
+        for handle in handles:
+            with contextlib.suppress(OSError, ValueError):
+                handle.close()
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
