@@ -47,8 +47,10 @@ def _one(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, 
         if kind in ("FRAME_LIST", "FRAME_DONE"):
             marks[kind] = rest.split()
     if "FRAME_LIST" not in marks or "FRAME_DONE" not in marks:
+        saved = sorted(Path(env.get("DRP_RUNS_DIR", ".")).parent.glob("console-error-*.txt"))
+        details = saved[-1].read_text()[-3000:] if saved else ""
         raise SystemExit(f"{' '.join(cmd)}: no frame seen\n{proc.stdout[-2000:]}\n"
-                         f"{proc.stderr[-2000:]}")
+                         f"{proc.stderr[-2000:]}\n{details}")
     listed = marks["FRAME_LIST"]
     return (float(listed[0]) - start, float(marks["FRAME_DONE"][0]) - start, listed[1],
             float(listed[2]))
