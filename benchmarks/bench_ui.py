@@ -1,7 +1,11 @@
 """Console responsiveness: time to first frame against a bare Textual app, and event-loop lag
 while 12 simulated operations poll. Measures and prints; asserts nothing.
 
-    /work/venv/bin/python benchmarks/bench_ui.py [--runs 5]
+The first frame is taken from the frames the app writes (`benchmarks/frame_probe.py`, a
+driver that reads them as a terminal would): for `drp` started with no arguments, the frame in
+which every bundled runbook's row is on screen, then the one in which all are validated.
+
+    python benchmarks/bench_ui.py [--runs 5] [--first-frame]
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -18,66 +23,90 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-MINIMAL = """
-import time
+BARE = """
 from textual.app import App
 from textual.widgets import Static
-class Minimal(App):
+
+class Bare(App):
     def compose(self):
-        yield Static("hello")
-    def on_mount(self):
-        self.call_after_refresh(self.first_frame)
-    def first_frame(self):
-        import sys
-        self.exit(time.time())
-t = Minimal().run(headless=True)
-print("FIRST_FRAME", t)
-"""
+        yield Static("hello from a bare app")
 
-CONSOLE = """
-import sys, time
-from pathlib import Path
-from drp_console.ui.factory import make_app
-app = make_app(runbooks_dir=Path({runbooks!r}), runs_dir=Path({runs!r}), operator="bench")
-def first_frame():
-    loaded = sorted(m for m in sys.modules if m.startswith("google.cloud"))
-    app.exit((time.time(), loaded))
-app.call_later(lambda: app.call_after_refresh(first_frame))
-t, loaded = app.run(headless=True)
-print("FIRST_FRAME", t)
-print("GOOGLE", ",".join(loaded) or "-")
+Bare().run()
 """
 
 
-def _first_frame(code: str) -> tuple[float, str]:
+def _one(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str, float]:
+    """(seconds to the wanted frame, to the done frame, google modules, the process's CPU
+    seconds at the wanted frame) of one start."""
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         timeout=60)
-    frame, google = None, "?"
-    for line in out.stdout.splitlines():
-        if line.startswith("FIRST_FRAME"):
-            frame = float(line.split()[1])
-        if line.startswith("GOOGLE"):
-            google = line.split(maxsplit=1)[1] if " " in line else "-"
-    if frame is None:
-        raise SystemExit(f"no first frame:\n{out.stdout}\n{out.stderr}")
-    return frame - start, google
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
+                          check=False)
+    marks = {}
+    for line in proc.stdout.splitlines():
+        kind, _, rest = line.partition(" ")
+        if kind in ("FRAME_LIST", "FRAME_DONE"):
+            marks[kind] = rest.split()
+    if "FRAME_LIST" not in marks or "FRAME_DONE" not in marks:
+        saved = sorted(Path(env.get("DRP_RUNS_DIR", ".")).parent.glob("console-error-*.txt"))
+        details = saved[-1].read_text()[-3000:] if saved else ""
+        raise SystemExit(f"{' '.join(cmd)}: no frame seen\n{proc.stdout[-2000:]}\n"
+                         f"{proc.stderr[-2000:]}\n{details}")
+    listed = marks["FRAME_LIST"]
+    return (float(listed[0]) - start, float(marks["FRAME_DONE"][0]) - start, listed[1],
+            float(listed[2]))
 
 
-def bench_first_frame(runs: int) -> None:
-    with tempfile.TemporaryDirectory() as runs_dir:
-        minimal = [_first_frame(MINIMAL)[0] for _ in range(runs)]
-        code = CONSOLE.format(runbooks=str(ROOT / "runbooks"), runs=runs_dir)
-        console, google = [], "?"
-        for _ in range(runs):
-            took, google = _first_frame(code)
-            console.append(took)
-    print("time to first frame (process start -> first refresh, headless), "
-          f"median of {runs}:")
-    print(f"  minimal Textual app     {statistics.median(minimal) * 1000:7.0f} ms")
-    print(f"  drp console (launcher)  {statistics.median(console) * 1000:7.0f} ms"
-          f"   (+{(statistics.median(console) - statistics.median(minimal)) * 1000:.0f} ms)")
-    print(f"  google.cloud modules loaded at first frame: {google}")
+def first_frames(runs: int, tree: Path = ROOT) -> dict[str, object]:
+    """Medians over `runs` starts (after one warm-up each, bytecode cached as when installed)
+    of: a bare Textual app's first frame; `drp`'s first frame listing every bundled runbook;
+    the frame where they are all validated. Also the google.cloud modules loaded by then."""
+    ids = sorted(p.stem for p in (tree / "runbooks").glob("*.yaml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        base = dict(os.environ, TEXTUAL_DRIVER="frame_probe:FrameProbe", DRP_FORCE_TUI="1",
+                    DRP_RUNS_DIR=str(Path(tmp) / "runs"),
+                    DRP_CACHE_DIR=str(Path(tmp) / "cache"),
+                    PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"),
+                    PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parent),
+                                                             str(tree),
+                                                             os.environ.get("PYTHONPATH")])))
+        for name in ("PYTHONDONTWRITEBYTECODE", "DRP_OPERATOR"):  # the operator: as a user
+            base.pop(name, None)                                   # starts it (git's name)
+        bare_env = dict(base, BENCH_FRAME_WANT="hello from a bare app", BENCH_FRAME_DONE="")
+        drp_env = dict(base, BENCH_FRAME_WANT="|".join(ids),
+                       BENCH_FRAME_DONE=rf"\({len(ids)}, \d+ valid\)")
+        bare_cmd = [sys.executable, "-c", BARE]
+        drp_cmd = [sys.executable, "-m", "drp_console"]
+        bare, drp = [], []
+        for i in range(runs + 1):  # the first start of each compiles and fills caches
+            b = _one(bare_cmd, bare_env, tree)
+            d = _one(drp_cmd, drp_env, tree)
+            if i:
+                bare.append(b)
+                drp.append(d)
+    return {"bare": statistics.median(b[0] for b in bare),
+            "bare_cpu": statistics.median(b[3] for b in bare),
+            "listed": statistics.median(d[0] for d in drp),
+            "listed_cpu": statistics.median(d[3] for d in drp),
+            "checked": statistics.median(d[1] for d in drp),
+            "google": drp[-1][2], "runbooks": len(ids), "runs": runs}
+
+
+def bench_first_frame(runs: int, tree: Path = ROOT) -> None:
+    """Print the first-frame lines."""
+    r = first_frames(runs, tree)
+    bare, listed, checked = r["bare"], r["listed"], r["checked"]
+    assert isinstance(bare, float) and isinstance(listed, float) and isinstance(checked, float)
+    print(f"time to first frame (process start -> frame written, 120x40, through `drp` with no "
+          f"arguments), median of {runs}:")
+    bare_cpu, listed_cpu = r["bare_cpu"], r["listed_cpu"]
+    assert isinstance(bare_cpu, float) and isinstance(listed_cpu, float)
+    print(f"  bare Textual app                              {bare * 1000:7.0f} ms   "
+          f"(CPU {bare_cpu * 1000:.0f} ms)")
+    print(f"  drp launcher, all {r['runbooks']} runbooks listed            "
+          f"{listed * 1000:7.0f} ms   (CPU {listed_cpu * 1000:.0f} ms; {listed / bare:.2f}x the "
+          f"bare app's wall time, {listed_cpu / bare_cpu:.2f}x its CPU)")
+    print(f"  drp launcher, every runbook validated         {checked * 1000:7.0f} ms")
+    print(f"  google.cloud modules loaded at the listed frame: {r['google']}")
 
 
 RUNBOOK = """\
@@ -232,8 +261,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="start-ups to take the median of")
     parser.add_argument("--op-seconds", type=float, default=6.0, help="latency of each operation")
+    parser.add_argument("--first-frame", action="store_true", help="only the first-frame lines")
+    parser.add_argument("--tree", type=Path, default=ROOT,
+                        help="the drp-console checkout whose first frame to time (default: this)")
     args = parser.parse_args()
-    bench_first_frame(args.runs)
+    bench_first_frame(args.runs, args.tree)
+    if args.first_frame:
+        return
     bench_loop_lag(args.op_seconds)
     bench_thousand()
 

@@ -48,7 +48,7 @@ def report(run_ref: str, assignments: tuple[str, ...], formats: tuple[str, ...],
     from drp_console.report.intake import ReportError
     from drp_console.report.moments import UnknownZone, resolve_zone
     from drp_console.report.render import FORMATS, render
-    from drp_console.report.writer import load_report, write_atomic
+    from drp_console.report.writer import load_report, write_all_atomic, write_atomic
 
     chosen = list(dict.fromkeys(formats))
     target = Path(output).expanduser() if output else None
@@ -93,9 +93,9 @@ def report(run_ref: str, assignments: tuple[str, ...], formats: tuple[str, ...],
         if not folder.is_dir():
             _fail(f"cannot write into {folder}: it is not a directory (give an existing "
                   "directory, or one format with a file name)", ExitCode.USAGE)
-        for fmt in chosen or FORMATS:
-            path = folder / f"report.{fmt}"
-            write_atomic(path, render(built, fmt))
+        files = {folder / f"report.{fmt}": render(built, fmt) for fmt in chosen or FORMATS}
+        write_all_atomic(files)
+        for path in files:
             click.echo(str(path))
     except OSError as exc:
         _fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename or ''})",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from drp_console.cli.options import operator_option, runs_dir_option
-from drp_console.settings import settings
 
 
 @click.command("console")
@@ -23,9 +21,10 @@ def console(runbooks_dir: Path | None, runs_dir: str | None, operator: str | Non
         raise click.UsageError(
             f"no runbook directory at {folder}: run drp from the project's root, "
             "or give --runbooks DIR")
-    if not (os.isatty(0) and os.isatty(1)) and not settings().force_tui:
+    from drp_console.ui.launch import has_terminal, run_console
+
+    if not has_terminal():
         raise click.UsageError(
             "the console needs a terminal; for scripts use `drp run RUNBOOK --headless`")
-    from drp_console.ui.launch import run_console
 
     raise SystemExit(run_console(None, runbooks_dir=folder, runs_dir=runs_dir, operator=operator))

@@ -24,9 +24,9 @@ def git_user_name() -> str | None:
 def guess_operator(given: str | None = None) -> str:
     """The operator's name: `given` (`--operator`), else `$DRP_OPERATOR`, else git's
     `user.name`, else the login name (`unknown` where the system has none)."""
-    from drp_console.journal.writer import login_name
-
     for name in (given, settings().operator):
         if name and name.strip():
             return name.strip()
+    from drp_console.journal.login import login_name
+
     return git_user_name() or login_name()

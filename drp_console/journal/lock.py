@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from drp_console.journal.events import LOCK_NAME, JournalError
-from drp_console.journal.writer import login_name
+from drp_console.journal.login import login_name
 
 
 class RunLocked(Exception):

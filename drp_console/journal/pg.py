@@ -28,6 +28,7 @@ import psycopg
 from drp_console.journal import pg_commands, pg_lease
 from drp_console.journal.backend import safe_url
 from drp_console.journal.events import JournalError
+from drp_console.journal.login import login_name
 from drp_console.journal.pg_commands import Command
 from drp_console.journal.pg_lease import Lease, LeaseLost
 from drp_console.journal.pg_store import PgStore, Unreachable, connect, insert_events, translate
@@ -44,7 +45,6 @@ from drp_console.journal.queued import (
     settle_all,
 )
 from drp_console.journal.redact import Redactor
-from drp_console.journal.writer import login_name
 
 RETRY_SECONDS = 1.0
 """How often a patient journal tries again while the database is unreachable."""

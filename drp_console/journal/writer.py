@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import getpass
 import os
 import threading
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from drp_console.journal.event_types import EventType
 from drp_console.journal.events import JOURNAL_NAME, STAGING_PREFIX, JournalError, parse_journal
+from drp_console.journal.login import login_name
 from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importable from here)
     JournalClock,
     Pending,
@@ -34,14 +34,6 @@ from drp_console.journal.queued import (  # noqa: F401  (boot_id: still importab
     settle_all,
 )
 from drp_console.journal.redact import Redactor
-
-
-def login_name() -> str:
-    """The operator's login name, or `unknown` where the system has none."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
 
 
 def _os_message(action: str, path: Path, exc: OSError) -> str:

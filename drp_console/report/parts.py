@@ -6,9 +6,14 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Part(BaseModel):
-    """Base of every report model: frozen, attribute docstrings become field descriptions."""
+    """Base of every report model: frozen, no unknown fields.
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
+    The docstring under each field documents it for readers of this module; it is not turned
+    into a field description (pydantic's `use_attribute_docstrings` parses this file's source at
+    every import, and nothing reads the descriptions). Validators are built on first use
+    (`defer_build`), so importing the report costs little until a report is made."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Moment(Part):

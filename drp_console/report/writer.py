@@ -45,23 +45,50 @@ def load_report(
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temp file in the same directory: fsync, rename, fsync the
     directory; the file is 0600 from its creation."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_all_atomic({path: text})
+
+
+def write_all_atomic(files: dict[Path, str]) -> None:
+    """`write_atomic` for several files of one directory at once: every temp file written, all
+    fsynced together (one thread each: the file system commits them at once), then each renamed
+    into place, then the directory fsynced once. Each file is replaced whole or not at all; when
+    one cannot be written (a full disk, text that cannot be encoded), none is replaced and no
+    temp file is left."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    temps: list[tuple[str, Path]] = []
+    handles = []
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        for path, text in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((tmp, path))
+            os.fchmod(fd, 0o600)
+            handles.append(os.fdopen(fd, "w", encoding="utf-8", newline=""))
+            handles[-1].write(text)
+            handles[-1].flush()
+        if len(handles) > 1:
+            with ThreadPoolExecutor(len(handles)) as pool:
+                list(pool.map(os.fsync, [h.fileno() for h in handles]))
+        elif handles:
+            os.fsync(handles[0].fileno())
+        for handle in handles:
+            handle.close()
+        for tmp, path in temps:
+            os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for handle in handles:
+            with contextlib.suppress(OSError, ValueError):
+                handle.close()
+        for tmp, _ in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    for folder in dict.fromkeys(path.parent for path in files):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 def write_reports(
@@ -71,11 +98,8 @@ def write_reports(
     returns format -> path. `in_progress` as for `load_report`."""
     run_dir = Path(run_dir)
     report = load_report(run_dir, tz, in_progress=in_progress)
-    written = {}
-    for fmt in FORMATS:
-        path = run_dir / f"report.{fmt}"
-        write_atomic(path, render(report, fmt))
-        written[fmt] = path
+    written = {fmt: run_dir / f"report.{fmt}" for fmt in FORMATS}
+    write_all_atomic({path: render(report, fmt) for fmt, path in written.items()})
     return written
 
 

@@ -16,7 +16,6 @@ Both apply when both are written (a runbook may narrow the company rule, never w
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +119,8 @@ def project_rule(start: Path | None) -> Rule | None:
     path = project_file(start) if start is not None else None
     if path is None:
         return None
+    import tomllib  # only when there is a drp.toml
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -4,7 +4,6 @@ start's format; and the error they raise (`SessionError`, with its exit code).""
 from __future__ import annotations
 
 import json
-import urllib.request
 from datetime import datetime
 from typing import Any
 
@@ -65,6 +64,8 @@ def parse_incident_start(text: str | None) -> str | None:
 
 def sim_health(endpoint: str) -> dict[str, Any]:
     """The simulator's `/_sim/health` answer ({} when it does not answer)."""
+    import urllib.request  # only for an external simulator
+
     try:
         with urllib.request.urlopen(endpoint.rstrip("/") + "/_sim/health", timeout=5) as resp:
             answer = json.loads(resp.read() or b"{}")

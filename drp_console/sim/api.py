@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from drp_console.sim.errors import ApiError
@@ -42,14 +43,19 @@ class Route:
 
     method: str
     """HTTP method."""
-    pattern: re.Pattern[str]
-    """Path regex with named groups (the REST path parameters)."""
+    regex: str
+    """Path regex with named groups (the REST path parameters), as text."""
     call: str
     """Catalog-style call name (counted, matched by faults)."""
     handler: Handler
     """Function(request, **path_params) -> JSON-able body."""
     mutating: bool
     """Whether the call changes the world (checks requestId, 409, faults on operations)."""
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """`regex` compiled, on first use (a run that calls no API compiles none)."""
+        return re.compile(self.regex)
 
 
 ROUTES: list[Route] = []
@@ -62,7 +68,7 @@ def route(method: str, path: str, call: str, mutating: bool = False) -> Callable
     regex = re.sub(r"\{(\w+)\}", lambda m: _SEG % m.group(1), path)
 
     def register(handler: Handler) -> Handler:
-        ROUTES.append(Route(method, re.compile(f"^{regex}$"), call, handler, mutating))
+        ROUTES.append(Route(method, f"^{regex}$", call, handler, mutating))
         return handler
 
     return register

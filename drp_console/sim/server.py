@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import sys
 import tempfile
 import threading
@@ -197,6 +198,7 @@ class SimServer:
         self.world = self._load_or_create()
         self._http: _HttpServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
         self.endpoint: str | None = None
 
     @property
@@ -235,7 +237,7 @@ class SimServer:
         fd, tmp = tempfile.mkstemp(prefix=".world-", dir=self.state_file.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.write(data)  # dumps, not dump: only the one-shot encoder is the C one
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o600)
@@ -303,19 +305,33 @@ class SimServer:
         host = host.decode() if isinstance(host, bytes) else host
         self.port = port
         self.endpoint = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self._http.serve_forever, name="drp-sim",
-                                        kwargs={"poll_interval": 0.2}, daemon=True)
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, args=(self._http,), name="drp-sim",
+                                        daemon=True)
         self._thread.start()
         return self.endpoint
+
+    def _serve(self, http: _HttpServer) -> None:
+        """Accept connections until `stop()`; no timer: the loop sleeps until one arrives."""
+        http.timeout = None
+        while not self._stopping.is_set():
+            http.handle_request()
+
+    def _wake(self) -> None:
+        """Connect once, so the accepting loop returns and sees that it is to stop."""
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        with contextlib.suppress(OSError):  # the loop then ends at the join's timeout
+            socket.create_connection((host, self.port), timeout=1).close()
 
     def stop(self) -> None:
         """Stop serving, close the socket, and save the world one last time."""
         if self._http is None:
             return
-        self._http.shutdown()
-        self._http.server_close()
+        self._stopping.set()
         if self._thread:
+            self._wake()
             self._thread.join(timeout=5)
+        self._http.server_close()
         self._http = self._thread = None
         with self.world.lock, contextlib.suppress(ApiError):  # on_save failed: it was saved
             ops.advance(self.world, self.clock())

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.screen import Screen
 
 from drp_console.exit_codes import ExitCode
 from drp_console.ui.clock import SystemClock, UiClock
@@ -54,6 +55,15 @@ class DrpApp(App[int]):
         if still:
             self.animation_level = "none"
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The launcher is the first screen itself when there is no run to open (no blank
+        screen styled and drawn before it)."""
+        if self.session is None and self.replay_events is None:
+            from drp_console.ui.screens.launcher import LauncherScreen
+
+            return LauncherScreen()
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         if self.session is not None:
             self.open_run(self.session, confirmed_project=self.confirmed_project)
@@ -61,10 +71,6 @@ class DrpApp(App[int]):
             from drp_console.ui.screens.run_screen import RunScreen
 
             self.push_screen(RunScreen(events=self.replay_events, operator=self.operator))
-        else:
-            from drp_console.ui.screens.launcher import LauncherScreen
-
-            self.push_screen(LauncherScreen())
 
     def open_run(self, session: Any, *, confirmed_project: bool = False,
                  operator_confirmed: bool = False) -> None:

@@ -32,6 +32,24 @@ def run_console(session: RunSession | None, *, runbooks_dir: Path | str | None =
     return exit_code(code if code is not None else app.return_code)
 
 
+def has_terminal() -> bool:
+    """Whether the console can be drawn: stdin and stdout are a terminal (or `DRP_FORCE_TUI`)."""
+    import os
+
+    from drp_console.settings import settings
+
+    return (os.isatty(0) and os.isatty(1)) or settings().force_tui
+
+
+def launch_default() -> ExitCode | None:
+    """`drp` alone: the launcher on `./runbooks` and its exit code, when there is that directory
+    and a terminal; else None (`drp console` then says what is missing)."""
+    folder = Path("runbooks")
+    if not folder.is_dir() or not has_terminal():
+        return None
+    return run_console(None, runbooks_dir=folder)
+
+
 def exit_code(code: int | None) -> ExitCode:
     """The `drp` exit code for what the app returned (an unknown code is a failure)."""
     try:

@@ -37,6 +37,19 @@ def test_write_reports_writes_four_private_files_atomically(run_dir: Path) -> No
     assert written["html"].read_text() == expected
 
 
+def test_reports_written_together_replace_none_when_one_cannot_be_written(tmp_path: Path) -> None:
+    from drp_console.report.writer import write_all_atomic
+
+    (tmp_path / "report.md").write_text("old md")
+    (tmp_path / "report.csv").write_text("old csv")
+    with pytest.raises(UnicodeEncodeError):
+        write_all_atomic({tmp_path / "report.md": "new md", tmp_path / "report.csv": "\ud800"})
+    assert (tmp_path / "report.md").read_text() == "old md"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.csv", "report.md"]
+    write_all_atomic({tmp_path / "report.md": "new md", tmp_path / "report.csv": "new csv"})
+    assert [(tmp_path / n).read_text() for n in ("report.md", "report.csv")] == ["new md", "new csv"]
+
+
 def test_the_real_journal_gives_the_same_report_as_the_fixture_events(run_dir: Path) -> None:
     from_file = build_report(read_events(run_dir / "journal.jsonl"), "UTC")
     from_script = build_report(RUNS["failover"]().events(), "UTC")

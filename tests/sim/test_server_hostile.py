@@ -137,3 +137,25 @@ def test_many_half_open_requests_leave_the_world_and_stderr_alone(server, capfd)
         send_and_close(server, post(json.dumps({"i": i}).encode(), length="100"))
     assert calls_and_world(server) == before
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_stop_ends_the_serving_thread_and_closes_the_port(calm: Scenario) -> None:
+    """`stop()` wakes the accepting loop instead of waiting for a timer: its thread has ended
+    when stop returns, the port refuses connections, and the same server starts again."""
+    import threading
+
+    before = set(threading.enumerate())
+    sim = start_sim(calm)
+    serving = set(threading.enumerate()) - before
+    port = sim.port
+    sim.stop()
+    assert serving and not any(t.is_alive() for t in serving)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    sim.start()
+    try:
+        with socket.create_connection(("127.0.0.1", sim.port), timeout=5) as conn:
+            conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert conn.recv(64).startswith(b"HTTP/1.1 ")
+    finally:
+        sim.stop()

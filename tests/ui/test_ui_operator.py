@@ -83,7 +83,7 @@ def test_the_name_comes_from_the_option_the_environment_git_then_the_login(
     monkeypatch.delenv("DRP_OPERATOR")
     assert guess_operator() == "Grace Hopper"
     gitconfig.write_text("")
-    from drp_console.journal.writer import login_name
+    from drp_console.journal.login import login_name
 
     assert guess_operator() == login_name()
 

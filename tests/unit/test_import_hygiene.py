@@ -45,3 +45,12 @@ def test_google_clients_are_imported_lazily(module: str) -> None:
     loaded = _loaded_after_import(module)
     assert "google.cloud.compute_v1" not in loaded, module
     assert "google.cloud.sqladmin_v1beta4" not in loaded, module
+
+
+def test_the_entry_point_loads_click_only_for_a_command() -> None:
+    """`drp` alone opens the launcher without importing click (start-up time); the command
+    group, imported by name, still has it."""
+    code = ("import sys\nimport drp_console.cli as c\nbefore = 'click' in sys.modules\n"
+            "group = c.cli\nprint(before, 'click' in sys.modules, group.name)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "cli"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,17 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import (
-    Button,
-    Footer,
-    Input,
-    Label,
-    OptionList,
-    RadioButton,
-    RadioSet,
-    Select,
-    Static,
-)
+from textual.widgets import Button, Footer, Input, OptionList, RadioSet, Select, Static
 from textual.widgets.option_list import Option
 
 from drp_console.ui.app import DrpApp
@@ -38,35 +27,15 @@ from drp_console.ui.catalog_scan import (
     scan_runs,
     warm_clients,
 )
-from drp_console.ui.form_text import pattern_error, value_text
+from drp_console.ui.screens.launcher_form import (
+    MODES,
+    FormValues,
+    form_errors,
+    form_widgets,
+    param_widgets,
+)
 
-MODES = ("simulate", "training", "live")
-
-
-class ModeButton(RadioButton):
-    """A radio button whose state is a glyph too (● chosen, ○ not), not only a colour."""
-
-    @property
-    def BUTTON_INNER(self) -> str:  # the name Textual's ToggleButton reads
-        return "●" if self.value else "○"
-
-    @BUTTON_INNER.setter
-    def BUTTON_INNER(self, _glyph: str) -> None:
-        """The glyph follows the value; Textual's class default is not used."""
-
-
-@dataclass
-class FormValues:
-    """What the operator filled in to start a run."""
-
-    mode: str = "simulate"
-    """simulate, training or live."""
-    scenario: str | None = None
-    """Scenario path (simulated modes)."""
-    params: dict[str, str] = field(default_factory=dict)
-    """Parameter name -> text typed (only those that differ from empty)."""
-    typed_project: str = ""
-    """Live mode: the project id as typed to confirm."""
+__all__ = ["MODES", "FormValues", "LauncherScreen"]
 
 
 class LauncherScreen(Screen[None]):
@@ -88,6 +57,8 @@ class LauncherScreen(Screen[None]):
         """The highlighted runbook."""
         self.checked = False
         """True once every listed runbook has been loaded and validated."""
+        self.form_ready = False
+        """True once the form is mounted (after the first frame)."""
         self._form_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
@@ -96,33 +67,36 @@ class LauncherScreen(Screen[None]):
             with Vertical(id="launcher-left"):
                 yield OptionList(id="runbook-list")
                 yield OptionList(id="resume-list")
-            with VerticalScroll(id="launcher-form"):
-                yield Static("Select a runbook on the left.", id="runbook-info")
-                yield Label("Mode", classes="form-label")
-                with RadioSet(id="mode"):
-                    yield ModeButton("simulate", value=True)
-                    yield ModeButton("training")
-                    yield ModeButton("live (real Google Cloud)")
-                yield Label("Scenario", classes="form-label", id="scenario-label")
-                yield Select[str]([], id="scenario", prompt="choose a scenario")
-                yield Vertical(id="param-fields")
-                yield Label("Type the project id to confirm a LIVE run", classes="form-label",
-                            id="live-label")
-                yield Input(placeholder="project id", id="live-project")
-                yield Static("", classes="field-error", id="form-error")
-                yield Button("Start", variant="primary", id="start")
-        yield Footer()
+            yield VerticalScroll(id="launcher-form")  # filled after the first frame
 
     def on_mount(self) -> None:
         self.query_one("#runbook-list").border_title = "Runbooks"
         self.query_one("#resume-list").border_title = "Interrupted runs (enter resumes)"
         self.query_one("#launcher-form").border_title = "Start a run"
-        self._show_mode("simulate")
         self.query_one("#runbook-list").focus()
-        self.rescan()  # the files are listed at once; loading them (pydantic) is the worker's
+        self._list_files()
+        # The first frame shows the list; the form's widgets, the key bar and the checks
+        # (pydantic, yaml imported in the worker) come after it, not to hold that frame back.
+        self.call_after_refresh(self._build_form)
+
+    async def _build_form(self) -> None:
+        """Mount the form and the key bar, then check the runbooks in a worker."""
+        await self.query_one("#launcher-form").mount_all(form_widgets())
+        await self.mount(Footer())
+        self.refresh_bindings()  # a key bar mounted late shows the keys once told they are set
+        self._show_mode("simulate")
+        self.form_ready = True
+        if self.current is not None:  # highlighted before the form was there
+            await self._select(self.current)
+        self.scan(list(self.entries))
 
     def rescan(self) -> None:
         """List the runbook files now (no loading), then check them in a worker."""
+        self._list_files()
+        if self.form_ready:  # else the form's mounting starts the scan
+            self.scan(list(self.entries))
+
+    def _list_files(self) -> None:
         self.checked = False
         self.entries = runbook_files(self.app.runbooks_dir)
         self.current = None
@@ -133,7 +107,6 @@ class LauncherScreen(Screen[None]):
             books.add_option(Option(f"No runbooks in {self.app.runbooks_dir}: give --runbooks "
                                     "DIR", disabled=True))
         books.add_options([Option(e.line(), id=e.path.as_posix()) for e in self.entries])
-        self.scan(list(self.entries))
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def scan(self, listed: list[RunbookEntry]) -> None:
@@ -209,6 +182,9 @@ class LauncherScreen(Screen[None]):
         self.call_after_refresh(widget.scroll_visible, animate=False)
 
     async def _select(self, entry: RunbookEntry) -> None:
+        if not self.form_ready:  # shown once the form is mounted
+            self.current = entry
+            return
         async with self._form_lock:  # the form is rebuilt: one rebuild at a time
             if self.current is entry and self.query("#param-fields > *"):
                 return
@@ -226,33 +202,10 @@ class LauncherScreen(Screen[None]):
         await fields.remove_children()
         widgets: list[Any] = []
         for name, spec in entry.parameters():
-            widgets += self._param_widgets(name, spec)
+            widgets += param_widgets(name, spec, self.app.still)
         await fields.mount_all(widgets)
         self.query_one("#start", Button).disabled = entry.runbook is None
         self.query_one("#form-error", Static).update("")
-
-    def _param_widgets(self, name: str, spec: dict) -> list[Any]:
-        """The label, help, field and error line of one parameter, whatever its spec holds."""
-        from drp_console.ui.dialogs.modals import reflow
-
-        need = " (required)" if spec.get("required") else ""
-        secret = " (secret)" if spec.get("secret") else ""
-        out: list[Any] = [Label(escape(f"{name}{need}{secret}"), classes="form-label")]
-        help_text = reflow(str(spec.get("description") or ""))
-        if spec.get("choices"):
-            help_text += ("; " if help_text else "") + "one of " + \
-                ", ".join(value_text(c) for c in spec["choices"])
-        if help_text:
-            out.append(Static(escape(help_text), classes="form-help"))
-        default = spec.get("default")
-        field = Input("" if default is None else value_text(default),
-                      placeholder=str(spec.get("pattern") or name),
-                      password=bool(spec.get("secret")), id=f"param-{name}")
-        if self.app.still:
-            field.cursor_blink = False
-        out.append(field)
-        out.append(Static("", classes="field-error", id=f"error-{name}"))
-        return out
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "mode":
@@ -282,42 +235,7 @@ class LauncherScreen(Screen[None]):
     def check(self, values: FormValues) -> dict[str, str]:
         """Inline errors: field name (a parameter, `scenario`, `project`) -> message."""
         entry = self.current
-        errors: dict[str, str] = {}
-        if entry is None or entry.runbook is None:
-            return {"form": "Pick a valid runbook first."}
-        from drp_console.runbook.params import ParameterError, check_value
-
-        given = {k: v for k, v in values.params.items() if v != ""}
-        for name, spec in entry.runbook.parameters.items():
-            if name not in given:
-                if spec.is_required and spec.default is None:
-                    errors[name] = f"'{name}' is required: type a value."
-                continue
-            try:
-                check_value(name, spec, given[name])
-            except ParameterError as exc:
-                pattern = spec.pattern
-                if pattern is not None and "does not match" in str(exc):
-                    errors[name] = pattern_error(name, given[name], pattern, spec.secret)
-                else:
-                    errors[name] = str(exc)
-        if not errors:
-            try:
-                from drp_console.runbook.params import resolve_params
-
-                resolved = resolve_params(entry.runbook, given)
-            except ParameterError as exc:
-                errors[exc.name] = str(exc)
-                resolved = {}
-            if values.mode == "live":
-                project = str(resolved.get("project") or "")
-                if not project:
-                    errors["project"] = "A live run needs a project parameter."
-                elif values.typed_project.strip() != project:
-                    errors["project"] = f"Type the project id {project!r} exactly to go live."
-        if values.mode != "live" and not values.scenario:
-            errors["scenario"] = "Choose a scenario for the simulated cloud."
-        return errors
+        return form_errors(entry.runbook if entry is not None else None, values)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for widget in self.query(".field-error").results(Static):
