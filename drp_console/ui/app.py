@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.events import Event, Key
 
 from drp_console.exit_codes import ExitCode
 from drp_console.ui.clock import SystemClock, UiClock
+
+TYPING_PAUSE = 0.5
+"""Seconds without a key press after which the operator is no longer typing."""
 
 
 class DrpApp(App[int]):
@@ -51,8 +56,19 @@ class DrpApp(App[int]):
         self.resume_hint: str | None = None
         """Printed to the terminal after the app exits: how to resume an unfinished run, or
         where a finished run's report is."""
+        self.keys_at = 0.0
+        """When the operator last pressed a key (monotonic seconds)."""
         if still:
             self.animation_level = "none"
+
+    async def on_event(self, event: Event) -> None:
+        if isinstance(event, Key):  # screens behind a dialog stay still while people type
+            self.keys_at = time.monotonic()
+        await super().on_event(event)
+
+    def typing(self, within: float = TYPING_PAUSE) -> bool:
+        """Whether the operator pressed a key in the last `within` seconds."""
+        return time.monotonic() - self.keys_at < within
 
     def on_mount(self) -> None:
         if self.session is not None:
