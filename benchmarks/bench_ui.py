@@ -1,5 +1,6 @@
-"""Console responsiveness: time to first frame against a bare Textual app, and event-loop lag
-while 12 simulated operations poll. Measures and prints; asserts nothing.
+"""Console responsiveness: time to first frame against a bare Textual app, event-loop lag while
+12 simulated operations poll, the idle run screen's CPU, dialog keystroke echo latency while 12
+operations poll, paging a 1,000-step table. Measures and prints; asserts nothing.
 
 The first frame is taken from the frames the app writes (`benchmarks/frame_probe.py`, a
 driver that reads them as a terminal would): for `drp` started with no arguments, the frame in
@@ -198,6 +199,143 @@ def bench_loop_lag(seconds: float) -> None:
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}))
 
 
+IDLE_STEPS = """\
+  - id: stop-0
+    title: Stop web-0
+    type: gcp
+    call: compute.instances.stop
+    with: {project: "{{ params.project }}", zone: europe-west1-b, instance: web-0}
+  - id: go
+    title: Go on?
+    type: approval
+    needs: [stop-0]
+"""
+
+APPROVAL_STEP = """\
+  - id: go
+    title: Go on?
+    type: approval
+    needs: []
+"""
+
+
+def _session(runbook: Path, scenario: Path, runs_dir: Path):
+    from drp_console.runner.session import RunSession
+
+    session = RunSession.start(runbook, mode="simulate", params={}, scenario_path=scenario,
+                               operator="bench", runs_dir=runs_dir)
+    session.cloud.warm_up()  # the console does this after its first frame
+    return session
+
+
+async def _until(condition, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise SystemExit("bench_ui: the run never reached the state measured")
+        await asyncio.sleep(0.02)
+
+
+async def _idle_run(runbook: Path, scenario: Path, runs_dir: Path, seconds: float) -> dict:
+    """A run waiting on an approval, console on screen (not still: as an operator sees it)."""
+    from drp_console.ui.factory import make_app
+
+    session = _session(runbook, scenario, runs_dir)
+    app = make_app(session=session, ask_operator=False)
+    frames: list[float] = []
+    async with app.run_test(size=(120, 40)):
+        screen = app.screen
+        await _until(lambda: screen.responder is not None
+                     and screen.responder.question("go") is not None)
+        await asyncio.sleep(1.0)
+        display = app._display
+        app._display = lambda s, r: (frames.append(time.perf_counter()), display(s, r))[1]
+        cpu, ui, wall = time.process_time(), time.thread_time(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        cpu, ui = time.process_time() - cpu, time.thread_time() - ui
+        wall = time.perf_counter() - wall
+        app._display = display
+    session.close()
+    return {"cpu": cpu / wall, "ui": ui / wall, "frames": len(frames), "seconds": wall}
+
+
+def bench_idle(seconds: float = 10.0) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        runbook, scenario = _twelve(folder, 0.2)
+        runbook.write_text(RUNBOOK + IDLE_STEPS)
+        result = asyncio.run(_idle_run(runbook, scenario, folder / "runs", seconds))
+    print(f"idle run screen (a run waiting on an approval, 120x40), over {result['seconds']:.0f} s:")
+    print(f"  process CPU {result['cpu'] * 100:.2f}% of a core (UI thread "
+          f"{result['ui'] * 100:.2f}%), {result['frames']} frames drawn")
+
+
+TYPING = (0.06, 0.09, 0.12, 0.07, 0.15, 0.8)
+"""Pauses between keystrokes (s): bursts, then a pause to think, as people type."""
+
+
+async def _echo_run(runbook: Path, scenario: Path, runs_dir: Path, seconds: float) -> dict:
+    """Type into the approval dialog while 12 operations poll: key press -> frame with it."""
+    from textual import events
+
+    from drp_console.ui.factory import make_app
+
+    session = _session(runbook, scenario, runs_dir)
+    app = make_app(session=session, still=True, ask_operator=False)
+    latencies: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await _until(lambda: screen.responder is not None
+                     and screen.responder.question("go") is not None)
+        screen.query_one("StepTable").select("go")
+        await pilot.pause()
+        await pilot.press("a")
+        await _until(lambda: bool(app.screen.query("#reason")))
+        field = app.screen.query_one("#reason")
+        field.focus()
+        await pilot.pause()
+        running = sum(1 for s in screen.state.steps.values() if s.status == "running")
+        waiting: dict = {}
+        display = app._display
+
+        def frame(s, r):
+            if waiting and field.value.endswith(waiting["text"]):
+                latencies.append(time.perf_counter() - waiting.pop("at"))
+                waiting.clear()
+            return display(s, r)
+
+        app._display = frame
+        typed, start = "", time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            char = "abcdefghij"[len(typed) % 10]
+            typed += char
+            waiting.update(text=typed, at=time.perf_counter())
+            key = events.Key(char, char)
+            key.set_sender(app)
+            app._driver.send_message(key)  # as Pilot does, without waiting for idle
+            await _until(lambda: not waiting, timeout=10)
+            await asyncio.sleep(TYPING[len(typed) % len(TYPING)])
+        still_running = sum(1 for s in screen.state.steps.values() if s.status == "running")
+        app._display = display
+    session.close()
+    latencies.sort()
+    return {"keys": len(latencies), "running": running, "still_running": still_running,
+            "p50": latencies[len(latencies) // 2], "p99": latencies[int(len(latencies) * 0.99)],
+            "max": latencies[-1]}
+
+
+def bench_echo(seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        runbook, scenario = _twelve(folder, seconds + 6)
+        runbook.write_text(runbook.read_text() + APPROVAL_STEP)
+        result = asyncio.run(_echo_run(runbook, scenario, folder / "runs", seconds))
+    print(f"approval dialog keystroke echo (key press -> the frame showing it), "
+          f"{result['running']} operations polling ({result['still_running']} at the end):")
+    print(f"  {result['keys']} keys: p50 {result['p50'] * 1000:.1f} ms   "
+          f"p99 {result['p99'] * 1000:.1f} ms   max {result['max'] * 1000:.1f} ms")
+
+
 def _thousand_events() -> list[dict]:
     """A journal of a 1,000-step run, 20 steps under way."""
     from datetime import UTC, datetime, timedelta
@@ -264,11 +402,15 @@ def main() -> None:
     parser.add_argument("--first-frame", action="store_true", help="only the first-frame lines")
     parser.add_argument("--tree", type=Path, default=ROOT,
                         help="the drp-console checkout whose first frame to time (default: this)")
+    parser.add_argument("--idle-seconds", type=float, default=10.0, help="idle CPU window")
+    parser.add_argument("--type-seconds", type=float, default=12.0, help="how long to type")
     args = parser.parse_args()
     bench_first_frame(args.runs, args.tree)
     if args.first_frame:
         return
     bench_loop_lag(args.op_seconds)
+    bench_idle(args.idle_seconds)
+    bench_echo(args.type_seconds)
     bench_thousand()
 
 

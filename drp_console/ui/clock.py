@@ -40,7 +40,21 @@ def clock_text(seconds: float) -> str:
 
 
 def update_if_changed(widget, content) -> None:
-    """`Static.update` only when the content differs: every update costs a layout pass."""
-    if getattr(widget, "_drp_last", None) != content:
-        widget._drp_last = content
-        widget.update(content)
+    """`Static.update` only when the content differs, and with a layout pass only when its
+    height may change.
+
+    A layout pass redraws the whole screen (and, behind a dialog, the dialog over it): a clock
+    that ticks once a second in a line that keeps its height repaints that line alone."""
+    if getattr(widget, "_drp_last", None) == content:
+        return
+    widget._drp_last = content
+    width = widget.content_size.width if widget.is_mounted else 0
+    styles = widget.styles
+    if width <= 0 or (styles.width is not None and styles.width.is_auto):
+        widget.update(content)  # not laid out yet, or as wide as its text: lay it out
+        return
+    screen = widget.app.size
+    before = widget.get_content_height(screen, screen, width)
+    widget.update(content, layout=False)
+    if widget.get_content_height(screen, screen, width) != before:
+        widget.refresh(layout=True)

@@ -27,16 +27,14 @@ from drp_console.ui.responder import UIResponder
 from drp_console.ui.screens.run_controls import RunControls
 from drp_console.ui.screens.run_feed import RunFeed
 from drp_console.ui.screens.run_keys import RUN_KEYS, key_bar
-from drp_console.ui.step_view import now_of
+from drp_console.ui.screens.run_paint import RunPaint
 from drp_console.ui.widgets.detail_pane import DetailPane
 from drp_console.ui.widgets.header import ClockLine, ModeBanner
-from drp_console.ui.widgets.pane_text import pane_content
 from drp_console.ui.widgets.step_table import StepTable
 from drp_console.ui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
-    from textual.timer import Timer
 
     from drp_console.engine.responder import Question
     from drp_console.engine.scheduler import Engine
@@ -44,8 +42,6 @@ if TYPE_CHECKING:
 
 FLUSH_SECONDS = 0.25
 """How often queued engine events reach the widgets."""
-DETAIL_SETTLE = 0.12
-"""Rapid cursor moves (paging) redraw the detail pane once they pause this long."""
 
 
 class RunScreen(Screen[None]):
@@ -86,12 +82,8 @@ class RunScreen(Screen[None]):
         self.replayed: list[dict] = list(events or [])
         """The events of a replayed journal (empty for a live run)."""
         self._drive_task: asyncio.Task[Any] | None = None
-        self._pending_select: str | None = None
-        self._detail_timer: Timer | None = None
-        self._detail_shown_at = 0.0
-        self._paused_keys = False
-        self._drawn: tuple[int, int] = (-1, -1)
-        """(last event seq, wall second) of the last flush: the timer redraws only on a change."""
+        self.paint = RunPaint(self)
+        """Draws what changed, when it changed."""
 
     @property
     def responder(self) -> UIResponder | None:
@@ -221,9 +213,9 @@ class RunScreen(Screen[None]):
             yield DetailPane(id="detail")
         with VerticalScroll(id="timeline-box"):
             yield Timeline(id="timeline", tz=self.app.tz_name)
-        yield Static(key_bar(self.BINDINGS, watching=self._watching()), id="keys")
+        yield Static(key_bar(self.BINDINGS, watching=self.watching()), id="keys")
 
-    def _watching(self) -> bool:
+    def watching(self) -> bool:
         """Whether this screen only watches (`drp watch`): its key bar shows what a watcher may do."""
         return getattr(self.session, "role", None) == "watcher"
 
@@ -236,7 +228,7 @@ class RunScreen(Screen[None]):
         self.query_one(StepTable).focus()
         if self.session is not None:
             self._join()
-        self.set_interval(FLUSH_SECONDS, self._flush_if_changed)
+        self.set_interval(FLUSH_SECONDS, self.paint.tick)
 
     # ---- who is at the keyboard ---------------------------------------------------------------
     def _join(self) -> None:
@@ -318,14 +310,18 @@ class RunScreen(Screen[None]):
                 self.app.push_screen(ScoreCardScreen(self.state, self.feed.runbook))
 
     async def _write_reports(self) -> str:
-        """Write the run's reports (off the event loop); a sentence saying where, or why not."""
+        """Write the run's reports (off the event loop, the report's import too: ~0.2 s); a
+        sentence saying where, or why not."""
         if self.session is None:  # a replay writes nothing
             return f"Run `drp report {self.state.run_id}` for its report."
-        try:
+
+        def write(run_dir: Path, tz: str) -> dict[str, Path]:
             from drp_console.report.writer import write_reports
 
-            written = await asyncio.to_thread(write_reports, self.session.run_dir,
-                                              self.app.tz_name)
+            return write_reports(run_dir, tz)
+
+        try:
+            written = await asyncio.to_thread(write, self.session.run_dir, self.app.tz_name)
         except Exception as exc:  # noqa: BLE001 - the run is done either way
             return f"The report could not be written ({exc}): run `drp report {self.state.run_id}`."
         return f"Report: {written.get('md')}."
@@ -347,7 +343,7 @@ class RunScreen(Screen[None]):
         selected = self.selected_step()
         open_here = self.responder.question(selected) if (selected and self.responder) else None
         if open_here is None or open_here is question:
-            self._pending_select = question.step
+            self.paint.pending_select = question.step
         self.app.bell()
 
     # ---- the run's state ----------------------------------------------------------------------
@@ -361,56 +357,20 @@ class RunScreen(Screen[None]):
         self.feed.rebuild_runbook()
         self.flush()
 
-    # ---- rendering ----------------------------------------------------------------------------
-    def _flush_if_changed(self) -> None:
-        """The timer's flush: only after new events or a selection to make, and, while a clock
-        runs (the run not finished), once a second; an idle screen does nothing."""
-        second = -1 if self.state.finished else int(self.app.clock.now().timestamp())
-        if not self.feed.changed and not self._pending_select \
-                and self._drawn == (self.state.last_seq, second):
-            return
-        self.flush()
-
+    # ---- rendering (RunPaint draws) ------------------------------------------------------------
     def flush(self) -> None:
-        """Refresh what changed since the last flush."""
-        wall = self.app.clock.now()
-        self._drawn = (self.state.last_seq, -1 if self.state.finished else int(wall.timestamp()))
-        touched = self.feed.take_touched()
-        if touched is not None:  # clocks tick on the rows of steps under way
-            touched.update(sid for sid, s in self.state.steps.items()
-                           if s.status in ("running", "waiting"))
-        now = now_of(self.state, wall)
-        self.query_one(ModeBanner).show(self.state, self.operator if self.session else None)
-        paused = self.state.status == "paused"
-        if paused != self._paused_keys:
-            self._paused_keys = paused
-            self.query_one("#keys", Static).update(
-                key_bar(self.BINDINGS, paused, watching=self._watching()))
-        self.query_one(ClockLine).show(self.state, self.feed.runbook, now, wall, self.app.tz_name)
-        table = self.query_one(StepTable)
-        table.fill(self.state.steps, now, touched, self.feed.parallel)
-        table.border_title = f"Steps {self.state.steps_done}/{self.state.steps_total}"
-        target = self._pending_select
-        if target:
-            self._pending_select = None
-            table.select(target)
-        if self._detail_timer is None:  # while the cursor is racing, the settle timer redraws
-            self.show_detail()
-        timeline = self.query_one(Timeline)
-        before = timeline._count
-        timeline.show(self.feed.timeline)
-        if timeline._count != before:
-            self.query_one("#timeline-box").scroll_end(animate=False)
+        """Refresh what changed since the last redraw (behind a dialog: the header alone)."""
+        self.paint.flush()
 
     def show_detail(self) -> None:
         """Redraw the detail pane for the selected step."""
-        step_id = self.query_one(StepTable).selected_step
-        now = now_of(self.state, self.app.clock.now())
-        self.query_one(DetailPane).show(pane_content(self.state, self.feed.runbook, step_id, now,
-                                                     self.feed.runbook_problem))
+        self.paint.show_detail()
 
     def on_screen_resume(self) -> None:
-        """Back from a dialog or the report: the keys go to the steps table again."""
+        """Back from a dialog or the report: the keys go to the steps table again, and what
+        changed behind it is drawn."""
+        if self.paint.behind():
+            self.call_after_refresh(self.flush)  # once the screen is laid out again
         table = self.query_one(StepTable)
         focused = self.focused
         if focused is None or not focused.is_attached or not focused.display:
@@ -420,27 +380,7 @@ class RunScreen(Screen[None]):
         self.call_after_refresh(self.query_one("#timeline-box").scroll_end, animate=False)
 
     def on_step_table_step_selected(self, event: StepTable.StepSelected) -> None:
-        """A single move redraws at once; a burst of moves (paging) once it settles.
-
-        Each redraw of the detail pane can change its height, which lays out the whole screen
-        (the 1,000-row table with it): at a page every 50 ms that was most of the loop lag.
-        """
-        import time
-
-        now = time.monotonic()
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-            self._detail_timer = None
-        if now - self._detail_shown_at >= DETAIL_SETTLE:
-            self._detail_shown_at = now
-            self.show_detail()
-        else:
-            self._detail_shown_at = now
-            self._detail_timer = self.set_timer(DETAIL_SETTLE, self._settled)
-
-    def _settled(self) -> None:
-        self._detail_timer = None
-        self.show_detail()
+        self.paint.step_selected()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
 
 from drp_console.runbook.durations import format_duration
 from drp_console.ui.clock import clock_text
@@ -122,6 +123,7 @@ class StepTable(DataTable):
             chosen = [(sid, steps[sid]) for sid in only if sid in steps]
         else:
             chosen = list(steps.items())
+        changed: dict[str, list[tuple[str, Text | str]]] = {}
         for sid, step in chosen:
             cells = row_cells(step, now, sid in parallel, self._marks)
             plain = tuple(str(c) for c in cells)
@@ -129,10 +131,36 @@ class StepTable(DataTable):
             if old is None:
                 self.add_row(*cells, key=sid)
             elif old != plain:
-                for (key, _, _), cell, before, after in zip(COLUMNS, cells, old, plain, strict=False):
-                    if before != after:
-                        self.update_cell(sid, key, cell)
+                changed[sid] = [(key, cell) for (key, _, _), cell, before, after
+                                in zip(COLUMNS, cells, old, plain, strict=False)
+                                if before != after]
             self._shown[sid] = plain
+        if changed:
+            self._set_rows(changed)
+
+    def _set_rows(self, changed: dict[str, list[tuple[str, Text | str]]]) -> None:
+        """Change cells and repaint their rows alone.
+
+        `DataTable.update_cell` repaints the whole table: a clock ticking in one row re-rendered
+        every visible row each second (and, behind a dialog, the dialog with it). Here the
+        table's caches are dropped the same way (one more update counted) but only the changed
+        rows are marked for repainting: the other rows on screen are still what they show. If
+        this Textual keeps its cells otherwise, `update_cell` does it the slow way."""
+        from textual.widgets.data_table import ColumnKey, RowKey
+
+        try:
+            rows = [(self._data[RowKey(sid)], self.get_row_index(sid), cells)
+                    for sid, cells in changed.items()]
+            self._update_count += 1
+        except (AttributeError, KeyError, TypeError, RowDoesNotExist):
+            for sid, cells in changed.items():
+                for key, cell in cells:
+                    self.update_cell(sid, key, cell)
+            return
+        for data, index, cells in rows:
+            for key, cell in cells:
+                data[ColumnKey(key)] = cell
+            self.refresh_row(index)
 
     @property
     def selected_step(self) -> str | None:
