@@ -77,8 +77,8 @@ def test_shell_steps_without_a_pidfd(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_shell_env_cwd_and_a_command_that_cannot_start(tmp_path: Path) -> None:
-    code = "import os; print(os.environ['DRP_T'], os.getcwd(), os.environ.get('HOME') is not None)"
-    rb = runbook(sh("env", code, env={"DRP_T": "{{ params.name }}"}, cwd=str(tmp_path)),
+    code = "import os; print(os.environ['STEP_T'], os.getcwd(), os.environ.get('HOME') is not None)"
+    rb = runbook(sh("env", code, env={"STEP_T": "{{ params.name }}"}, cwd=str(tmp_path)),
                  {"id": "missing", "title": "missing", "type": "shell",
                   "run": [str(tmp_path / "no-such-command")]})
     eng = engine_for(rb, tmp_path, ScriptedResponder(), params={"name": "seen"})
