@@ -148,6 +148,12 @@ class Engine:
                 raise self.flow.failure
         return self.state()
 
+    async def before_finish(self) -> bool:
+        """Called when every step has ended, before `run_finished` is written; True when it
+        journaled something, so the end is looked at again (a shared run applies the joiners'
+        last commands here)."""
+        return False
+
     async def _warm_up(self, cloud: Cloud, services: set[str]) -> None:
         with contextlib.suppress(Exception):  # a real call will report it, with its step
             await self.services.call_blocking(cloud.warm_up, sorted(services))
@@ -162,6 +168,8 @@ class Engine:
                     return
                 if not flow.paused:
                     pending = book.pending()
+                    if not pending and await self.before_finish():
+                        continue  # something was journaled just before the end: look again
                     if not pending:
                         status, reason = book.end_of_run()
                         await self.events.emit(RunFinished(status=status, reason=reason))

@@ -100,6 +100,15 @@ class RunResumed(Record):
     TYPE: ClassVar[EventType] = EventType.RUN_RESUMED
     host: str
     pid: int
+    took_over_from: str | None = None
+    """Who drove the run before, when someone else resumes it (a takeover); left out otherwise."""
+
+    def fields(self) -> dict[str, Any]:
+        """As `Record.fields`, without `took_over_from` when the same person resumes."""
+        data = Record.fields(self)
+        if self.took_over_from is None:
+            del data["took_over_from"]
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,8 @@ def _run_started(s: RunState, e: Event, at: Instant) -> None:
 def _run_resumed(s: RunState, e: Event, at: Instant) -> None:
     gap = at.t - s.last.t if s.last is not None else 0.0
     s.resumes.append({"ts": at.ts, "at": at, "gap": gap, "operator": e.get("operator"),
-                      "host": e.get("host"), "pid": e.get("pid")})
+                      "host": e.get("host"), "pid": e.get("pid"),
+                      "took_over_from": e.get("took_over_from")})
     if not s.finished:
         s.status, s.reason = "running", None
 

@@ -123,7 +123,7 @@ class RunState:
     deleted: list[dict[str, Any]] = field(default_factory=list)
     """Resources deleted: step, kind, name, location."""
     resumes: list[dict[str, Any]] = field(default_factory=list)
-    """Each resume: ts, operator, host, pid."""
+    """Each resume: ts, operator, host, pid, took_over_from (who drove before; a takeover)."""
     last_seq: int = 0
     """The sequence number of the last event folded."""
     run_started: dict[str, Any] | None = None
@@ -199,6 +199,13 @@ class RunState:
     def finished(self) -> bool:
         """The run has a `run_finished` event."""
         return self.status in ("succeeded", "failed", "aborted")
+
+    @property
+    def last_driver(self) -> str | None:
+        """Who drove the run last: the operator of its last resume, else who started it."""
+        if self.resumes:
+            return self.resumes[-1].get("operator") or self.operator
+        return self.operator
 
     @property
     def steps_total(self) -> int:

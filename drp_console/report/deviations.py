@@ -97,6 +97,8 @@ def _run_rows(state: RunState) -> list[Row]:
     for resume in state.resumes:
         words = (f"run resumed on {text(resume['host'])} after "
                  f"{format_duration(resume['gap'])} without the console")
+        if resume.get("took_over_from"):
+            words += f", taken over from {text(resume['took_over_from'])}"
         rows.append((resume["at"], "resume", "", words, resume["operator"]))
     return rows
 

@@ -276,7 +276,9 @@ class RunSession:
                                      project=started.get("project"), run_dir=run_dir,
                                      extra={"residency": _journaled_rules(started, runbook)})
             if not folded.finished:
-                journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid()))
+                before = folded.last_driver  # someone else: a takeover, named in the event
+                journal.write_sync(RunResumed(host=socket.gethostname(), pid=os.getpid(),
+                                              took_over_from=None if before == operator else before))
         except BaseException:
             if session is not None:
                 session.lock = None  # the caller lets go of the lock or the lease

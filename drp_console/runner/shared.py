@@ -151,6 +151,8 @@ class SharedEngine(Engine):
         await asyncio.to_thread(carry_world, self.session)
         world = WorldSync(self.session)
         self._outcomes: list[tuple[int, str, dict[str, Any]]] = []
+        self._taking = asyncio.Lock()  # the pump and the run's end take commands in turn
+        self._finishing = False
         pump = asyncio.ensure_future(self._serve(world))
         try:
             state = await super().run()
@@ -179,19 +181,44 @@ class SharedEngine(Engine):
                     await asyncio.to_thread(journal.store.announce, journal.run_id,
                                             self.ctx.operator, "driver")
                     announced = loop.time()
-                for command in await asyncio.to_thread(journal.take_commands):
-                    await self._apply(command)
+                await self._take_and_apply()
                 await asyncio.to_thread(world.upload)
             except JournalError:
                 continue  # unreachable or taken over: the journal's writes say so
 
-    async def _apply(self, command: Any) -> None:
+    async def _take_and_apply(self) -> bool:
+        """Take the pending commands and apply them; True when one was done. None is taken once
+        the run's end has begun (its last commands are applied before `run_finished`)."""
+        async with self._taking:
+            if self._finishing:
+                return False
+            done = False
+            for command in await asyncio.to_thread(self.session.journal.take_commands):
+                done = await self._apply(command) or done
+            return done
+
+    async def before_finish(self) -> bool:
+        """Every step has ended: apply what joiners sent meanwhile (an earlier driver's taken
+        but unjournaled commands too) before `run_finished`, then take no more."""
+        from drp_console.journal.events import JournalError
+
+        try:
+            if await self._take_and_apply():
+                return True
+        except JournalError:
+            pass  # unreachable or taken over: the run's own writes say so
+        async with self._taking:
+            self._finishing = True
+        return False
+
+    async def _apply(self, command: Any) -> bool:
         try:
             status, result = await apply_command(self, command)
         except Exception as exc:  # noqa: BLE001 - a bad command must not stop the run
             status, result = rejected(f"the driver could not apply it: {exc}")
         self._outcomes.append((command.id, status, result))
         await self._record_outcomes()
+        return status == "done"
 
     async def _record_outcomes(self) -> None:
         """Tell the joiners what became of their commands (kept to try again while the

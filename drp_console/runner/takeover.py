@@ -39,9 +39,7 @@ class DriverSilence:
 
 def last_driver(state: RunState) -> str:
     """Who drove the run last: the operator of its last `run_resumed`, else who started it."""
-    if state.resumes:
-        return str(state.resumes[-1].get("operator") or state.operator or "?")
-    return str(state.operator or "?")
+    return str(state.last_driver or "?")
 
 
 def driver_silence(lease: dict[str, Any] | None, state: RunState) -> DriverSilence | None:

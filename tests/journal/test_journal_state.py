@@ -491,3 +491,18 @@ def test_restore_point_without_offset_is_utc() -> None:
         backup_run_id=None,
     )
     assert RunState.fold(ev.events).rpo_achieved == 60.0
+
+
+def test_a_takeover_names_who_drove_before_and_the_report_says_so() -> None:
+    from drp_console.report.deviations import _run_rows
+
+    ev = _started()
+    ev.add(30, "run_resumed", host="h2", pid=7, operator="alice")
+    assert RunState.fold(ev.events).last_driver == "alice"
+    ev.add(90, "run_resumed", host="h3", pid=8, operator="bob", took_over_from="alice")
+    state = RunState.fold(ev.events)
+    assert state.last_driver == "bob"
+    assert [r["took_over_from"] for r in state.resumes] == [None, "alice"]
+    words = [row[3] for row in _run_rows(state) if row[1] == "resume"]
+    assert "taken over from" not in words[0]
+    assert words[1].endswith("without the console, taken over from alice")

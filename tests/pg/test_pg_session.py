@@ -78,6 +78,7 @@ def test_resuming_a_driven_run_exits_4_naming_the_driver_then_takes_it_over(
         assert second.shared and second.journal.lease.token == 2
         assert second.journal.events()[-1]["type"] == "run_resumed"
         assert second.journal.events()[-1]["operator"] == "bob"
+        assert second.journal.events()[-1]["took_over_from"] == "alice"
         # bob's machine continues the world alice's left in the database
         with PgStore(journal_url) as store:
             kept = store.get_file(run_id, "world.json")

@@ -93,6 +93,7 @@ async def takeover(journal_url: str, tmp_path: Path) -> None:
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     resumed = [e for e in events if e["type"] == "run_resumed"]
     assert [e["operator"] for e in resumed] == ["bob"]  # the takeover, under bob's name
+    assert resumed[0]["took_over_from"] == "alice"
     assert events[-1]["type"] == "run_finished" and events[-1]["status"] == "succeeded"
     ticks = [(e["item"], e["by"]) for e in events if e["type"] == "checklist_ticked"]
     assert ticks == [(0, "bob"), (1, "bob")]

@@ -114,6 +114,7 @@ def _check_run(before: list[dict], after: list[dict]) -> None:
     assert TOKEN not in json.dumps(after)
     taken = after[len(before)]
     assert taken["type"] == "run_resumed" and taken["operator"] == "bob"
+    assert taken["took_over_from"] == "alice"  # the takeover names whose run it was
     assert all(e["operator"] == "bob" or e.get("by") == "bob" for e in after[len(before):])
     assert {e["operator"] for e in before} == {"alice"}
     # where the engine could not know, it asked; Compute calls are re-sent, never UNKNOWN
@@ -246,7 +247,7 @@ def test_a_command_the_killed_driver_took_but_never_journaled_is_applied_once(jo
     with PgStore(journal_url) as store:
         assert [c.status for c in store.commands(run_id)] == ["done", "done"]
         assert [c.id for c in store.commands(run_id)] == ids
-    assert events[-1]["type"] == "run_finished"
+    assert events[-1]["type"] == "run_finished", [(e["seq"], e["type"], e.get("operator")) for e in events]
 
 
 STRESS = settings().crash_stress
