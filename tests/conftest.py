@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNBOOKS = ROOT / "runbooks"
@@ -27,3 +29,30 @@ def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DRP_CACHE_DIR", str(path))
         yield path
+
+
+@pytest.fixture(scope="session")
+def sped_up(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """A copy of a scenario (or of a runbook's own scenario) whose world runs faster.
+
+    Whole-runbook tests wait for simulated operations in real time (a 10-minute clone takes 10 s
+    at the example scenarios' 60x); the copy differs only in its `speed:` line, so the world,
+    its faults and the run's outcome are the same, sooner. Once per file and speed per process.
+    """
+    folder = tmp_path_factory.mktemp("sped-up")
+    made: dict[tuple[Path, float], Path] = {}
+
+    def copy(path: Path, speed: float = 600) -> Path:
+        doc = yaml.safe_load(path.read_text())
+        if doc["format"] == "drp/v1":  # a runbook: its own scenario
+            path = path.parent / doc["scenario"]
+        path = path.resolve()
+        key = (path, speed)
+        if key not in made:
+            text, n = re.subn(r"(?m)^speed: [0-9.]+$", f"speed: {speed:g}", path.read_text())
+            assert n == 1, f"{path} has no top-level `speed:` line to change"
+            made[key] = folder / f"{len(made)}-{path.name}"
+            made[key].write_text(text)
+        return made[key]
+
+    return copy

@@ -156,8 +156,8 @@ async def test_training_run_ends_on_the_score_card(runs_dir):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("runbook", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, runs_dir):
-    session = start_session(runbook, runs_dir)
+async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, runs_dir, sped_up):
+    session = start_session(runbook, runs_dir, scenario=sped_up(runbook))
     app = console_for(session)
     async with app.run_test(size=(120, 40)) as pilot:
         await answer_everything(pilot, app.screen)
