@@ -56,3 +56,10 @@ def sped_up(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
         return made[key]
 
     return copy
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `slow` tests first, each group in its collection order: under pytest-xdist the longest
+    tests then start while the quick ones can still fill the other workers, instead of one
+    worker finishing a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

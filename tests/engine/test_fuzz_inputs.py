@@ -81,6 +81,7 @@ def check(res, allowed: tuple[int, ...], what: str) -> None:
     assert CANARY not in out, f"{what}: the secret was printed: {out[-2000:]}"
 
 
+@pytest.mark.slow  # fifty hostile cases, some of them whole runs
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM for the time limit")
 def test_fuzzed_inputs_get_a_clear_answer(tmp_path: Path) -> None:
     rng = random.Random(SEED)

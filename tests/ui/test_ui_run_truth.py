@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ui_pilot import (
     answer_everything,
     click_button,
@@ -53,6 +54,7 @@ async def test_decision_options_are_in_the_pane_before_d_and_not_offered_is_in_w
         assert "!=" not in text and "params." not in text
 
 
+@pytest.mark.slow  # the whole runbook through the keys
 async def test_an_approved_step_shows_its_prompt_rendered_not_the_template(runs_dir, sped_up):
     """Issue 9, point 2: after `approve-restore` is approved, the pane shows the values."""
     session = start_session(RESTORE, runs_dir, scenario=sped_up(RESTORE))
