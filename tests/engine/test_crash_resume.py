@@ -4,10 +4,10 @@ was applied twice, no acknowledged event was lost, and UNKNOWN was asked where t
 know.
 
 The kill uses the engine's test hook `DRP_TEST_CRASH_AT=<event type>:<n>`: the process kills
-itself right after the n-th event of that type is durable in the journal. The crashing run is a
-real process; a resume that is not meant to crash runs in the test's process (`drp resume`
-through click, the same command), which saves a Python start and the Google client imports.
-The world runs at 10x the crash world's speed (the crash points are events, not times).
+itself right after the n-th event of that type is durable in the journal. Every `drp` is a
+process of its own, forked warm (`warm_drp`: the Google client modules imported once, not once
+per process). The world runs at 10x the crash world's speed (the crash points are events, not
+times).
 """
 
 from __future__ import annotations
@@ -16,22 +16,19 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+import warm_drp  # tests/ is on sys.path
 
-from drp_console.cli import cli
 from drp_console.settings import settings
 from drp_console.sim.server import SimServer
 
 DATA = Path(__file__).parent / "data"
 RUNBOOK = DATA / "crash-runbook.yaml"
 SCENARIO = DATA / "crash-world.yaml"
-DRP = [sys.executable, "-m", "drp_console"]
 TOKEN = "canary-7f3e-secret-token"
 pytestmark = pytest.mark.slow
 
@@ -69,16 +66,7 @@ def _drp(args: list[str], env_extra: dict | None = None, timeout: float = 120) -
     env = dict(os.environ)
     env.pop("DRP_TEST_CRASH_AT", None)
     env.update(env_extra or {})
-    return subprocess.run(DRP + args, capture_output=True, text=True, env=env, timeout=timeout)
-
-
-def _resume(args: list[str]) -> subprocess.CompletedProcess:
-    """`drp resume ARGS` to its end in this process, its outcome shaped as `_drp`'s."""
-    assert "DRP_TEST_CRASH_AT" not in os.environ
-    res = CliRunner().invoke(cli, ["resume", *args])
-    if res.exception is not None and not isinstance(res.exception, SystemExit):
-        raise res.exception
-    return subprocess.CompletedProcess(["drp", "resume", *args], res.exit_code, res.output, "")
+    return warm_drp.run(args, env, timeout)
 
 
 def _events(run_dir: Path) -> list[dict]:
@@ -114,8 +102,8 @@ def test_sigkill_then_resume_applies_every_mutation_once(point, sim, crash_world
     assert sum(e["type"] == point[0] for e in before) >= point[1]
 
     answers = _operator_answers(sim, tmp_path)
-    done = _resume([run_dir.name, "--headless", "--auto-approve", "--answers",
-                    str(answers), "--runs-dir", str(runs), "-p", f"token={TOKEN}"])
+    done = _drp(["resume", run_dir.name, "--headless", "--auto-approve", "--answers",
+                 str(answers), "--runs-dir", str(runs), "-p", f"token={TOKEN}"])
     assert done.returncode == 0, done.stdout + done.stderr
 
     after = _events(run_dir)
@@ -156,8 +144,8 @@ def test_crash_during_resume_then_resume_again(sim, crash_world, tmp_path):
                   {"DRP_TEST_CRASH_AT": "call_intent:1"})
     assert second.returncode in (-signal.SIGKILL, 0, 5), second.stdout + second.stderr
     answers = _operator_answers(sim, tmp_path)
-    third = _resume([run_dir.name, "--headless", "--auto-approve", "--answers",
-                     str(answers)] + base)
+    third = _drp(["resume", run_dir.name, "--headless", "--auto-approve", "--answers",
+                  str(answers)] + base)
     assert third.returncode == 0, third.stdout + third.stderr
     flat = [m["method"] for ms in _mutations(_get(sim + "/_sim/state")).values() for m in ms]
     assert sorted(flat) == sorted(set(flat))
@@ -176,8 +164,8 @@ def test_embedded_world_survives_a_crash(point, crash_world, tmp_path):
     accepted = any("promoteReplica" in key for key in world.get("calls") or {})
     answers = tmp_path / "answers.yaml"
     answers.write_text(f"promote: {'verified' if accepted else 'rerun'}\nnotify: rerun\n")
-    done = _resume([run_dir.name, "--headless", "--auto-approve", "--answers",
-                    str(answers)] + base)
+    done = _drp(["resume", run_dir.name, "--headless", "--auto-approve", "--answers",
+                 str(answers)] + base)
     assert done.returncode == 0, done.stdout + done.stderr
     world = json.loads((run_dir / "world.json").read_text())
     flat = [m["method"] for ms in (world.get("mutations") or {}).values() for m in ms]

@@ -4,11 +4,10 @@ their stdout and stderr, error messages, the journal, the world file and the rep
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import warm_drp  # tests/ is on sys.path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
@@ -18,10 +17,10 @@ pytestmark = pytest.mark.slow  # eleven `drp` processes, two whole runs
 
 
 def drp(*args: str, cwd: Path) -> tuple[int, str]:
+    """`drp ARGS` in a process of its own (forked warm, see `warm_drp`); status, stdout+stderr."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("DRP_TEST_CRASH_AT", None)
-    done = subprocess.run([sys.executable, "-m", "drp_console", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = warm_drp.run(list(args), env, 120, cwd=cwd)
     return done.returncode, done.stdout + done.stderr
 
 

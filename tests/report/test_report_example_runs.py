@@ -6,11 +6,10 @@ import json
 import os
 import re
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import warm_drp  # tests/ is on sys.path: `drp` in a process of its own, started warm
 
 from drp_console.journal.events import read_events
 from drp_console.journal.state import RunState
@@ -26,11 +25,8 @@ HEADINGS = ["## 1. Run", "## 2. People", "## 3. Objectives and results", "## 4. 
 
 def _run(runbook: str, runs_dir: Path, scenario: Path) -> Path:
     env = dict(os.environ, DRP_RUNS_DIR=str(runs_dir))
-    done = subprocess.run(
-        [sys.executable, "-m", "drp_console", "run", str(ROOT / "runbooks" / runbook),
-         "--headless", "--auto-approve", "--operator", "ic-test", "--scenario", str(scenario)],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
-    )
+    done = warm_drp.run(["run", str(ROOT / "runbooks" / runbook), "--headless", "--auto-approve",
+                         "--operator", "ic-test", "--scenario", str(scenario)], env, 300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     (run_dir,) = [p for p in runs_dir.iterdir() if p.is_dir()]
     return run_dir
