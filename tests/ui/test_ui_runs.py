@@ -204,15 +204,13 @@ async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
 @pytest.mark.slow
 async def test_unknown_step_after_a_crash_is_reconciled_in_the_console(runs_dir):
     import os
-    import subprocess
-    import sys
+
+    import warm_drp  # a `drp` process of its own, started warm
 
     env = dict(os.environ, DRP_TEST_CRASH_AT="call_intent:1", DRP_RUNS_DIR=str(runs_dir))
-    crashed = subprocess.run(
-        [sys.executable, "-m", "drp_console", "run", str(RUNBOOK), "--scenario", str(SCENARIO),
-         "--headless", "--auto-approve", "--operator", "ana"],
-        env=env, capture_output=True, text=True, timeout=120)
-    assert crashed.returncode == -9, crashed.stderr  # killed right after journaling the intent
+    crashed = warm_drp.run(["run", str(RUNBOOK), "--scenario", str(SCENARIO), "--headless",
+                            "--auto-approve", "--operator", "ana"], env, 120)
+    assert crashed.returncode == -9, crashed.stdout  # killed right after journaling the intent
     [run_dir] = list(runs_dir.iterdir())
 
     session = resume_session(run_dir, runs_dir)
