@@ -26,7 +26,8 @@ CASE_SECONDS = 20
 
 RUNBOOK = (DATA / "crash-runbook.yaml").read_text().replace(
     "scenario: crash-world.yaml", "scenario: world.yaml")
-SCENARIO = (DATA / "crash-world.yaml").read_text()
+# the crash world at 10x its speed: the cases that run to the end wait less for its operations
+SCENARIO = (DATA / "crash-world.yaml").read_text().replace("speed: 50\n", "speed: 500\n")
 FRAGMENTS = ["{{", "}}", "{% for i in range(100000) %}", "{{ [[1]*60000]*60000 }}", "[", "]",
              ":", "- ", "&a ", "*a", "!!python/object:os.system ", "\t", "\x00", "\udcff",
              "é", "${HOME}", "'; rm -rf / #", "{{ params.token }}", "{{ run.nope }}",
