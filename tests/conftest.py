@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNBOOKS = ROOT / "runbooks"
@@ -75,3 +77,37 @@ def _sim_get(endpoint: str, path: str) -> dict[str, Any]:
     """GET a simulator's JSON resource (`/_sim/state`, `/_sim/health`)."""
     with urllib.request.urlopen(endpoint + path, timeout=10) as resp:
         return json.loads(resp.read())  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def sped_up(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """A copy of a scenario (or of a runbook's own scenario) whose world runs faster.
+
+    Whole-runbook tests wait for simulated operations in real time (a 10-minute clone takes 10 s
+    at the example scenarios' 60x); the copy differs only in its `speed:` line, so the world,
+    its faults and the run's outcome are the same, sooner. Once per file and speed per process.
+    """
+    folder = tmp_path_factory.mktemp("sped-up")
+    made: dict[tuple[Path, float], Path] = {}
+
+    def copy(path: Path, speed: float = 600) -> Path:
+        doc = yaml.safe_load(path.read_text())
+        if doc["format"] == "drp/v1":  # a runbook: its own scenario
+            path = path.parent / doc["scenario"]
+        path = path.resolve()
+        key = (path, speed)
+        if key not in made:
+            text, n = re.subn(r"(?m)^speed: [0-9.]+$", f"speed: {speed:g}", path.read_text())
+            assert n == 1, f"{path} has no top-level `speed:` line to change"
+            made[key] = folder / f"{len(made)}-{path.name}"
+            made[key].write_text(text)
+        return made[key]
+
+    return copy
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `slow` tests first, each group in its collection order: under pytest-xdist the longest
+    tests then start while the quick ones can still fill the other workers, instead of one
+    worker finishing a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

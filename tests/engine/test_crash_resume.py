@@ -1,9 +1,13 @@
 """Crash tests: SIGKILL `drp run --headless` at each point of the mutation protocol, resume it,
-and check in the simulator (a separate process, so the world survives) that no mutation was
-applied twice, no acknowledged event was lost, and UNKNOWN was asked where the engine cannot know.
+and check in the simulator (outside the killed process, so the world survives) that no mutation
+was applied twice, no acknowledged event was lost, and UNKNOWN was asked where the engine cannot
+know.
 
 The kill uses the engine's test hook `DRP_TEST_CRASH_AT=<event type>:<n>`: the process kills
-itself right after the n-th event of that type is durable in the journal.
+itself right after the n-th event of that type is durable in the journal. Every `drp` is a
+process of its own, forked warm (`warm_drp`: the Google client modules imported once, not once
+per process). The world runs at 10x the crash world's speed (the crash points are events, not
+times).
 """
 
 from __future__ import annotations
@@ -12,19 +16,19 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+import warm_drp  # tests/ is on sys.path
 
 from drp_console.settings import settings
+from drp_console.sim.server import SimServer
 
 DATA = Path(__file__).parent / "data"
 RUNBOOK = DATA / "crash-runbook.yaml"
 SCENARIO = DATA / "crash-world.yaml"
-DRP = [sys.executable, "-m", "drp_console"]
 TOKEN = "canary-7f3e-secret-token"
 pytestmark = pytest.mark.slow
 
@@ -44,16 +48,25 @@ def _get(url: str) -> dict:
 
 
 @pytest.fixture
-def sim(sim_process):
-    """The simulator in its own process (`drp sim serve` on a port the OS picks); its endpoint."""
-    return sim_process(SCENARIO)
+def crash_world(sped_up) -> Path:
+    """The crash world's scenario file, sped up."""
+    return sped_up(SCENARIO, 500)
+
+
+@pytest.fixture
+def sim(crash_world):
+    """The simulator on a port the OS picks, served by this test process (never killed by the
+    test, so the world outlives every crash); its endpoint."""
+    with SimServer(crash_world) as server:
+        _get(server.endpoint + "/_sim/health")
+        yield server.endpoint
 
 
 def _drp(args: list[str], env_extra: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("DRP_TEST_CRASH_AT", None)
     env.update(env_extra or {})
-    return subprocess.run(DRP + args, capture_output=True, text=True, env=env, timeout=timeout)
+    return warm_drp.run(args, env, timeout)
 
 
 def _events(run_dir: Path) -> list[dict]:
@@ -77,10 +90,10 @@ def _operator_answers(sim: str, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("point", CRASH_POINTS, ids=[f"{t}-{n}" for t, n in CRASH_POINTS])
-def test_sigkill_then_resume_applies_every_mutation_once(point, sim, tmp_path):
+def test_sigkill_then_resume_applies_every_mutation_once(point, sim, crash_world, tmp_path):
     runs = tmp_path / "runs"
     crash = _drp(["run", str(RUNBOOK), "--headless", "--auto-approve", "--sim-endpoint", sim,
-                  "--scenario", str(SCENARIO), "--runs-dir", str(runs), "-p", f"token={TOKEN}"],
+                  "--scenario", str(crash_world), "--runs-dir", str(runs), "-p", f"token={TOKEN}"],
                  {"DRP_TEST_CRASH_AT": f"{point[0]}:{point[1]}"})
     assert crash.returncode == -signal.SIGKILL, crash.stdout + crash.stderr
     (run_dir,) = [p for p in runs.iterdir() if p.is_dir()]
@@ -119,12 +132,12 @@ def test_sigkill_then_resume_applies_every_mutation_once(point, sim, tmp_path):
     assert unknown <= {"promote", "notify"}  # Compute calls are re-sent, never UNKNOWN
 
 
-def test_crash_during_resume_then_resume_again(sim, tmp_path):
+def test_crash_during_resume_then_resume_again(sim, crash_world, tmp_path):
     """Two crashes in a row (the second while resuming) still apply each mutation once."""
     runs = tmp_path / "runs"
     base = ["--runs-dir", str(runs), "-p", f"token={TOKEN}"]
     first = _drp(["run", str(RUNBOOK), "--headless", "--auto-approve", "--sim-endpoint", sim,
-                  "--scenario", str(SCENARIO)] + base, {"DRP_TEST_CRASH_AT": "operation_submitted:1"})
+                  "--scenario", str(crash_world)] + base, {"DRP_TEST_CRASH_AT": "operation_submitted:1"})
     assert first.returncode == -signal.SIGKILL
     (run_dir,) = list(runs.iterdir())
     second = _drp(["resume", run_dir.name, "--headless", "--auto-approve"] + base,
@@ -139,12 +152,12 @@ def test_crash_during_resume_then_resume_again(sim, tmp_path):
 
 
 @pytest.mark.parametrize("point", ["call_intent:1", "operation_submitted:2"])
-def test_embedded_world_survives_a_crash(point, tmp_path):
+def test_embedded_world_survives_a_crash(point, crash_world, tmp_path):
     """Without --sim-endpoint the world lives in the run directory and resumes with the run."""
     runs = tmp_path / "runs"
     base = ["--runs-dir", str(runs), "-p", f"token={TOKEN}"]
-    crash = _drp(["run", str(RUNBOOK), "--headless", "--auto-approve"] + base,
-                 {"DRP_TEST_CRASH_AT": point})
+    crash = _drp(["run", str(RUNBOOK), "--headless", "--auto-approve", "--scenario", str(crash_world)]
+                 + base, {"DRP_TEST_CRASH_AT": point})
     assert crash.returncode == -signal.SIGKILL
     (run_dir,) = list(runs.iterdir())
     world = json.loads((run_dir / "world.json").read_text())

@@ -33,10 +33,10 @@ CASES = [(rb, sc) for rb in EXAMPLES for sc in _scenarios(rb)]
 @pytest.mark.skipif(not CASES, reason="no example runbooks with scenarios yet")
 @pytest.mark.parametrize("runbook,scenario", CASES,
                          ids=[f"{rb.stem}@{sc.stem}" for rb, sc in CASES])
-def test_example_runbook_runs_to_its_end(runbook, scenario, tmp_path):
+def test_example_runbook_runs_to_its_end(runbook, scenario, tmp_path, sped_up):
     runs = tmp_path / "runs"
     res = CliRunner().invoke(cli, ["run", str(runbook), "--headless", "--auto-approve",
-                                   "--scenario", str(scenario), "--runs-dir", str(runs)],
+                                   "--scenario", str(sped_up(scenario)), "--runs-dir", str(runs)],
                              catch_exceptions=False)
     assert res.exit_code in (0, 1), res.output
     (run_dir,) = list(runs.iterdir())

@@ -32,8 +32,9 @@ def run(tmp_path: Path, *args: str) -> tuple[object, list[dict]]:
     return res, [json.loads(x) for x in lines]
 
 
-def test_without_a_point_in_time_the_clone_is_not_offered_and_the_run_does_not_succeed(tmp_path):
-    res, events = run(tmp_path, "--scenario", str(SCENARIO))
+def test_without_a_point_in_time_the_clone_is_not_offered_and_the_run_does_not_succeed(tmp_path,
+                                                                                      sped_up):
+    res, events = run(tmp_path, "--scenario", str(sped_up(SCENARIO)))
     asked = [e for e in events if e["type"] == "waiting" and e["step"] == "choose"]
     assert asked and asked[0]["options"] == [RESTORE]
     assert asked[0]["recommended"] == RESTORE
@@ -44,11 +45,12 @@ def test_without_a_point_in_time_the_clone_is_not_offered_and_the_run_does_not_s
     assert not any(e["type"] == "step_started" and e["step"] == "clone-pitr" for e in events)
 
 
-def test_with_a_point_in_time_the_clone_restores_clean_data_and_the_rpo_is_measured(tmp_path):
+def test_with_a_point_in_time_the_clone_restores_clean_data_and_the_rpo_is_measured(tmp_path,
+                                                                                    sped_up):
     # the scenario's damage happened 40 minutes before the start: recover to 45 minutes before
     recover_to = (datetime.now(UTC) - timedelta(minutes=45)).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
-    with SimServer(SCENARIO) as sim:
+    with SimServer(sped_up(SCENARIO)) as sim:
         res, events = run(tmp_path, "--sim-endpoint", sim.endpoint,
                           "-p", f"recover_to={recover_to}")
         state = sim.snapshot()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from ui_pilot import (
     answer_everything,
     click_button,
@@ -34,9 +35,10 @@ def pane_text(app) -> str:
     return "\n".join(parts)
 
 
-async def test_decision_options_are_in_the_pane_before_d_and_not_offered_is_in_words(runs_dir):
+async def test_decision_options_are_in_the_pane_before_d_and_not_offered_is_in_words(runs_dir,
+                                                                                     sped_up):
     """Issue 9, point 10."""
-    session = start_session(RESTORE, runs_dir)
+    session = start_session(RESTORE, runs_dir, scenario=sped_up(RESTORE))
     app = console_for(session)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
@@ -52,9 +54,10 @@ async def test_decision_options_are_in_the_pane_before_d_and_not_offered_is_in_w
         assert "!=" not in text and "params." not in text
 
 
-async def test_an_approved_step_shows_its_prompt_rendered_not_the_template(runs_dir):
+@pytest.mark.slow  # the whole runbook through the keys
+async def test_an_approved_step_shows_its_prompt_rendered_not_the_template(runs_dir, sped_up):
     """Issue 9, point 2: after `approve-restore` is approved, the pane shows the values."""
-    session = start_session(RESTORE, runs_dir)
+    session = start_session(RESTORE, runs_dir, scenario=sped_up(RESTORE))
     app = console_for(session)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen

@@ -156,8 +156,8 @@ async def test_training_run_ends_on_the_score_card(runs_dir):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("runbook", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, runs_dir):
-    session = start_session(runbook, runs_dir)
+async def test_each_example_runbook_runs_to_the_end_through_the_keys(runbook, runs_dir, sped_up):
+    session = start_session(runbook, runs_dir, scenario=sped_up(runbook))
     app = console_for(session)
     async with app.run_test(size=(120, 40)) as pilot:
         await answer_everything(pilot, app.screen)
@@ -204,15 +204,13 @@ async def test_milestone_pause_and_unpause_from_the_keys(runs_dir):
 @pytest.mark.slow
 async def test_unknown_step_after_a_crash_is_reconciled_in_the_console(runs_dir):
     import os
-    import subprocess
-    import sys
+
+    import warm_drp  # a `drp` process of its own, started warm
 
     env = dict(os.environ, DRP_TEST_CRASH_AT="call_intent:1", DRP_RUNS_DIR=str(runs_dir))
-    crashed = subprocess.run(
-        [sys.executable, "-m", "drp_console", "run", str(RUNBOOK), "--scenario", str(SCENARIO),
-         "--headless", "--auto-approve", "--operator", "ana"],
-        env=env, capture_output=True, text=True, timeout=120)
-    assert crashed.returncode == -9, crashed.stderr  # killed right after journaling the intent
+    crashed = warm_drp.run(["run", str(RUNBOOK), "--scenario", str(SCENARIO), "--headless",
+                            "--auto-approve", "--operator", "ana"], env, 120)
+    assert crashed.returncode == -9, crashed.stdout  # killed right after journaling the intent
     [run_dir] = list(runs_dir.iterdir())
 
     session = resume_session(run_dir, runs_dir)
