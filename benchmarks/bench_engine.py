@@ -188,12 +188,12 @@ def report_chain(n: int, done: Run, spawns: tuple[float, float]) -> None:
           f"{step - spawn + gap:.2f} ms   (goal <= 5 ms)")
 
 
-def report_graph(title: str, done: Run, critical: float) -> None:
+def report_graph(title: str, done: Run, critical: float, goal: str = "(goal <= 1.03)") -> None:
     took = done.wall()
     print(f"{title} ({len(done.events)} events, {done.commits} fsync batches, "
           f"{done.cpu:.2f} s CPU):")
     print(f"  critical path {critical:6.2f} s   wall {took:6.2f} s   ratio {took / critical:.3f}"
-          "   (goal <= 1.03)")
+          f"   {goal}")
 
 
 def main() -> int:
@@ -232,7 +232,9 @@ def main() -> int:
             calls = sum(s["type"] == "gcp" for s in csteps)
             report_graph(f"{args.gcp}-step graph, {calls} Compute calls at {args.speed:g}x "
                          f"(seed {args.seed})",
-                         run(root, "compute", csteps, instances, args.speed), cpath)
+                         run(root, "compute", csteps, instances, args.speed), cpath,
+                         "(no goal: each call adds the client's round trips and the simulator's "
+                         "world write, in this one process)")
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
