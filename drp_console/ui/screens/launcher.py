@@ -83,6 +83,7 @@ class LauncherScreen(Screen[None]):
         """Mount the form and the key bar, then check the runbooks in a worker."""
         from drp_console.ui.screens.launcher_form import form_widgets
 
+        self.app.load_later_css()
         await self.query_one("#launcher-form").mount_all(form_widgets())
         await self.mount(Footer())
         self.refresh_bindings()  # a key bar mounted late shows the keys once told they are set
