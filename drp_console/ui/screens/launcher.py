@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Select, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from drp_console.ui.app import DrpApp
@@ -81,6 +81,8 @@ class LauncherScreen(Screen[None]):
 
     async def _build_form(self) -> None:
         """Mount the form and the key bar, then check the runbooks in a worker."""
+        from textual.widgets import Footer
+
         from drp_console.ui.screens.launcher_form import form_widgets
 
         self.app.load_later_css()
