@@ -27,7 +27,7 @@ every few frames: paging a 1,000-step table spent a tenth of its time there, in 
 class DrpApp(App[int]):
     """drp-console. Build it with `drp_console.ui.factory.make_app`."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["launcher.tcss", "app.tcss"]
     TITLE = "drp-console"
     ENABLE_COMMAND_PALETTE = False
 
@@ -67,6 +67,22 @@ class DrpApp(App[int]):
         """When the operator last pressed a key (monotonic seconds)."""
         if still:
             self.animation_level = "none"
+        self._later_css: list[Any] = []
+        if session is None and events is None:  # the launcher: its first frame needs one sheet
+            self._later_css, self.css_path = self.css_path[1:], self.css_path[:1]
+
+    def load_later_css(self) -> None:
+        """Add the styles the launcher's first frame did not need (its form, the other
+        screens): called after that frame, before anything they style is shown. The sheets
+        already read are not parsed again."""
+        if not self._later_css:
+            return
+        later, self._later_css = self._later_css, []
+        for path in later:
+            self.stylesheet.read(path)
+        self.css_path = [*self.css_path, *later]
+        self.stylesheet.parse()
+        self.stylesheet.update(self)
 
     def get_default_screen(self) -> Screen[Any]:
         """The launcher is the first screen itself when there is no run to open (no blank
@@ -102,6 +118,7 @@ class DrpApp(App[int]):
         (`operator_confirmed`: the operator's name was already asked, in the launcher)."""
         from drp_console.ui.screens.run_screen import RunScreen
 
+        self.load_later_css()
         self.sessions.append(session)
         self.push_screen(RunScreen(session=session, operator=self.operator,
                                    confirmed_project=confirmed_project,

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from drp_console.clock import SystemClock  # noqa: F401  (the one clock; importable here)
-from drp_console.journal.timing import parse_ts  # noqa: F401  (the one parser; importable here)
+
+
+def __getattr__(name: str) -> Any:
+    """`parse_ts` (the one parser) stays importable here without loading the journal's timing
+    module before the launcher's first frame."""
+    if name == "parse_ts":
+        from drp_console.journal.timing import parse_ts
+
+        return parse_ts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class UiClock(Protocol):

@@ -16,7 +16,11 @@ def run_console(session: RunSession | None, *, runbooks_dir: Path | str | None =
                 runs_dir: Path | str | None = None, operator: str | None = None,
                 confirmed_project: bool = False) -> ExitCode:
     """Open the console on a run (`session`) or on the launcher (None); the exit code."""
-    from drp_console.ui.factory import make_app
+    guess = _OperatorGuess() if operator is None and session is None else None
+    from drp_console.ui.factory import make_app  # Textual loads while git answers
+
+    if guess is not None:
+        operator = guess.result()
 
     app = make_app(session=session, runbooks_dir=runbooks_dir, runs_dir=runs_dir,
                    operator=operator, confirmed_project=confirmed_project)
@@ -30,6 +34,28 @@ def run_console(session: RunSession | None, *, runbooks_dir: Path | str | None =
     if app.resume_hint:
         print(app.resume_hint)  # after the app has left the screen: stays in the terminal
     return exit_code(code if code is not None else app.return_code)
+
+
+class _OperatorGuess:
+    """The operator's name (`engine.operator.guess_operator`: git's user.name, the login name)
+    guessed in a thread, while the console's modules load instead of after them."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._name: str | None = None
+        self._thread = threading.Thread(target=self._guess, name="drp-operator", daemon=True)
+        self._thread.start()
+
+    def _guess(self) -> None:
+        from drp_console.engine.operator import guess_operator
+
+        self._name = guess_operator()
+
+    def result(self) -> str | None:
+        """The guessed name (None if guessing failed: the app guesses again)."""
+        self._thread.join()
+        return self._name
 
 
 def has_terminal() -> bool:

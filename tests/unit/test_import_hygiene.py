@@ -54,3 +54,16 @@ def test_the_entry_point_loads_click_only_for_a_command() -> None:
             "group = c.cli\nprint(before, 'click' in sys.modules, group.name)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "cli"]
+
+
+def test_the_launcher_screen_loads_its_form_after_the_first_frame() -> None:
+    """The launcher's first frame shows the list: importing its screen loads neither the form
+    (its radio set, its text helpers), the key bar, nor the journal's timing module; the
+    form's module still has what the screen asks of it."""
+    code = ("import sys\nimport drp_console.ui.screens.launcher\n"
+            "print(*[m in sys.modules for m in ('drp_console.ui.screens.launcher_form',\n"
+            "      'textual.widgets._radio_set', 'textual.widgets._footer',\n"
+            "      'drp_console.journal.timing')])\n"
+            "from drp_console.ui.screens.launcher_form import MODES\nprint(MODES[0])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False", "False", "simulate"]

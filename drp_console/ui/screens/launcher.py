@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import getters, work
@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, RadioSet, Select, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from drp_console.ui.app import DrpApp
@@ -27,15 +27,15 @@ from drp_console.ui.catalog_scan import (
     scan_runs,
     warm_clients,
 )
-from drp_console.ui.screens.launcher_form import (
-    MODES,
-    FormValues,
-    form_errors,
-    form_widgets,
-    param_widgets,
-)
 
-__all__ = ["MODES", "FormValues", "LauncherScreen"]
+if TYPE_CHECKING:
+    from textual.widgets import RadioSet
+
+    from drp_console.ui.screens.launcher_form import FormValues
+
+__all__ = ["LauncherScreen"]
+"""The form (`launcher_form`: its modes, values and checks) loads after the first frame, which
+shows the list and not the form."""
 
 
 class LauncherScreen(Screen[None]):
@@ -81,6 +81,11 @@ class LauncherScreen(Screen[None]):
 
     async def _build_form(self) -> None:
         """Mount the form and the key bar, then check the runbooks in a worker."""
+        from textual.widgets import Footer
+
+        from drp_console.ui.screens.launcher_form import form_widgets
+
+        self.app.load_later_css()
         await self.query_one("#launcher-form").mount_all(form_widgets())
         await self.mount(Footer())
         self.refresh_bindings()  # a key bar mounted late shows the keys once told they are set
@@ -200,6 +205,8 @@ class LauncherScreen(Screen[None]):
             scenarios.value = entry.default_scenario
         fields = self.query_one("#param-fields", Vertical)
         await fields.remove_children()
+        from drp_console.ui.screens.launcher_form import param_widgets
+
         widgets: list[Any] = []
         for name, spec in entry.parameters():
             widgets += param_widgets(name, spec, self.app.still)
@@ -208,6 +215,8 @@ class LauncherScreen(Screen[None]):
         self.query_one("#form-error", Static).update("")
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        from drp_console.ui.screens.launcher_form import MODES
+
         if event.radio_set.id == "mode":
             self._show_mode(MODES[event.index])
 
@@ -223,6 +232,10 @@ class LauncherScreen(Screen[None]):
 
     def values(self) -> FormValues:
         """The form as filled in."""
+        from textual.widgets import RadioSet
+
+        from drp_console.ui.screens.launcher_form import MODES, FormValues
+
         index = self.query_one("#mode", RadioSet).pressed_index
         mode = MODES[index] if index >= 0 else "simulate"
         scenario = self.query_one("#scenario", Select).value
@@ -234,6 +247,8 @@ class LauncherScreen(Screen[None]):
 
     def check(self, values: FormValues) -> dict[str, str]:
         """Inline errors: field name (a parameter, `scenario`, `project`) -> message."""
+        from drp_console.ui.screens.launcher_form import form_errors
+
         entry = self.current
         return form_errors(entry.runbook if entry is not None else None, values)
 
