@@ -337,14 +337,23 @@ def _insert_run(conn: Any, run_id: str) -> bool:
 
 
 def insert_events(conn: Any, run_id: str, rows: list[tuple[dict[str, Any], str]]) -> None:
-    """Append (event, line) pairs to a run; the database refuses any seq but last + 1."""
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO drp.events (run_id, seq, type, ts, operator, event, line)"
-            " VALUES (%s, %s, %s, %s::timestamptz, %s, %s::jsonb, %s)",
-            [(run_id, e["seq"], e["type"], e["ts"], e.get("operator") or "", _jsonb_text(line), line)
-             for e, line in rows],
-        )
+    """Append (event, line) pairs to a run; the database refuses any seq but last + 1.
+
+    One multi-row INSERT per chunk, not `executemany`: psycopg runs that in libpq's pipeline
+    mode, and a server lost mid-pipeline then fails with a pipeline error instead of the
+    connection error that says the database is unreachable."""
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start:start + _CHUNK]
+        values = ", ".join(["(%s, %s, %s, %s::timestamptz, %s, %s::jsonb, %s)"] * len(chunk))
+        params = [value for e, line in chunk
+                  for value in (run_id, e["seq"], e["type"], e["ts"], e.get("operator") or "",
+                                _jsonb_text(line), line)]
+        conn.execute("INSERT INTO drp.events (run_id, seq, type, ts, operator, event, line)"
+                     f" VALUES {values}", params)
+
+
+_CHUNK = 1000
+"""Events per INSERT (7 parameters each; PostgreSQL takes at most 65,535)."""
 
 
 def _jsonb_text(line: str) -> str:

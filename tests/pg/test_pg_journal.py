@@ -222,3 +222,15 @@ def test_a_nul_character_in_a_field_is_kept(journal_url: str) -> None:
         assert store.events(RUN_ID) == [written]
     with psycopg.connect(journal_url) as conn:
         assert conn.execute("SELECT event->>'text' FROM drp.events").fetchone()[0] == "a\ufffdb \\u0000"
+
+
+def test_a_long_journal_is_imported_whole_in_chunks(journal_url: str) -> None:
+    """More events than one INSERT takes (chunks of 1,000) go in one transaction, in order."""
+    events = [{"v": 1, "seq": i, "ts": "2026-11-29T12:00:00.000000+00:00", "mono": float(i),
+               "boot": "b", "type": "note", "operator": "alice", "text": f"n{i}", "tag": None,
+               "step": None} for i in range(1, 2502)]
+    with PgStore(journal_url) as store:
+        assert store.import_events(RUN_ID, events) == 2501
+        stored = store.events(RUN_ID)
+    assert [e["seq"] for e in stored] == list(range(1, 2502))
+    assert [e["text"] for e in stored] == [e["text"] for e in events]
