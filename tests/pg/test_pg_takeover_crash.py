@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import warm_drp  # tests/ is on sys.path
 
 from drp_console.journal.pg_store import PgStore
 from drp_console.settings import settings
@@ -44,11 +45,13 @@ CRASH_POINTS = [
 
 
 def _drp(args: list[str], env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    """`drp ARGS` in a process of its own, forked warm (`warm_drp`: the Google client modules
+    imported once); killed, it is a real SIGKILLed process."""
     env = {**os.environ, "DRP_LEASE_SECONDS": f"{LEASE:g}"}
     for name in ("DRP_TEST_CRASH_AT", "DRP_JOURNAL", "DRP_OPERATOR"):
         env.pop(name, None)
     env.update(env_extra or {})
-    return subprocess.run(DRP + args, capture_output=True, text=True, env=env, timeout=120)
+    return warm_drp.run(args, env, 120)
 
 
 def _only_run(url: str) -> str:
