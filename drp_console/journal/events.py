@@ -124,3 +124,26 @@ def from_run_start(events: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     first = next((i for i, e in enumerate(events) if e.get("type") == EventType.RUN_STARTED),
                  None)
     return None if first is None else events[first:]
+
+
+class RunFramingError(ValueError):
+    """A journal's events do not make a readable run (no `run_started`, an unreadable time)."""
+
+
+def run_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A run's events (in sequence order) from `run_started` on, each with a readable time;
+    RunFramingError saying what is wrong and what to do otherwise."""
+    from drp_console.journal.timing import parse_ts
+
+    run = from_run_start(events)
+    if run is None:
+        raise RunFramingError("the journal has no run_started event: is it a drp-console run "
+                              "journal?")
+    for event in run:
+        if parse_ts(event.get("ts")) is None:
+            raise RunFramingError(
+                f"event {event.get('seq')} ({event.get('type')}) has no readable time "
+                f"{event.get('ts')!r}: the journal is damaged; restore it from a copy or remove "
+                "that line"
+            )
+    return run

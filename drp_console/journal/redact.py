@@ -148,3 +148,54 @@ def _plain(obj: Any) -> Any:
     if callable(model_dump):
         return model_dump(mode="json")
     raise TypeError(f"cannot journal a value of type {type(obj).__name__}: {obj!r:.80}")
+
+
+def redact_events(events: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Events with token-shaped strings masked again (as `Redactor` masks them) and every text
+    clipped to `limit` characters, for readers that show them (the report); the journal's own
+    header fields are kept as written.
+
+    Walks the events itself so that each distinct string is matched once: a 1,000-step journal
+    holds ~60,000 strings but only a few thousand distinct ones (keys, ids, statuses).
+    """
+    from drp_console.journal.events import HEADER_FIELDS
+
+    kept = tuple(f for f in HEADER_FIELDS if f != "operator")  # a person's name is text
+    redact_text = Redactor(()).redact_text
+    seen: dict[str, str] = {}
+    keys: dict[str, tuple[str, bool]] = {}
+
+    def text(value: str) -> str:
+        out = seen.get(value)
+        if out is None:
+            out = redact_text(value)
+            if len(out) > limit:  # clipped after redaction, so no token is cut in two
+                out = out[:limit] + f"… [{len(out) - limit} more characters in the journal]"
+            seen[value] = out
+        return out
+
+    def walk(obj: object) -> object:
+        kind = type(obj)
+        if kind is str:
+            return text(obj)  # type: ignore[arg-type]
+        if kind is dict:
+            out = {}
+            for k, v in obj.items():  # type: ignore[attr-defined]
+                k = k if type(k) is str else str(k)
+                name = keys.get(k)
+                if name is None:
+                    name = keys[k] = (text(k), k.lower() in SECRET_KEYS)
+                out[name[0]] = MASK if name[1] and v not in (None, "") else walk(v)
+            return out
+        if kind is list or kind is tuple:
+            return [walk(v) for v in obj]  # type: ignore[attr-defined]
+        return obj
+
+    def event_of(event: dict[str, Any]) -> dict[str, Any]:
+        out = {k: event[k] for k in kept if k in event}
+        body = walk({k: v for k, v in event.items() if k not in kept})
+        assert isinstance(body, dict)  # a dict walks to a dict
+        out.update(body)
+        return out
+
+    return [event_of(event) for event in events]
