@@ -6,28 +6,13 @@ import asyncio
 from pathlib import Path
 
 from test_pg_session import shared_runbook  # tests/pg is on sys.path
+from ui_pilot import select, until  # tests/ui: pyproject's pythonpath
 
 from drp_console.journal.pg_store import PgStore
 from drp_console.runner.joiner import JoinSession
 from drp_console.runner.session import RunSession
 from drp_console.ui.factory import make_app
 from drp_console.ui.responder import UIResponder
-
-
-async def until(pilot, condition, what: str) -> None:
-    for _ in range(600):  # a guard against hanging, not a timing assertion
-        await pilot.pause(0.05)
-        if condition():
-            return
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def select(pilot, screen, step: str) -> None:
-    table = screen.query_one("StepTable")
-    table.focus()
-    target = table.get_row_index(step)
-    while table.cursor_row != target:
-        await pilot.press("down" if table.cursor_row < target else "up")
 
 
 def test_a_joiner_ticks_and_approves_and_the_driver_journals_it_under_their_name(

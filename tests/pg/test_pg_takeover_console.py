@@ -8,8 +8,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from test_pg_join import select, until  # tests/pg is on sys.path
 from test_pg_session import expire_lease, shared_runbook
+from ui_pilot import select, until  # tests/ui: pyproject's pythonpath
 
 from drp_console.journal.pg_lease import LeaseHeld
 from drp_console.journal.pg_store import PgStore
