@@ -37,21 +37,16 @@ class DriverSilence:
         return f"{self.who} silent for {self.seconds:.0f} s (lease expired)"
 
 
-def last_driver(state: RunState) -> str:
-    """Who drove the run last: the operator of its last `run_resumed`, else who started it."""
-    return str(state.last_driver or "?")
-
-
 def driver_silence(lease: dict[str, Any] | None, state: RunState) -> DriverSilence | None:
     """The driver's silence from the run's lease row (`PgStore.lease`), or None while the
     driver's lease is alive (or the run has finished: there is nothing to take over)."""
     if state.finished or state.run_started is None:
         return None
     if lease is None:
-        return DriverSilence(last_driver(state), 0.0, True)
+        return DriverSilence(state.last_driver or "?", 0.0, True)
     if lease.get("live") and lease.get("holder"):
         return None
-    who = str(lease.get("holder") or last_driver(state))
+    who = str(lease.get("holder") or state.last_driver or "?")
     return DriverSilence(who, float(lease.get("silent") or 0.0), lease.get("holder") is None)
 
 
@@ -72,4 +67,4 @@ def take_over(joined: Any, params: dict[str, str] | None = None) -> Any:
                              journal_url=joined.store.url)
 
 
-__all__ = ["DriverSilence", "driver_silence", "last_driver", "secret_names", "take_over"]
+__all__ = ["DriverSilence", "driver_silence", "secret_names", "take_over"]
